@@ -1,0 +1,1 @@
+//! BK-JOB v3 wire contract (work in progress).
