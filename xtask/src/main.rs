@@ -1,1 +1,148 @@
-fn main() {}
+//! `cargo xtask <command>`: project automation in plain Rust (no dependencies, so it builds in seconds
+//! on a fresh machine before anything else is installed).
+//!
+//! - `setup`: install whatever is missing (wasm target, Chromium + ChromeDriver, trunk,
+//!   wasm-bindgen-cli at the lockfile's version, the pinned wasm-opt, the crates). Idempotent.
+//! - `test`:  setup, then fmt, clippy, native tests, wasm tests in headless Chromium, release build,
+//!   end-to-end tests. Fails if any step fails.
+//! - `dev`:   setup, build the app in release mode and run `fastexec-server` serving it.
+
+mod setup;
+mod util;
+
+use std::process::ExitCode;
+
+use util::{cargo, command, project_root, run};
+
+const USAGE: &str = "usage: cargo xtask <setup|test|dev|help>
+
+  setup   install what is missing (idempotent; a second run does nothing)
+  test    setup, then fmt, clippy, native tests, wasm tests (headless Chromium),
+          release build, end-to-end tests
+  dev     setup, build the app (release) and run fastexec-server serving it
+          options: --listen ADDR (default 127.0.0.1:8000), --config FILE";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::ensure().map(|_| ()),
+        Some("test") => test(),
+        Some("dev") => dev(&args[1..]),
+        Some("help") | Some("--help") | Some("-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Every suite, in the order that fails fastest: cheap static checks first, browsers last.
+fn test() -> Result<(), String> {
+    setup::ensure()?;
+    let root = project_root();
+    std::env::set_current_dir(&root).map_err(|e| e.to_string())?;
+
+    step("cargo fmt --check")?;
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+
+    step("cargo clippy (native, all targets)")?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("cargo clippy (wasm32, app)")?;
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "fastexec",
+        "--all-targets",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("native tests (workspace)")?;
+    run(cargo().args(["test", "--workspace", "--locked"]))?;
+
+    step("wasm tests in headless Chromium")?;
+    // Only the root package: the other members are native-only (tokio, processes).
+    run(cargo().args([
+        "test",
+        "-p",
+        "fastexec",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--locked",
+    ]))?;
+
+    step("release build of the app (trunk)")?;
+    trunk_build_release()?;
+
+    step("end-to-end tests")?;
+    let e2e = root.join("crates/e2e/Cargo.toml");
+    if e2e.exists() {
+        run(cargo().args(["test", "-p", "e2e", "--locked"]))?;
+    } else {
+        println!("(no end-to-end crate yet)");
+    }
+
+    println!("\nxtask test: all suites passed");
+    Ok(())
+}
+
+fn dev(args: &[String]) -> Result<(), String> {
+    let mut listen = "127.0.0.1:8000".to_string();
+    let mut config = "fastexec.toml".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--listen" => listen = it.next().ok_or("--listen needs an address")?.clone(),
+            "--config" => config = it.next().ok_or("--config needs a file")?.clone(),
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    setup::ensure()?;
+    let root = project_root();
+    std::env::set_current_dir(&root).map_err(|e| e.to_string())?;
+    step("release build of the app (trunk)")?;
+    trunk_build_release()?;
+    step("fastexec-server")?;
+    let data_dir = root.join(".fastexec-data");
+    run(cargo()
+        .args([
+            "run",
+            "--release",
+            "--locked",
+            "-p",
+            "fastexec-server",
+            "--",
+        ])
+        .args(["--config", &config, "--listen", &listen, "--dist", "dist"])
+        .arg("--data-dir")
+        .arg(&data_dir))
+}
+
+/// `trunk build --release` with the npm wasm-opt first on PATH (trunk finds tools only on PATH).
+fn trunk_build_release() -> Result<(), String> {
+    run(command("trunk").args(["build", "--release"]))
+}
+
+fn step(name: &str) -> Result<(), String> {
+    println!("\n==> {name}");
+    Ok(())
+}
