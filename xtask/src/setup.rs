@@ -15,10 +15,13 @@ const WASM_OPT_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const APT_PACKAGES: [&str; 2] = ["chromium", "chromium-driver"];
 
+/// One install step: returns whether it installed something.
+type Step = fn() -> Result<bool, String>;
+
 /// Returns how many things were installed (0 on a machine that is already set up).
 pub fn ensure() -> Result<usize, String> {
     println!("==> setup");
-    let steps: [(&str, fn() -> Result<bool, String>); 6] = [
+    let steps: [(&str, Step); 6] = [
         ("wasm32 target", wasm_target),
         ("Chromium + ChromeDriver (Debian)", chromium),
         ("trunk", trunk),
