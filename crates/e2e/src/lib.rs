@@ -210,3 +210,152 @@ impl Browser {
         }
     }
 }
+
+/// The demo app and users of the shipped `fastexec.toml`.
+pub mod demo {
+    pub const APP_CODE: &str = "fastexec-demo";
+    pub const APP_SECRET: &str = "fastexec-demo-secret";
+    /// May do everything in the demo business.
+    pub const ADMIN: &str = "admin";
+    /// May only access the demo business (shows the permission path).
+    pub const GUEST: &str = "guest";
+    pub const BIZ_ID: &str = "2";
+}
+
+/// Calls the server's BK-JOB API directly (to check what the browser did), as `user`.
+pub async fn api_call(
+    server: &Server,
+    method: &str,
+    api: &str,
+    user: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let auth = serde_json::json!({
+        "bk_app_code": demo::APP_CODE,
+        "bk_app_secret": demo::APP_SECRET,
+        "bk_username": user,
+    });
+    let url = format!("{}api/v3/{api}", server.url);
+    let client = reqwest::Client::new();
+    let req = match method {
+        "GET" => {
+            let query: Vec<(String, String)> = body
+                .as_object()
+                .expect("GET takes an object of query parameters")
+                .iter()
+                .map(|(k, v)| {
+                    let v = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    (k.clone(), v)
+                })
+                .collect();
+            client.get(url).query(&query)
+        }
+        _ => client.post(url).json(&body),
+    };
+    let resp = req
+        .header("X-Bkapi-Authorization", auth.to_string())
+        .send()
+        .await
+        .expect("API reachable");
+    let text = resp.text().await.expect("API body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("API answered non-JSON ({e}): {text}"))
+}
+
+/// Polls `get_job_instance_status` until the job is finished (or panics after `timeout`).
+pub async fn wait_job_finished(
+    server: &Server,
+    job_instance_id: i64,
+    timeout: Duration,
+) -> serde_json::Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let status = api_call(
+            server,
+            "GET",
+            "get_job_instance_status",
+            demo::ADMIN,
+            serde_json::json!({
+                "bk_scope_type": "biz",
+                "bk_scope_id": demo::BIZ_ID,
+                "job_instance_id": job_instance_id,
+                "return_ip_result": true,
+            }),
+        )
+        .await;
+        if status["data"]["finished"] == serde_json::json!(true) {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "job {job_instance_id} not finished in time: {status}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Form helpers that follow the app's automation contract (`name` = API field).
+pub mod form {
+    use std::time::Duration;
+    use thirtyfour::prelude::*;
+
+    /// Sets a control's value and fires the events a person's typing would fire. Works on
+    /// controls inside collapsed panels too (the settings panel may be closed).
+    pub async fn fill(d: &WebDriver, name: &str, value: &str) {
+        d.execute(
+            r#"const el = document.querySelector(`[name="${arguments[0]}"]`);
+               if (!el) throw new Error('no control named ' + arguments[0]);
+               el.value = arguments[1];
+               el.dispatchEvent(new Event('input', {bubbles: true}));
+               el.dispatchEvent(new Event('change', {bubbles: true}));
+               el.dispatchEvent(new Event('blur', {bubbles: true}));"#,
+            vec![name.into(), value.into()],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("fill {name}: {e}"));
+    }
+
+    /// Checks a radio button or checkbox by name and value (clicking it like a person).
+    pub async fn choose(d: &WebDriver, name: &str, value: &str) {
+        d.execute(
+            r#"const el = document.querySelector(`[name="${arguments[0]}"][value="${arguments[1]}"]`);
+               if (!el) throw new Error('no choice ' + arguments[0] + '=' + arguments[1]);
+               if (!el.checked) el.click();"#,
+            vec![name.into(), value.into()],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("choose {name}={value}: {e}"));
+    }
+
+    /// Waits for the app to mount its launch form.
+    pub async fn wait_form(d: &WebDriver) {
+        d.query(By::Id("launch-form"))
+            .wait(Duration::from_secs(30), Duration::from_millis(100))
+            .first()
+            .await
+            .expect("the launch form mounts");
+    }
+
+    /// Fills the connection settings for the local server's demo app as `user`.
+    pub async fn connect_as(d: &WebDriver, user: &str) {
+        fill(d, "api_base_url", "").await;
+        fill(d, "auth_mode", "gateway").await;
+        fill(d, "bk_app_code", super::demo::APP_CODE).await;
+        fill(d, "bk_app_secret", super::demo::APP_SECRET).await;
+        fill(d, "bk_username", user).await;
+    }
+
+    /// Text of the first element matching a CSS selector, waiting for it to appear.
+    pub async fn text_of(d: &WebDriver, css: &str) -> String {
+        d.query(By::Css(css))
+            .wait(Duration::from_secs(30), Duration::from_millis(100))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+}
