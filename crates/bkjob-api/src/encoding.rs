@@ -1,0 +1,118 @@
+//! Base64 as BK-JOB uses it for `script_content` and `script_param`.
+//!
+//! * Encoding: standard alphabet, padded, of the UTF-8 bytes. `script_param` is the Base64 of
+//!   the **whole** parameter string (`"a b"` → `YSBi`), never of each argument separately.
+//! * Decoding on the server side is lenient (Apache commons-codec): characters outside the
+//!   alphabet are skipped, the URL-safe `-`/`_` are accepted, decoding stops at the first `=`,
+//!   and leftover bits are dropped. There is no error code for bad Base64.
+//! * BK-JOB's size limits are computed from the Base64 length without decoding.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+/// Base64 (standard alphabet, padded) of the UTF-8 bytes of `text`.
+pub fn encode_base64(text: &str) -> String {
+    STANDARD.encode(text.as_bytes())
+}
+
+/// Decode like commons-codec's `Base64.decodeBase64`: never fails.
+///
+/// Fast path: strict decoding of well-formed input (the common case, 16 MiB in milliseconds);
+/// otherwise a byte-by-byte lenient pass.
+pub fn decode_base64_lenient(input: &str) -> Vec<u8> {
+    if let Ok(v) = STANDARD.decode(input) {
+        return v;
+    }
+    let mut out = Vec::with_capacity(input.len() / 4 * 3 + 3);
+    let mut acc: u32 = 0;
+    let mut n = 0u8;
+    for &b in input.as_bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            _ => continue,
+        };
+        acc = (acc << 6) | u32::from(v);
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]);
+            acc = 0;
+            n = 0;
+        }
+    }
+    // Leftovers: 2 chars carry one byte, 3 chars two bytes, 1 char nothing.
+    match n {
+        2 => out.push((acc >> 4) as u8),
+        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+        _ => {}
+    }
+    out
+}
+
+/// [`decode_base64_lenient`] then UTF-8 with replacement characters, as BK-JOB reads scripts.
+pub fn decode_base64_to_string_lossy(input: &str) -> String {
+    String::from_utf8_lossy(&decode_base64_lenient(input)).into_owned()
+}
+
+/// BK-JOB's decoded-size estimate: `len * 3 / 4` minus the trailing `=` padding (at most 2).
+///
+/// Exact for valid Base64, padded or not; used for the `script_content`/`script_param` limits.
+pub fn decoded_len_from_base64_len(b64: &str) -> usize {
+    let len = b64.len();
+    let padding = b64.bytes().rev().take(2).take_while(|&b| b == b'=').count();
+    // Written without `len * 3` so it cannot overflow.
+    (len / 4 * 3 + (len % 4) * 3 / 4).saturating_sub(padding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_whole_param() {
+        assert_eq!(encode_base64("hello"), "aGVsbG8=");
+        assert_eq!(encode_base64("echo $1"), "ZWNobyAkMQ==");
+        assert_eq!(encode_base64("a b"), "YSBi");
+        assert_eq!(encode_base64(""), "");
+        assert_eq!(encode_base64("中文"), "5Lit5paH");
+    }
+
+    #[test]
+    fn lenient_decode() {
+        assert_eq!(decode_base64_lenient("aGVsbG8="), b"hello");
+        assert_eq!(decode_base64_lenient("aGVs\nbG8="), b"hello");
+        assert_eq!(decode_base64_lenient("aGVs bG8"), b"hello");
+        assert_eq!(decode_base64_lenient("a*G!V#s"), b"hel");
+        assert_eq!(decode_base64_lenient("YQ==YQ=="), b"a");
+        assert_eq!(decode_base64_lenient("Y"), b"");
+        assert_eq!(decode_base64_lenient("-_-_"), decode_base64_lenient("+/+/"));
+        assert_eq!(decode_base64_lenient("%%%"), b"");
+        assert_eq!(decode_base64_to_string_lossy("5Lit5paH"), "中文");
+    }
+
+    #[test]
+    fn decoded_len() {
+        assert_eq!(decoded_len_from_base64_len(""), 0);
+        assert_eq!(decoded_len_from_base64_len("aGVsbG8="), 5);
+        assert_eq!(decoded_len_from_base64_len("aGVsbG8"), 5);
+        assert_eq!(decoded_len_from_base64_len("YQ=="), 1);
+        assert_eq!(decoded_len_from_base64_len("YQ"), 1);
+        assert_eq!(decoded_len_from_base64_len("YWJj"), 3);
+        assert_eq!(decoded_len_from_base64_len("="), 0);
+    }
+
+    #[test]
+    fn sixteen_mib_is_fast() {
+        let s = "x".repeat(16 * 1024 * 1024);
+        let t = std::time::Instant::now();
+        let e = encode_base64(&s);
+        assert_eq!(decoded_len_from_base64_len(&e), s.len());
+        assert_eq!(decode_base64_lenient(&e).len(), s.len());
+        // Generous bound, debug build on a slow machine.
+        assert!(t.elapsed().as_secs() < 10);
+    }
+}

@@ -1,0 +1,849 @@
+//! The validation rules of `fast_execute_script`, written once and shared by the web form
+//! ([`crate::draft`]) and the stand-in server.
+//!
+//! [`validate_request`] returns *every* violation, in the order BK-JOB checks them, so the
+//! first [`Severity::Error`] (see [`first_error`]) is exactly what BK-JOB would answer:
+//!
+//! 1. bean validation (`api_code` 1240003, message = the violation's own text):
+//!    scope (`bk_scope_type`, `bk_scope_id`, or `bk_biz_id` when that is used), `timeout`,
+//!    `callback_url`, `windows_interpreter`, `task_name`, `script_content` size,
+//!    `script_param` size, then each `ip_list`, `topo_node_list`, `dynamic_group_list` entry;
+//! 2. handler checks: script source (1241004), `script_version_id` (1241005),
+//!    `script_language` (1241005), `target_server` null (1241004), all lists empty (1244001),
+//!    account (1241004).
+//!
+//! Warnings (`api_code` 0) sit at the position of the field they concern; a server skips them.
+//!
+//! Not here because they need server state: the scope interceptor (1241005 for an unknown
+//! non-blank scope type — use [`scope_type_known`]; 1243049), permission (9900403), and the
+//! service checks; [`check_target_count`] is provided for after host resolution.
+//!
+//! Trimming (as BK-JOB): IPs and `windows_interpreter` (for the suffix check) are trimmed;
+//! blank means empty after trimming for `bk_scope_id`, `account_alias`, `node_type`, the
+//! dynamic-group `id` and `callback_url`. Nothing else is trimmed here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::encoding::decoded_len_from_base64_len;
+use crate::error_code::ErrorCode;
+use crate::lang::Lang;
+use crate::status::ScriptLanguage;
+use crate::types::{ApiResponse, DynamicGroup, FastExecuteScriptRequest, IpEntry, TopoNode};
+
+/// BK-JOB's default timeout (seconds) when `timeout` is absent.
+pub const DEFAULT_TIMEOUT: i64 = 7200;
+
+/// Tunable limits; the defaults are BK-JOB's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Maximum `timeout` (seconds); BK-JOB 259200 (72 h), overridable per business.
+    pub max_timeout: i64,
+    /// Above this a warning is given: the docs' old limit 86400.
+    pub warn_timeout_above: i64,
+    /// Decoded `script_content` maximum in bytes (MySQL MEDIUMTEXT).
+    pub max_script_content_bytes: usize,
+    /// Decoded `script_param` maximum in bytes (MySQL TEXT).
+    pub max_param_bytes: usize,
+    /// Decoded sensitive `script_param` maximum (encryption inflates it).
+    pub max_sensitive_param_bytes: usize,
+    /// Maximum resolved target hosts (`job.execute.limit.script-task.max-target-server`).
+    pub max_targets: usize,
+    /// Maximum `task_name` length (UTF-16 units, as Java counts).
+    pub max_task_name_chars: usize,
+    /// Maximum `windows_interpreter` length (UTF-16 units, as Java counts).
+    pub max_windows_interpreter_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_timeout: 259_200,
+            warn_timeout_above: 86_400,
+            max_script_content_bytes: 16_777_215,
+            max_param_bytes: 65_535,
+            max_sensitive_param_bytes: 48_128,
+            max_targets: 50_000,
+            max_task_name_chars: 512,
+            max_windows_interpreter_chars: 260,
+        }
+    }
+}
+
+/// Error blocks the request; Warning is advice only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Severity {
+    /// BK-JOB would reject the request (or the form cannot build it).
+    Error,
+    /// Allowed, but probably not what the user meant.
+    Warning,
+}
+
+/// Stable identifier of each rule (see [`Rule::code`]), for tests, UIs and logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[allow(missing_docs)] // each variant is documented by its code string
+pub enum Rule {
+    ScopeTypeInvalid,
+    ScopeIdBlank,
+    BizIdInvalid,
+    TimeoutTooSmall,
+    TimeoutRange,
+    TimeoutAboveDocLimit,
+    CallbackUrlInvalid,
+    WindowsInterpreterTooLong,
+    WindowsInterpreterSuffix,
+    TaskNameTooLong,
+    ScriptContentTooLong,
+    ScriptParamTooLong,
+    ScriptParamSensitiveTooLong,
+    IpInvalid,
+    CloudIdInvalid,
+    TopoNodeIdMissing,
+    TopoNodeTypeMissing,
+    DynamicGroupIdMissing,
+    ScriptSourceMissing,
+    ScriptVersionIdInvalid,
+    ScriptLanguageInvalid,
+    TargetServerMissing,
+    TargetEmpty,
+    AccountMissing,
+    TargetCountExceeded,
+    // Form-only rules (typed text that cannot become the request).
+    TimeoutNotInteger,
+    ScriptVersionIdNotInteger,
+    AccountIdNotInteger,
+    HostIdNotPositive,
+    CloudIdNotInteger,
+    TopoNodeIdNotInteger,
+    AccountAliasIgnored,
+    IpListIgnored,
+    WindowsInterpreterIgnored,
+}
+
+impl Rule {
+    /// Stable dotted code, e.g. `timeout.range`, `ip_list.ip.invalid`.
+    pub fn code(self) -> &'static str {
+        use Rule::*;
+        match self {
+            ScopeTypeInvalid => "bk_scope_type.invalid",
+            ScopeIdBlank => "bk_scope_id.blank",
+            BizIdInvalid => "bk_biz_id.invalid",
+            TimeoutTooSmall => "timeout.min",
+            TimeoutRange => "timeout.range",
+            TimeoutAboveDocLimit => "timeout.above_doc_limit",
+            CallbackUrlInvalid => "callback_url.invalid",
+            WindowsInterpreterTooLong => "windows_interpreter.too_long",
+            WindowsInterpreterSuffix => "windows_interpreter.suffix",
+            TaskNameTooLong => "task_name.too_long",
+            ScriptContentTooLong => "script_content.too_long",
+            ScriptParamTooLong => "script_param.too_long",
+            ScriptParamSensitiveTooLong => "script_param.sensitive_too_long",
+            IpInvalid => "ip_list.ip.invalid",
+            CloudIdInvalid => "ip_list.bk_cloud_id.invalid",
+            TopoNodeIdMissing => "topo_node_list.id.missing",
+            TopoNodeTypeMissing => "topo_node_list.node_type.missing",
+            DynamicGroupIdMissing => "dynamic_group_list.id.missing",
+            ScriptSourceMissing => "script.source.missing",
+            ScriptVersionIdInvalid => "script_version_id.invalid",
+            ScriptLanguageInvalid => "script_language.invalid",
+            TargetServerMissing => "target_server.missing",
+            TargetEmpty => "target_server.empty",
+            AccountMissing => "account.missing",
+            TargetCountExceeded => "target_server.too_many",
+            TimeoutNotInteger => "timeout.not_integer",
+            ScriptVersionIdNotInteger => "script_version_id.not_integer",
+            AccountIdNotInteger => "account_id.not_integer",
+            HostIdNotPositive => "host_id_list.not_positive_integer",
+            CloudIdNotInteger => "ip_list.bk_cloud_id.not_integer",
+            TopoNodeIdNotInteger => "topo_node_list.id.not_integer",
+            AccountAliasIgnored => "account_alias.ignored",
+            IpListIgnored => "ip_list.ignored",
+            WindowsInterpreterIgnored => "windows_interpreter.ignored",
+        }
+    }
+}
+
+/// One broken rule, located by a JSON-ish path into the request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Where, e.g. `target_server.ip_list[2].ip`, `timeout`,
+    /// `script_version_id|script_id|script_content`.
+    pub path: String,
+    /// Which rule.
+    pub rule: Rule,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The envelope code BK-JOB answers (1240003, 1241004, ...); 0 for warnings.
+    pub api_code: i64,
+    /// Chinese text; for 1240003 BK-JOB's validation text, otherwise the envelope message.
+    pub zh: String,
+    /// English text, same conventions.
+    pub en: String,
+    /// Form field override set by [`crate::draft`] (e.g. which script-source field is meant);
+    /// `None` means derive it from `path` (see [`Violation::field`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_field: Option<String>,
+}
+
+impl Violation {
+    /// An error with the given texts.
+    pub fn error(
+        path: impl Into<String>,
+        rule: Rule,
+        api_code: i64,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Violation {
+            path: path.into(),
+            rule,
+            severity: Severity::Error,
+            api_code,
+            zh: zh.into(),
+            en: en.into(),
+            form_field: None,
+        }
+    }
+
+    /// A warning (api_code 0).
+    pub fn warning(
+        path: impl Into<String>,
+        rule: Rule,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Violation {
+            severity: Severity::Warning,
+            ..Violation::error(path, rule, 0, zh, en)
+        }
+    }
+
+    /// A bean-validation error (code 1240003).
+    fn bean(
+        path: impl Into<String>,
+        rule: Rule,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Violation::error(path, rule, ErrorCode::BAD_REQUEST.0, zh, en)
+    }
+
+    /// A handler error whose texts are `code`'s envelope message with `arg`.
+    fn handler(path: &str, rule: Rule, code: ErrorCode, args: &[&str]) -> Self {
+        Violation::error(
+            path,
+            rule,
+            code.0,
+            code.message(Lang::ZhCn, args),
+            code.message(Lang::En, args),
+        )
+    }
+
+    /// The text in `lang` (for errors: exactly what BK-JOB puts in `message`).
+    pub fn message(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+
+    /// True for [`Severity::Error`].
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The top-level web-form field ([`crate::draft::Draft`] field name) this violation
+    /// belongs to: `target_server.ip_list[2].ip` → `ip_list`, `bk_scope_id` → `scope_id`,
+    /// `account_id|account_alias` → `account_alias`; [`Violation::form_field`] wins if set.
+    pub fn field(&self) -> &str {
+        match &self.form_field {
+            Some(f) => f,
+            None => field_for_path(&self.path),
+        }
+    }
+
+    /// The failure envelope BK-JOB would send for this violation.
+    pub fn to_response<T>(&self, lang: Lang, job_request_id: Option<String>) -> ApiResponse<T> {
+        ApiResponse::err(self.api_code, self.message(lang), job_request_id)
+    }
+}
+
+/// Map a violation path to a [`crate::draft::Draft`] field name (see [`Violation::field`]).
+pub fn field_for_path(path: &str) -> &str {
+    let p = path.strip_prefix("target_server.").unwrap_or(path);
+    let head = p.split(['.', '[']).next().unwrap_or(p);
+    match head {
+        "bk_scope_type" => "scope_type",
+        "bk_scope_id" | "bk_biz_id" => "scope_id",
+        "account_id|account_alias" => "account_alias",
+        "script_version_id|script_id|script_content" => "script_content",
+        other => other,
+    }
+}
+
+/// The first error (what BK-JOB answers), skipping warnings.
+pub fn first_error(violations: &[Violation]) -> Option<&Violation> {
+    violations.iter().find(|v| v.is_error())
+}
+
+fn is_blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn java_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scope
+
+/// Scope types BK-JOB's interceptor knows. A non-blank type outside this set (with a
+/// non-blank scope id) is answered 1241005 "请求参数[bk_scope_type]不合法" before validation.
+pub fn scope_type_known(scope_type: &str) -> bool {
+    matches!(scope_type, "biz" | "biz_set" | "tenant_set")
+}
+
+/// Legacy `bk_biz_id` values in 8000000..=9999999 denote business sets.
+pub fn is_biz_set_id(bk_biz_id: i64) -> bool {
+    (8_000_000..=9_999_999).contains(&bk_biz_id)
+}
+
+/// `bk_scope_type` must be `biz` or `biz_set` (checked when `bk_biz_id` is absent).
+pub fn check_scope_type(scope_type: Option<&str>) -> Option<Violation> {
+    match scope_type {
+        Some("biz") | Some("biz_set") => None,
+        _ => Some(Violation::bean(
+            "bk_scope_type",
+            Rule::ScopeTypeInvalid,
+            "非法的资源范围类型",
+            "Invalid bk_scope_type",
+        )),
+    }
+}
+
+/// `bk_scope_id` must not be blank (checked when `bk_biz_id` is absent).
+pub fn check_scope_id(scope_id: Option<&str>) -> Option<Violation> {
+    match scope_id {
+        Some(s) if !is_blank(s) => None,
+        _ => Some(Violation::bean(
+            "bk_scope_id",
+            Rule::ScopeIdBlank,
+            "非法的资源范围 ID",
+            "Invalid bk_scope_id",
+        )),
+    }
+}
+
+/// `bk_biz_id` must be ≥ 1 when it is used.
+pub fn check_biz_id(bk_biz_id: i64) -> Option<Violation> {
+    (bk_biz_id < 1).then(|| {
+        Violation::bean(
+            "bk_biz_id",
+            Rule::BizIdInvalid,
+            "非法的业务 ID",
+            "Invalid bk_biz_id",
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeout
+
+/// `timeout` must be in `1..=max_timeout`; above `warn_timeout_above` a warning (the docs'
+/// old 86400 limit; BK-JOB accepts it now).
+pub fn check_timeout(timeout: i64, limits: &Limits) -> Option<Violation> {
+    if timeout < 1 {
+        Some(Violation::bean(
+            "timeout",
+            Rule::TimeoutTooSmall,
+            "作业超时时间必须大于等于1",
+            "Job timeout must be greater or equal than 1",
+        ))
+    } else if timeout > limits.max_timeout {
+        let max = limits.max_timeout;
+        Some(Violation::bean(
+            "timeout",
+            Rule::TimeoutRange,
+            format!("作业超时时间必须在1-{max}之间"),
+            format!("Job timeout must be between 1 and {max}"),
+        ))
+    } else if timeout > limits.warn_timeout_above {
+        let (doc, max) = (limits.warn_timeout_above, limits.max_timeout);
+        Some(Violation::warning(
+            "timeout",
+            Rule::TimeoutAboveDocLimit,
+            format!("超时时间超过 {doc} 秒（文档中的旧上限），仅当 BK-JOB 允许最大 {max} 秒时可用"),
+            format!("Timeout above {doc} s (the documented old limit); works only where BK-JOB allows up to {max} s"),
+        ))
+    } else {
+        None
+    }
+}
+
+/// The timeout BK-JOB actually uses: absent → 7200; out of range → the maximum.
+pub fn effective_timeout(timeout: Option<i64>, limits: &Limits) -> i64 {
+    match timeout {
+        None => DEFAULT_TIMEOUT,
+        Some(t) if t <= 0 || t > limits.max_timeout => limits.max_timeout,
+        Some(t) => t,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callback URL
+
+/// Why a callback URL is rejected (the form may show it; BK-JOB has one message for all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CallbackUrlError {
+    /// Whitespace or control characters.
+    Whitespace,
+    /// Not `http://` or `https://`.
+    Scheme,
+    /// Empty or malformed host.
+    Host,
+    /// Contains `user:pass@`.
+    UserInfo,
+    /// Port not a number in 1..=65535.
+    Port,
+    /// A character a Java `URI` refuses in path/query/fragment.
+    IllegalChar,
+}
+
+/// BK-JOB's URL checks without the (default-off) whitelist: blank is allowed (no callback);
+/// otherwise `http`/`https` (any case) + `://` + a non-empty host (DNS name, IPv4 or
+/// `[IPv6]`), no `user@`, optional port 1..=65535, no whitespace, no characters Java's `URI`
+/// rejects (`"<>\^`{|}` and bad `%` escapes). A tiny parser on purpose (no `url` crate).
+pub fn check_callback_url(url: &str) -> Result<(), CallbackUrlError> {
+    if is_blank(url) {
+        return Ok(());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(CallbackUrlError::Whitespace);
+    }
+    let (scheme, rest) = url.split_once("://").ok_or(CallbackUrlError::Scheme)?;
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err(CallbackUrlError::Scheme);
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if authority.contains('@') {
+        return Err(CallbackUrlError::UserInfo);
+    }
+    let (host_ok, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let close = inner.find(']').ok_or(CallbackUrlError::Host)?;
+        let host = &inner[..close];
+        let ok = host.contains(':')
+            && host
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+        let after = &inner[close + 1..];
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':').ok_or(CallbackUrlError::Host)?),
+        };
+        (ok, port)
+    } else {
+        let (host, port) = match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        };
+        (is_hostname(host), port)
+    };
+    if !host_ok {
+        return Err(CallbackUrlError::Host);
+    }
+    if let Some(p) = port {
+        let valid = !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && matches!(p.parse::<u32>(), Ok(1..=65_535));
+        if !valid {
+            return Err(CallbackUrlError::Port);
+        }
+    }
+    check_uri_tail(tail)
+}
+
+fn is_hostname(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').enumerate().all(|(i, label)| {
+            // A trailing dot (empty last label) is legal; other empty labels are not.
+            (label.is_empty() && i > 0 && host.ends_with('.') && host.len() > 1)
+                || (!label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        })
+        && !host.contains("..")
+}
+
+fn check_uri_tail(tail: &str) -> Result<(), CallbackUrlError> {
+    let b = tail.as_bytes();
+    let mut hashes = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' | b'[' | b']' => {
+                return Err(CallbackUrlError::IllegalChar)
+            }
+            b'#' => {
+                hashes += 1;
+                if hashes > 1 {
+                    return Err(CallbackUrlError::IllegalChar);
+                }
+            }
+            b'%' => {
+                let ok =
+                    b.len() > i + 2 && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit();
+                if !ok {
+                    return Err(CallbackUrlError::IllegalChar);
+                }
+                i += 2;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// `callback_url` as a violation (1240003, BK-JOB's single message).
+pub fn callback_url_violation(url: &str) -> Option<Violation> {
+    check_callback_url(url).err().map(|_| {
+        Violation::bean(
+            "callback_url",
+            Rule::CallbackUrlInvalid,
+            "回调地址不合法或不在允许列表中，请联系平台管理员添加",
+            "Callback url is invalid or not in the allowed list, please contact the platform administrator to add it",
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Windows interpreter, task name
+
+/// `windows_interpreter`: blank is fine; longer than the limit (UTF-16 units of the raw
+/// value) fails first; otherwise the trimmed value must end with `.exe` (case-sensitive,
+/// as the message states the literal suffix).
+pub fn check_windows_interpreter(value: &str, limits: &Limits) -> Option<Violation> {
+    let max = limits.max_windows_interpreter_chars;
+    if java_len(value) > max {
+        return Some(Violation::bean(
+            "windows_interpreter",
+            Rule::WindowsInterpreterTooLong,
+            format!("Windows解释器路径长度不可超过{max}字符"),
+            format!("Windows interpreter path length cannot exceed {max} chars"),
+        ));
+    }
+    let t = value.trim();
+    if !t.is_empty() && !t.ends_with(".exe") {
+        return Some(Violation::bean(
+            "windows_interpreter",
+            Rule::WindowsInterpreterSuffix,
+            "windows_interpreter 必须以指定后缀结尾: .exe",
+            "windows_interpreter must end with suffix: .exe",
+        ));
+    }
+    None
+}
+
+/// `task_name` at most `max_task_name_chars` UTF-16 units (BK-JOB v4's rule; v3 would fail
+/// later with 1240002).
+pub fn check_task_name(name: &str, limits: &Limits) -> Option<Violation> {
+    let max = limits.max_task_name_chars;
+    (java_len(name) > max).then(|| {
+        Violation::bean(
+            "task_name",
+            Rule::TaskNameTooLong,
+            format!("作业名称不能超过 {max} 个字符"),
+            format!("Job name cannot exceed {max} characters"),
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+
+/// Decoded `script_content` size (estimated from the Base64 length) must fit MEDIUMTEXT.
+pub fn check_script_content_size(b64: &str, limits: &Limits) -> Option<Violation> {
+    let max = limits.max_script_content_bytes;
+    (decoded_len_from_base64_len(b64) > max).then(|| {
+        Violation::bean(
+            "script_content",
+            Rule::ScriptContentTooLong,
+            format!("script_content 字段过长 limit:MEDIUMTEXT({max})"),
+            format!("script_content Field content too long limit:MEDIUMTEXT({max})"),
+        )
+    })
+}
+
+/// Byte limit for the decoded `script_param`: sensitive params are encrypted, so smaller.
+pub fn script_param_limit(sensitive: bool, limits: &Limits) -> usize {
+    if sensitive {
+        limits.max_sensitive_param_bytes
+    } else {
+        limits.max_param_bytes
+    }
+}
+
+/// Decoded `script_param` size check; `sensitive` is `is_param_sensitive == Some(1)`.
+/// (BK-JOB's English text really glues "script_param" to "Field".)
+pub fn check_script_param_size(b64: &str, sensitive: bool, limits: &Limits) -> Option<Violation> {
+    let max = script_param_limit(sensitive, limits);
+    if decoded_len_from_base64_len(b64) <= max {
+        return None;
+    }
+    Some(if sensitive {
+        Violation::bean(
+            "script_param",
+            Rule::ScriptParamSensitiveTooLong,
+            format!("script_param加密后超出存储限制，最大支持{max}字节"),
+            format!("script_param encryption exceeds the storage limit, maximum support for {max} bytes"),
+        )
+    } else {
+        Violation::bean(
+            "script_param",
+            Rule::ScriptParamTooLong,
+            format!("script_param字段过长 limit:TEXT({max})"),
+            format!("script_paramField content too long limit:TEXT({max})"),
+        )
+    })
+}
+
+/// What BK-JOB does with a decoded parameter: `\n` → space; blank → dropped (`None`).
+pub fn normalize_script_param(decoded: &str) -> Option<String> {
+    let s = decoded.replace('\n', " ");
+    (!is_blank(&s)).then_some(s)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+/// Strict dotted-quad IPv4: exactly four decimal parts 0..=255, ASCII digits only, no sign,
+/// no leading zeros except `0` itself (`01.2.3.4` is rejected: ambiguous, octal in some
+/// tools). The caller trims (BK-JOB trims IPs).
+pub fn is_ipv4(s: &str) -> bool {
+    let mut parts = 0;
+    for part in s.split('.') {
+        parts += 1;
+        let b = part.as_bytes();
+        if parts > 4
+            || b.is_empty()
+            || b.len() > 3
+            || !b.iter().all(u8::is_ascii_digit)
+            || (b.len() > 1 && b[0] == b'0')
+            || part.parse::<u16>().map_or(true, |n| n > 255)
+        {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+/// One `ip_list` entry: trimmed IP must be IPv4; `bk_cloud_id` present and ≥ 0.
+pub fn check_ip_entry(index: usize, entry: &IpEntry) -> Vec<Violation> {
+    let mut out = Vec::new();
+    if !entry.ip.as_deref().is_some_and(|ip| is_ipv4(ip.trim())) {
+        out.push(Violation::bean(
+            format!("target_server.ip_list[{index}].ip"),
+            Rule::IpInvalid,
+            "IP 非法",
+            "Invalid IP",
+        ));
+    }
+    if entry.bk_cloud_id.is_none_or(|c| c < 0) {
+        out.push(Violation::bean(
+            format!("target_server.ip_list[{index}].bk_cloud_id"),
+            Rule::CloudIdInvalid,
+            "管控区域 ID 非法",
+            "Invalid BK-Net",
+        ));
+    }
+    out
+}
+
+/// One `topo_node_list` entry: `id` present, `node_type` present and not blank.
+pub fn check_topo_node(index: usize, node: &TopoNode) -> Vec<Violation> {
+    let mut out = Vec::new();
+    if node.id.is_none() {
+        out.push(Violation::bean(
+            format!("target_server.topo_node_list[{index}].id"),
+            Rule::TopoNodeIdMissing,
+            "拓扑节点 ID 不可为空",
+            "Topo node ID can not be empty",
+        ));
+    }
+    if node.node_type.as_deref().is_none_or(is_blank) {
+        out.push(Violation::bean(
+            format!("target_server.topo_node_list[{index}].node_type"),
+            Rule::TopoNodeTypeMissing,
+            "拓扑节点类型不可为空",
+            "Topo node type can not be empty",
+        ));
+    }
+    out
+}
+
+/// One `dynamic_group_list` entry: `id` present and not blank.
+pub fn check_dynamic_group(index: usize, group: &DynamicGroup) -> Option<Violation> {
+    group.id.as_deref().is_none_or(is_blank).then(|| {
+        Violation::bean(
+            format!("target_server.dynamic_group_list[{index}].id"),
+            Rule::DynamicGroupIdMissing,
+            "动态分组 ID 不可为空",
+            "DynamicGroup ID cannot be empty",
+        )
+    })
+}
+
+/// After resolving topology / dynamic groups: more than `max_targets` hosts → 1244022.
+pub fn check_target_count(n: usize, limits: &Limits) -> Option<Violation> {
+    (n > limits.max_targets).then(|| {
+        Violation::handler(
+            "target_server",
+            Rule::TargetCountExceeded,
+            ErrorCode::TOO_MANY_TARGETS,
+            &[&limits.max_targets.to_string()],
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handler checks
+
+fn non_empty(s: &Option<String>) -> bool {
+    s.as_deref().is_some_and(|s| !s.is_empty())
+}
+
+/// None of `script_version_id`, non-empty `script_id`, non-empty `script_content` → 1241004.
+pub fn check_script_source(req: &FastExecuteScriptRequest) -> Option<Violation> {
+    let present = req.script_version_id.is_some()
+        || non_empty(&req.script_id)
+        || non_empty(&req.script_content);
+    (!present).then(|| {
+        let name = "script_version_id|script_id|script_content";
+        Violation::handler(
+            name,
+            Rule::ScriptSourceMissing,
+            ErrorCode::MISSING_PARAM_WITH_NAME,
+            &[name],
+        )
+    })
+}
+
+/// `script_version_id` present and < 1 → 1241005.
+pub fn check_script_version_id(script_version_id: Option<i64>) -> Option<Violation> {
+    script_version_id.is_some_and(|v| v < 1).then(|| {
+        Violation::handler(
+            "script_version_id",
+            Rule::ScriptVersionIdInvalid,
+            ErrorCode::ILLEGAL_PARAM_WITH_NAME,
+            &["script_version_id"],
+        )
+    })
+}
+
+/// With non-empty `script_content`, `script_language` must be 1..=6 → else 1241005.
+pub fn check_script_language(req: &FastExecuteScriptRequest) -> Option<Violation> {
+    let bad = non_empty(&req.script_content)
+        && req
+            .script_language
+            .and_then(ScriptLanguage::from_code)
+            .is_none();
+    bad.then(|| {
+        Violation::handler(
+            "script_language",
+            Rule::ScriptLanguageInvalid,
+            ErrorCode::ILLEGAL_PARAM_WITH_NAME,
+            &["script_language"],
+        )
+    })
+}
+
+/// `target_server` null → 1241004; all four lists empty → 1244001.
+pub fn check_target_server(req: &FastExecuteScriptRequest) -> Option<Violation> {
+    match &req.target_server {
+        None => Some(Violation::handler(
+            "target_server",
+            Rule::TargetServerMissing,
+            ErrorCode::MISSING_PARAM_WITH_NAME,
+            &["target_server"],
+        )),
+        Some(t) if t.is_empty() => Some(Violation::handler(
+            "target_server",
+            Rule::TargetEmpty,
+            ErrorCode::HOST_EMPTY,
+            &[],
+        )),
+        Some(_) => None,
+    }
+}
+
+/// `account_id` null or < 1 and `account_alias` blank → 1241004.
+pub fn check_account(account_id: Option<i64>, account_alias: Option<&str>) -> Option<Violation> {
+    let bad = account_id.is_none_or(|id| id < 1) && account_alias.is_none_or(is_blank);
+    bad.then(|| {
+        let name = "account_id|account_alias";
+        Violation::handler(
+            name,
+            Rule::AccountMissing,
+            ErrorCode::MISSING_PARAM_WITH_NAME,
+            &[name],
+        )
+    })
+}
+
+/// Every violation of `req`, in BK-JOB's order (see the module docs). Never panics.
+pub fn validate_request(req: &FastExecuteScriptRequest, limits: &Limits) -> Vec<Violation> {
+    let mut out = Vec::new();
+    // Bean validation. Which scope fields are validated depends on bk_biz_id, as BK-JOB's
+    // validation groups do: bk_biz_id present → only it; absent → scope type and id.
+    match req.bk_biz_id {
+        Some(id) => out.extend(check_biz_id(id)),
+        None => {
+            out.extend(check_scope_type(req.bk_scope_type.as_deref()));
+            out.extend(check_scope_id(req.bk_scope_id.as_deref()));
+        }
+    }
+    if let Some(t) = req.timeout {
+        out.extend(check_timeout(t, limits));
+    }
+    if let Some(u) = &req.callback_url {
+        out.extend(callback_url_violation(u));
+    }
+    if let Some(w) = &req.windows_interpreter {
+        out.extend(check_windows_interpreter(w, limits));
+    }
+    if let Some(n) = &req.task_name {
+        out.extend(check_task_name(n, limits));
+    }
+    if let Some(c) = &req.script_content {
+        out.extend(check_script_content_size(c, limits));
+    }
+    if let Some(p) = &req.script_param {
+        out.extend(check_script_param_size(
+            p,
+            req.is_param_sensitive == Some(1),
+            limits,
+        ));
+    }
+    if let Some(t) = &req.target_server {
+        for (i, e) in t.ip_list.iter().flatten().enumerate() {
+            out.extend(check_ip_entry(i, e));
+        }
+        for (i, n) in t.topo_node_list.iter().flatten().enumerate() {
+            out.extend(check_topo_node(i, n));
+        }
+        for (i, g) in t.dynamic_group_list.iter().flatten().enumerate() {
+            out.extend(check_dynamic_group(i, g));
+        }
+    }
+    // Handler checks.
+    out.extend(check_script_source(req));
+    out.extend(check_script_version_id(req.script_version_id));
+    out.extend(check_script_language(req));
+    out.extend(check_target_server(req));
+    out.extend(check_account(req.account_id, req.account_alias.as_deref()));
+    out
+}
