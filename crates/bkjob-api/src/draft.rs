@@ -514,3 +514,357 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Draft {
+        Draft {
+            scope_id: "2".into(),
+            script_content: "echo $1".into(),
+            account_alias: "root".into(),
+            host_id_list: "101".into(),
+            ..Draft::default()
+        }
+    }
+
+    fn check(d: &Draft) -> DraftOutcome {
+        validate_draft(d, &Limits::default())
+    }
+
+    #[test]
+    fn defaults() {
+        let d = Draft::default();
+        assert_eq!(d.scope_type, "biz");
+        assert!(d.start_task);
+        assert_eq!(d.script_language, ScriptLanguage::Shell);
+        assert_eq!(d.source, ScriptSource::Content);
+        // Older/partial stored drafts load with defaults.
+        let d: Draft = serde_json::from_str(r#"{"scope_id":"3"}"#).unwrap();
+        assert_eq!((d.scope_type.as_str(), d.start_task), ("biz", true));
+        let back: Draft = serde_json::from_str(&serde_json::to_string(&base()).unwrap()).unwrap();
+        assert_eq!(back, base());
+    }
+
+    #[test]
+    fn without_secrets() {
+        let mut d = base();
+        d.script_param = "secret".into();
+        assert_eq!(d.without_secrets().script_param, "secret");
+        d.is_param_sensitive = true;
+        assert_eq!(d.without_secrets().script_param, "");
+    }
+
+    #[test]
+    fn split_bulk_separators_and_duplicates() {
+        let b = split_bulk("1, 2;3\n4\t5，6、7；8  1\r\n2,,");
+        assert_eq!(b.items, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+        assert_eq!(b.duplicates, 2);
+        assert_eq!(split_bulk("   ").items.len(), 0);
+    }
+
+    #[test]
+    fn minimal_content_request() {
+        let o = check(&base());
+        assert!(o.errors.is_empty(), "{:?}", o.errors);
+        let json = serde_json::to_value(o.request.unwrap()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "bk_scope_type": "biz", "bk_scope_id": "2",
+                "script_content": "ZWNobyAkMQ==", "script_language": 1,
+                "account_alias": "root", "target_server": {"host_id_list": [101]}
+            })
+        );
+    }
+
+    #[test]
+    fn only_chosen_source_is_sent() {
+        let mut d = base();
+        d.script_id = "55".into();
+        d.script_version_id = "66".into();
+        let r = check(&d).request.unwrap();
+        assert!(r.script_id.is_none() && r.script_version_id.is_none());
+        d.source = ScriptSource::ScriptId;
+        let r = check(&d).request.unwrap();
+        assert_eq!(r.script_id.as_deref(), Some("55"));
+        assert!(r.script_content.is_none() && r.script_language.is_none());
+        d.source = ScriptSource::ScriptVersionId;
+        let r = check(&d).request.unwrap();
+        assert_eq!(r.script_version_id, Some(66));
+        assert!(r.script_id.is_none() && r.script_content.is_none());
+    }
+
+    #[test]
+    fn missing_source_maps_to_chosen_field() {
+        let mut d = base();
+        d.script_content = "  \n".into();
+        let o = check(&d);
+        assert_eq!(o.errors[0].api_code, 1_241_004);
+        assert_eq!(o.errors[0].field(), "script_content");
+        d.source = ScriptSource::ScriptVersionId;
+        let o = check(&d);
+        assert_eq!(o.errors[0].field(), "script_version_id");
+        d.script_version_id = "abc".into();
+        let o = check(&d);
+        assert_eq!(o.errors[0].rule, Rule::ScriptVersionIdNotInteger);
+        assert_eq!(o.errors[0].field(), "script_version_id");
+        d.script_version_id = "0".into();
+        assert_eq!(check(&d).errors[0].rule, Rule::ScriptVersionIdInvalid);
+    }
+
+    #[test]
+    fn param_and_sensitivity() {
+        let mut d = base();
+        d.is_param_sensitive = true;
+        let r = check(&d).request.unwrap();
+        assert!(r.script_param.is_none() && r.is_param_sensitive.is_none());
+        d.script_param = "a b  c".into();
+        let r = check(&d).request.unwrap();
+        assert_eq!(r.script_param.as_deref(), Some("YSBiICBj"));
+        assert_eq!(r.is_param_sensitive, Some(1));
+        d.is_param_sensitive = false;
+        assert_eq!(check(&d).request.unwrap().is_param_sensitive, None);
+    }
+
+    #[test]
+    fn timeout_parsing() {
+        let mut d = base();
+        assert_eq!(check(&d).request.unwrap().timeout, None);
+        d.timeout = " 300 ".into();
+        assert_eq!(check(&d).request.unwrap().timeout, Some(300));
+        d.timeout = "3.5".into();
+        let o = check(&d);
+        assert!(o.request.is_none());
+        assert_eq!(
+            (o.errors[0].rule, o.errors[0].field()),
+            (Rule::TimeoutNotInteger, "timeout")
+        );
+        d.timeout = "0".into();
+        assert_eq!(check(&d).errors[0].rule, Rule::TimeoutTooSmall);
+        d.timeout = "90000".into();
+        let o = check(&d);
+        assert!(o.request.is_some());
+        assert_eq!(o.warnings[0].rule, Rule::TimeoutAboveDocLimit);
+    }
+
+    #[test]
+    fn account_id_wins() {
+        let mut d = base();
+        d.account_id = "1000".into();
+        let o = check(&d);
+        let r = o.request.unwrap();
+        assert_eq!((r.account_id, r.account_alias), (Some(1000), None));
+        assert_eq!(o.warnings[0].rule, Rule::AccountAliasIgnored);
+        assert_eq!(o.warnings[0].field(), "account_alias");
+        d.account_id = "x".into();
+        assert_eq!(check(&d).errors[0].rule, Rule::AccountIdNotInteger);
+        d.account_id.clear();
+        d.account_alias = "  ".into();
+        let o = check(&d);
+        assert_eq!(o.errors[0].rule, Rule::AccountMissing);
+        assert_eq!(o.errors[0].field(), "account_alias");
+    }
+
+    #[test]
+    fn no_target_is_host_empty() {
+        let mut d = base();
+        d.host_id_list.clear();
+        let o = check(&d);
+        assert_eq!(o.errors.len(), 1);
+        assert_eq!(
+            (o.errors[0].api_code, o.errors[0].path.as_str()),
+            (1_244_001, "target_server")
+        );
+        assert_eq!(o.errors[0].field(), "target_server");
+    }
+
+    #[test]
+    fn target_lists() {
+        let mut d = base();
+        d.host_id_list = "1 2 x 2 -3 1".into();
+        d.ip_list = "1.1.1.1, 0:1.1.1.1\n2:10.0.0.1 q:1.1.1.1 bad-ip".into();
+        d.topo_node_list = "set:12 1000 module:1000 set:x".into();
+        d.dynamic_group_list = "g1 g2 g1".into();
+        let o = check(&d);
+        let paths: Vec<(&str, &str)> = o
+            .errors
+            .iter()
+            .map(|v| (v.path.as_str(), v.rule.code()))
+            .collect();
+        assert_eq!(
+            paths,
+            vec![
+                (
+                    "target_server.host_id_list[2]",
+                    "host_id_list.not_positive_integer"
+                ),
+                (
+                    "target_server.host_id_list[3]",
+                    "host_id_list.not_positive_integer"
+                ),
+                (
+                    "target_server.ip_list[3].bk_cloud_id",
+                    "ip_list.bk_cloud_id.not_integer"
+                ),
+                (
+                    "target_server.topo_node_list[3].id",
+                    "topo_node_list.id.not_integer"
+                ),
+                // Request index 2 ("bad-ip") is typed item 4: remapped.
+                ("target_server.ip_list[4].ip", "ip_list.ip.invalid"),
+            ]
+        );
+        assert_eq!(o.errors[4].field(), "ip_list");
+        assert_eq!(
+            o.counts.host_id_list,
+            ListCount {
+                items: 2,
+                duplicates: 2,
+                invalid: 2
+            }
+        );
+        assert_eq!(
+            o.counts.ip_list,
+            ListCount {
+                items: 3,
+                duplicates: 1,
+                invalid: 1
+            }
+        );
+        assert_eq!(
+            o.counts.topo_node_list,
+            ListCount {
+                items: 2,
+                duplicates: 1,
+                invalid: 1
+            }
+        );
+        assert_eq!(
+            o.counts.dynamic_group_list,
+            ListCount {
+                items: 2,
+                duplicates: 1,
+                invalid: 0
+            }
+        );
+        assert_eq!(o.counts.total(), 9);
+        assert!(o.warnings.iter().any(|w| w.rule == Rule::IpListIgnored));
+
+        d.host_id_list = "7".into();
+        d.ip_list = "3:10.0.0.2".into();
+        d.topo_node_list = "set:12 1000".into();
+        d.dynamic_group_list = "g1".into();
+        let t = check(&d).request.unwrap().target_server.unwrap();
+        assert_eq!(t.host_id_list, Some(vec![7]));
+        assert_eq!(
+            t.ip_list.unwrap()[0],
+            IpEntry {
+                bk_cloud_id: Some(3),
+                ip: Some("10.0.0.2".into())
+            }
+        );
+        let nodes = t.topo_node_list.unwrap();
+        assert_eq!(
+            nodes[1],
+            TopoNode {
+                id: Some(1000),
+                node_type: Some("module".into())
+            }
+        );
+        assert_eq!(nodes[0].node_type.as_deref(), Some("set"));
+        assert_eq!(t.dynamic_group_list.unwrap()[0].id.as_deref(), Some("g1"));
+    }
+
+    #[test]
+    fn too_many_static_targets() {
+        let mut d = base();
+        d.host_id_list = "1 2 3".into();
+        let limits = Limits {
+            max_targets: 2,
+            ..Limits::default()
+        };
+        let o = validate_draft(&d, &limits);
+        assert_eq!(o.errors[0].api_code, 1_244_022);
+    }
+
+    #[test]
+    fn windows_interpreter_sending() {
+        let mut d = base();
+        d.windows_interpreter = r" C:\py\python.exe ".into();
+        let o = check(&d);
+        assert!(o.request.unwrap().windows_interpreter.is_none());
+        assert_eq!(o.warnings[0].rule, Rule::WindowsInterpreterIgnored);
+        d.script_language = ScriptLanguage::Powershell;
+        let r = check(&d).request.unwrap();
+        assert_eq!(r.windows_interpreter.as_deref(), Some(r"C:\py\python.exe"));
+        d.source = ScriptSource::ScriptId;
+        d.script_id = "9".into();
+        d.script_language = ScriptLanguage::Shell;
+        d.windows_interpreter = "cmd".into();
+        assert_eq!(check(&d).errors[0].rule, Rule::WindowsInterpreterSuffix);
+    }
+
+    #[test]
+    fn optional_texts_and_start_task() {
+        let mut d = base();
+        d.task_name = "  ".into();
+        d.callback_url = " ".into();
+        let r = check(&d).request.unwrap();
+        assert!(r.task_name.is_none() && r.callback_url.is_none() && r.start_task.is_none());
+        d.task_name = " nightly ".into();
+        d.callback_url = "http://cb.example.com/x".into();
+        d.start_task = false;
+        let r = check(&d).request.unwrap();
+        assert_eq!(r.task_name.as_deref(), Some("nightly"));
+        assert_eq!(r.start_task, Some(false));
+        d.callback_url = "ftp://x".into();
+        assert_eq!(check(&d).errors[0].field(), "callback_url");
+        d.scope_id = " ".into();
+        let o = check(&d);
+        assert_eq!(
+            (o.errors[0].rule, o.errors[0].field()),
+            (Rule::ScopeIdBlank, "scope_id")
+        );
+    }
+
+    #[test]
+    fn default_names() {
+        // 2025-01-01 12:00:00.123
+        let ms = 1_735_732_800_123;
+        assert_eq!(
+            default_task_name(Lang::ZhCn, ms),
+            "快速执行脚本_20250101120000123"
+        );
+        assert_eq!(
+            default_task_name(Lang::En, ms),
+            "Script Execution_20250101120000123"
+        );
+        assert_eq!(
+            default_task_name(Lang::En, 0),
+            "Script Execution_19700101000000000"
+        );
+        assert_eq!(
+            default_task_name(Lang::En, -1),
+            "Script Execution_19691231235959999"
+        );
+        // Leap day.
+        assert_eq!(
+            default_task_name(Lang::En, 951_782_400_000),
+            "Script Execution_20000229000000000"
+        );
+    }
+
+    #[test]
+    fn per_keystroke_speed() {
+        let mut d = base();
+        d.script_content = "echo hello world\n".repeat(64 * 1024); // ~1 MiB
+        d.ip_list = (0..5000)
+            .map(|i| format!("0:10.0.{}.{}\n", i / 250, i % 250))
+            .collect();
+        let o = check(&d);
+        assert!(o.errors.is_empty());
+        assert_eq!(o.counts.ip_list.items, 5000);
+    }
+}

@@ -847,3 +847,466 @@ pub fn validate_request(req: &FastExecuteScriptRequest, limits: &Limits) -> Vec<
     out.extend(check_account(req.account_id, req.account_alias.as_deref()));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::TargetServer;
+
+    fn l() -> Limits {
+        Limits::default()
+    }
+
+    /// A request that passes every rule.
+    fn good() -> FastExecuteScriptRequest {
+        FastExecuteScriptRequest {
+            bk_scope_type: Some("biz".into()),
+            bk_scope_id: Some("2".into()),
+            script_content: Some("ZWNobyAkMQ==".into()),
+            script_language: Some(1),
+            account_alias: Some("root".into()),
+            target_server: Some(TargetServer {
+                host_id_list: Some(vec![101]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn rules_of(req: &FastExecuteScriptRequest) -> Vec<Rule> {
+        validate_request(req, &l()).iter().map(|v| v.rule).collect()
+    }
+
+    #[test]
+    fn good_request_passes() {
+        assert!(validate_request(&good(), &l()).is_empty());
+    }
+
+    #[test]
+    fn scope_rules() {
+        assert!(check_scope_type(Some("biz")).is_none());
+        assert!(check_scope_type(Some("biz_set")).is_none());
+        let v = check_scope_type(Some("tenant_set")).unwrap();
+        assert_eq!(
+            (v.api_code, v.zh.as_str()),
+            (1_240_003, "非法的资源范围类型")
+        );
+        assert!(check_scope_type(None).is_some());
+        assert!(check_scope_type(Some("BIZ")).is_some());
+        assert!(check_scope_id(Some("2")).is_none());
+        assert_eq!(
+            check_scope_id(Some("  ")).unwrap().en,
+            "Invalid bk_scope_id"
+        );
+        assert!(check_scope_id(None).is_some());
+        assert!(check_biz_id(1).is_none());
+        assert_eq!(check_biz_id(0).unwrap().zh, "非法的业务 ID");
+        assert!(scope_type_known("tenant_set") && scope_type_known("biz"));
+        assert!(!scope_type_known("foo") && !scope_type_known(""));
+        assert!(is_biz_set_id(9_999_999) && !is_biz_set_id(2));
+        // bk_biz_id replaces the scope fields in validation.
+        let mut r = good();
+        r.bk_scope_type = None;
+        r.bk_scope_id = None;
+        r.bk_biz_id = Some(2);
+        assert!(validate_request(&r, &l()).is_empty());
+        r.bk_biz_id = Some(-1);
+        assert_eq!(rules_of(&r), vec![Rule::BizIdInvalid]);
+    }
+
+    #[test]
+    fn timeout_rules() {
+        assert!(check_timeout(1, &l()).is_none());
+        assert!(check_timeout(86_400, &l()).is_none());
+        let v = check_timeout(0, &l()).unwrap();
+        assert_eq!(
+            (v.rule, v.zh.as_str()),
+            (Rule::TimeoutTooSmall, "作业超时时间必须大于等于1")
+        );
+        let v = check_timeout(259_201, &l()).unwrap();
+        assert_eq!(v.zh, "作业超时时间必须在1-259200之间");
+        assert_eq!(v.en, "Job timeout must be between 1 and 259200");
+        assert_eq!(v.rule.code(), "timeout.range");
+        let w = check_timeout(259_200, &l()).unwrap();
+        assert_eq!((w.severity, w.api_code), (Severity::Warning, 0));
+        assert_eq!(effective_timeout(None, &l()), 7200);
+        assert_eq!(effective_timeout(Some(0), &l()), 259_200);
+        assert_eq!(effective_timeout(Some(60), &l()), 60);
+        // A warning never hides the request's validity.
+        let mut r = good();
+        r.timeout = Some(100_000);
+        let vs = validate_request(&r, &l());
+        assert_eq!(vs.len(), 1);
+        assert!(first_error(&vs).is_none());
+    }
+
+    #[test]
+    fn callback_url_accepts() {
+        for u in [
+            "",
+            "   ",
+            "http://a.example.com/cb",
+            "HTTPS://example.com:8443/x?y=1#f",
+            "http://10.0.0.1:80",
+            "http://[::1]:8080/cb",
+            "http://localhost",
+            "http://example.com./x%20y",
+            "https://例子.com/中文"
+                .replace("例子.", "xn--fsqu00a.")
+                .as_str(),
+        ] {
+            assert_eq!(check_callback_url(u), Ok(()), "{u}");
+            assert!(callback_url_violation(u).is_none());
+        }
+    }
+
+    #[test]
+    fn callback_url_rejects() {
+        use CallbackUrlError::*;
+        for (u, e) in [
+            ("ftp://x.com", Scheme),
+            ("example.com/cb", Scheme),
+            ("http:/x.com", Scheme),
+            ("http://", Host),
+            ("http:///path", Host),
+            ("http://user:pw@x.com/", UserInfo),
+            ("http://x.com:0/", Port),
+            ("http://x.com:65536/", Port),
+            ("http://x.com:/", Port),
+            ("http://x.com:80a/", Port),
+            ("http://x .com/", Whitespace),
+            (" http://x.com", Whitespace),
+            ("http://x_y.com/", Host),
+            ("http://-x.com/", Host),
+            ("http://a..b/", Host),
+            ("http://[zz]/", Host),
+            ("http://x.com/a|b", IllegalChar),
+            ("http://x.com/%zz", IllegalChar),
+            ("http://x.com/#a#b", IllegalChar),
+        ] {
+            assert_eq!(check_callback_url(u), Err(e), "{u}");
+        }
+        let v = callback_url_violation("ftp://x").unwrap();
+        assert_eq!(v.zh, "回调地址不合法或不在允许列表中，请联系平台管理员添加");
+    }
+
+    #[test]
+    fn windows_interpreter_rules() {
+        assert!(check_windows_interpreter(r"C:\Python3\python.exe", &l()).is_none());
+        assert!(check_windows_interpreter(r"  C:\a.exe  ", &l()).is_none());
+        assert!(check_windows_interpreter("", &l()).is_none());
+        let v = check_windows_interpreter(r"C:\python", &l()).unwrap();
+        assert_eq!(v.en, "windows_interpreter must end with suffix: .exe");
+        assert_eq!(v.zh, "windows_interpreter 必须以指定后缀结尾: .exe");
+        let long = format!(r"C:\{}.exe", "a".repeat(260));
+        let v = check_windows_interpreter(&long, &l()).unwrap();
+        assert_eq!(v.rule, Rule::WindowsInterpreterTooLong);
+        assert_eq!(v.zh, "Windows解释器路径长度不可超过260字符");
+    }
+
+    #[test]
+    fn task_name_rule() {
+        assert!(check_task_name(&"名".repeat(512), &l()).is_none());
+        let v = check_task_name(&"a".repeat(513), &l()).unwrap();
+        assert_eq!(v.rule.code(), "task_name.too_long");
+    }
+
+    #[test]
+    fn size_rules() {
+        let small = Limits {
+            max_script_content_bytes: 3,
+            max_param_bytes: 5,
+            max_sensitive_param_bytes: 4,
+            ..l()
+        };
+        assert!(check_script_content_size("YWJj", &small).is_none());
+        let v = check_script_content_size("YWJjZA==", &small).unwrap();
+        assert_eq!(v.zh, "script_content 字段过长 limit:MEDIUMTEXT(3)");
+        assert_eq!(
+            v.en,
+            "script_content Field content too long limit:MEDIUMTEXT(3)"
+        );
+        // "hello" is 5 bytes: fits the plain limit, not the sensitive one.
+        assert!(check_script_param_size("aGVsbG8=", false, &small).is_none());
+        let v = check_script_param_size("aGVsbG8=", true, &small).unwrap();
+        assert_eq!(v.zh, "script_param加密后超出存储限制，最大支持4字节");
+        let v = check_script_param_size("aGVsbG8h", false, &small).unwrap();
+        assert_eq!(v.en, "script_paramField content too long limit:TEXT(5)");
+        assert_eq!(script_param_limit(true, &l()), 48_128);
+        assert_eq!(script_param_limit(false, &l()), 65_535);
+        // Through validate_request, is_param_sensitive must be exactly 1.
+        let mut r = good();
+        r.script_param = Some("aGVsbG8=".into());
+        r.is_param_sensitive = Some(2);
+        assert!(validate_request(&r, &small)
+            .iter()
+            .all(|v| v.rule != Rule::ScriptParamSensitiveTooLong));
+        r.is_param_sensitive = Some(1);
+        assert!(validate_request(&r, &small)
+            .iter()
+            .any(|v| v.rule == Rule::ScriptParamSensitiveTooLong));
+        assert_eq!(normalize_script_param("a\nb"), Some("a b".into()));
+        assert_eq!(normalize_script_param(" \n "), None);
+    }
+
+    #[test]
+    fn ipv4() {
+        for ok in ["0.0.0.0", "1.2.3.4", "255.255.255.255", "10.0.0.1"] {
+            assert!(is_ipv4(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "01.2.3.4",
+            "+1.2.3.4",
+            "1..3.4",
+            "a.b.c.d",
+            " 1.2.3.4",
+            "1.2.3.4 ",
+            "::1",
+            "1.2.3.-4",
+            "1.2.3.4.",
+            "１.2.3.4",
+            "1000.1.1.1",
+        ] {
+            assert!(!is_ipv4(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ip_entry_rules() {
+        let ok = IpEntry {
+            bk_cloud_id: Some(0),
+            ip: Some(" 1.1.1.1 ".into()),
+        };
+        assert!(check_ip_entry(0, &ok).is_empty());
+        let v = check_ip_entry(
+            2,
+            &IpEntry {
+                bk_cloud_id: Some(0),
+                ip: Some("".into()),
+            },
+        );
+        assert_eq!(v[0].path, "target_server.ip_list[2].ip");
+        assert_eq!(
+            (v[0].zh.as_str(), v[0].en.as_str()),
+            ("IP 非法", "Invalid IP")
+        );
+        let v = check_ip_entry(
+            1,
+            &IpEntry {
+                bk_cloud_id: Some(-1),
+                ip: Some("1.1.1.1".into()),
+            },
+        );
+        assert_eq!(v[0].path, "target_server.ip_list[1].bk_cloud_id");
+        assert_eq!(v[0].en, "Invalid BK-Net");
+        let v = check_ip_entry(0, &IpEntry::default());
+        assert_eq!(
+            v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+            vec![Rule::IpInvalid, Rule::CloudIdInvalid]
+        );
+    }
+
+    #[test]
+    fn topo_and_group_rules() {
+        let ok = TopoNode {
+            id: Some(1),
+            node_type: Some("module".into()),
+        };
+        assert!(check_topo_node(0, &ok).is_empty());
+        let v = check_topo_node(
+            3,
+            &TopoNode {
+                id: None,
+                node_type: Some(" ".into()),
+            },
+        );
+        assert_eq!(v[0].path, "target_server.topo_node_list[3].id");
+        assert_eq!(v[0].zh, "拓扑节点 ID 不可为空");
+        assert_eq!(v[1].path, "target_server.topo_node_list[3].node_type");
+        assert_eq!(v[1].en, "Topo node type can not be empty");
+        assert!(check_dynamic_group(
+            0,
+            &DynamicGroup {
+                id: Some("g1".into())
+            }
+        )
+        .is_none());
+        let v = check_dynamic_group(1, &DynamicGroup { id: None }).unwrap();
+        assert_eq!(v.path, "target_server.dynamic_group_list[1].id");
+        assert_eq!(v.en, "DynamicGroup ID cannot be empty");
+    }
+
+    #[test]
+    fn target_count_rule() {
+        assert!(check_target_count(50_000, &l()).is_none());
+        let v = check_target_count(50_001, &l()).unwrap();
+        assert_eq!(v.api_code, 1_244_022);
+        assert_eq!(v.zh, "脚本任务目标服务器数量超过限制：50000");
+    }
+
+    #[test]
+    fn script_source_rules() {
+        let mut r = good();
+        r.script_content = Some(String::new());
+        r.script_id = Some(String::new());
+        let v = check_script_source(&r).unwrap();
+        assert_eq!(v.api_code, 1_241_004);
+        assert_eq!(
+            v.zh,
+            "请求参数[script_version_id|script_id|script_content]缺失"
+        );
+        assert_eq!(
+            v.en,
+            "Missing request parameter [script_version_id|script_id|script_content]"
+        );
+        r.script_id = Some("7".into());
+        assert!(check_script_source(&r).is_none());
+        r.script_id = None;
+        r.script_version_id = Some(0);
+        assert!(check_script_source(&r).is_none());
+        let v = check_script_version_id(Some(0)).unwrap();
+        assert_eq!(
+            (v.api_code, v.zh.as_str()),
+            (1_241_005, "请求参数[script_version_id]不合法")
+        );
+        assert!(check_script_version_id(Some(1)).is_none());
+        assert!(check_script_version_id(None).is_none());
+    }
+
+    #[test]
+    fn script_language_rule() {
+        let mut r = good();
+        assert!(check_script_language(&r).is_none());
+        r.script_language = Some(6);
+        assert!(check_script_language(&r).is_none());
+        r.script_language = Some(7);
+        let v = check_script_language(&r).unwrap();
+        assert_eq!(v.en, "Invalid request parameter [script_language]");
+        r.script_language = None;
+        assert!(check_script_language(&r).is_some());
+        // Checked even when a version ID is also given.
+        r.script_version_id = Some(5);
+        assert!(check_script_language(&r).is_some());
+        r.script_content = None;
+        assert!(check_script_language(&r).is_none());
+    }
+
+    #[test]
+    fn target_server_rules() {
+        let mut r = good();
+        assert!(check_target_server(&r).is_none());
+        r.target_server = Some(TargetServer {
+            host_id_list: Some(vec![]),
+            ..Default::default()
+        });
+        let v = check_target_server(&r).unwrap();
+        assert_eq!(
+            (v.api_code, v.zh.as_str(), v.en.as_str()),
+            (1_244_001, "主机为空", "Host is empty")
+        );
+        r.target_server = None;
+        let v = check_target_server(&r).unwrap();
+        assert_eq!(
+            (v.api_code, v.zh.as_str()),
+            (1_241_004, "请求参数[target_server]缺失")
+        );
+    }
+
+    #[test]
+    fn account_rule() {
+        assert!(check_account(Some(1), None).is_none());
+        assert!(check_account(None, Some(" root ")).is_none());
+        assert!(check_account(Some(0), Some("root")).is_none());
+        let v = check_account(Some(0), Some("  ")).unwrap();
+        assert_eq!(v.zh, "请求参数[account_id|account_alias]缺失");
+        assert!(check_account(None, None).is_some());
+    }
+
+    #[test]
+    fn order_is_bk_jobs() {
+        let r = FastExecuteScriptRequest {
+            bk_scope_type: Some("nope".into()),
+            bk_scope_id: Some(" ".into()),
+            timeout: Some(0),
+            callback_url: Some("ftp://x".into()),
+            windows_interpreter: Some("cmd".into()),
+            task_name: Some("n".repeat(600)),
+            script_content: Some(String::new()),
+            script_version_id: Some(-3),
+            target_server: Some(TargetServer {
+                ip_list: Some(vec![IpEntry {
+                    bk_cloud_id: None,
+                    ip: Some("x".into()),
+                }]),
+                topo_node_list: Some(vec![TopoNode::default()]),
+                dynamic_group_list: Some(vec![DynamicGroup::default()]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let got: Vec<&str> = validate_request(&r, &l())
+            .iter()
+            .map(|v| v.rule.code())
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "bk_scope_type.invalid",
+                "bk_scope_id.blank",
+                "timeout.min",
+                "callback_url.invalid",
+                "windows_interpreter.suffix",
+                "task_name.too_long",
+                "ip_list.ip.invalid",
+                "ip_list.bk_cloud_id.invalid",
+                "topo_node_list.id.missing",
+                "topo_node_list.node_type.missing",
+                "dynamic_group_list.id.missing",
+                "script_version_id.invalid",
+                "account.missing",
+            ]
+        );
+        let vs = validate_request(&r, &l());
+        let first = first_error(&vs).unwrap();
+        let resp: ApiResponse<()> = first.to_response(Lang::ZhCn, Some("rid".into()));
+        assert_eq!(resp.code, 1_240_003);
+        assert_eq!(resp.message.as_deref(), Some("非法的资源范围类型"));
+        // Handler order when bean validation passes.
+        let h = FastExecuteScriptRequest {
+            bk_scope_type: Some("biz".into()),
+            bk_scope_id: Some("1".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            rules_of(&h),
+            vec![
+                Rule::ScriptSourceMissing,
+                Rule::TargetServerMissing,
+                Rule::AccountMissing
+            ]
+        );
+    }
+
+    #[test]
+    fn field_mapping() {
+        assert_eq!(field_for_path("target_server.ip_list[2].ip"), "ip_list");
+        assert_eq!(
+            field_for_path("target_server.host_id_list[3]"),
+            "host_id_list"
+        );
+        assert_eq!(field_for_path("timeout"), "timeout");
+        assert_eq!(field_for_path("bk_scope_type"), "scope_type");
+        assert_eq!(field_for_path("bk_biz_id"), "scope_id");
+        assert_eq!(field_for_path("target_server"), "target_server");
+        assert_eq!(field_for_path("account_id|account_alias"), "account_alias");
+        let mut v = check_script_source(&FastExecuteScriptRequest::default()).unwrap();
+        assert_eq!(v.field(), "script_content");
+        v.form_field = Some("script_id".into());
+        assert_eq!(v.field(), "script_id");
+        assert_eq!(v.message(Lang::En), v.en);
+    }
+}
