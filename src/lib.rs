@@ -1,19 +1,30 @@
 //! fastexec: a browser console for BlueKing JOB's `fast_execute_script` API.
 //!
-//! Components live here so the wasm tests in `tests/` can mount them; `main.rs` only mounts `App`.
+//! Plain-Rust logic lives in modules free of web-sys (unit-tested natively with
+//! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`outcome`] (classifying
+//! answers), [`conn`] (endpoint, headers, masked preview, curl), [`storage`], [`fields`],
+//! [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
+//! (validation, Base64, API messages) comes from `bkjob-api`.
 
-use leptos::prelude::*;
+pub mod conn;
+pub mod editor;
+pub mod fields;
+pub mod i18n;
+pub mod launch;
+pub mod outcome;
+pub mod route;
+pub mod storage;
 
 /// Product name shown in the header, the same in both languages.
 pub const PRODUCT_NAME: &str = "fastexec";
+
+use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
     view! {
         <header class="app-header">
             <h1 id="product-name">{PRODUCT_NAME}</h1>
-            <p class="tagline" lang="zh-CN">"快速执行脚本控制台"</p>
-            <p class="tagline" lang="en">"Console for BlueKing JOB fast_execute_script"</p>
         </header>
         <main id="main"></main>
     }

@@ -1,0 +1,198 @@
+//! Plain mapping between bkjob-api's [`Draft`] fields, the form's control names (= API field
+//! names, the automation contract) and the texts shown beside them.
+
+use std::collections::BTreeMap;
+
+use bkjob_api::{split_bulk, Draft, Lang, ListCount, Violation};
+
+use crate::i18n::{fill, t};
+
+/// Every form control name (= API field), in the order the form shows them. The error summary
+/// and "focus the first invalid field" follow this order.
+pub const FIELD_ORDER: [&str; 19] = [
+    "bk_scope_type",
+    "bk_scope_id",
+    "script_source",
+    "script_language",
+    "script_content",
+    "script_id",
+    "script_version_id",
+    "script_param",
+    "is_param_sensitive",
+    "timeout",
+    "account_alias",
+    "account_id",
+    "windows_interpreter",
+    "host_id_list",
+    "ip_list",
+    "dynamic_group_list",
+    "topo_node_list",
+    "task_name",
+    "callback_url",
+];
+
+/// Adapter: bkjob-api names some draft fields differently from the API (`scope_type`,
+/// `scope_id`, `source`) and reports "no target at all" on `target_server`, which has no
+/// control of its own; map them to the form control names.
+pub fn form_name(draft_field: &str) -> &str {
+    match draft_field {
+        "scope_type" => "bk_scope_type",
+        "scope_id" => "bk_scope_id",
+        "source" => "script_source",
+        "target_server" => "host_id_list",
+        other => other,
+    }
+}
+
+/// The form control a violation belongs to.
+pub fn violation_field(v: &Violation) -> &str {
+    form_name(v.field())
+}
+
+/// Position of a field in [`FIELD_ORDER`] (unknown fields last).
+pub fn field_rank(name: &str) -> usize {
+    FIELD_ORDER
+        .iter()
+        .position(|f| *f == name)
+        .unwrap_or(FIELD_ORDER.len())
+}
+
+/// The typed bulk text of a target list field.
+fn bulk_text<'a>(draft: &'a Draft, field: &str) -> Option<&'a str> {
+    Some(match field {
+        "host_id_list" => &draft.host_id_list,
+        "ip_list" => &draft.ip_list,
+        "dynamic_group_list" => &draft.dynamic_group_list,
+        "topo_node_list" => &draft.topo_node_list,
+        _ => return None,
+    })
+}
+
+/// For a violation on one entry of a bulk list (`target_server.ip_list[2].ip`), the entry as
+/// typed, so the message can say which line is wrong.
+pub fn offending_item(v: &Violation, draft: &Draft) -> Option<String> {
+    let field = violation_field(v);
+    let text = bulk_text(draft, field)?;
+    let open = v.path.find('[')?;
+    let close = v.path[open..].find(']')? + open;
+    let index: usize = v.path[open + 1..close].parse().ok()?;
+    split_bulk(text).items.into_iter().nth(index)
+}
+
+/// The text shown for a violation: its message in `lang`, plus the offending entry if any.
+pub fn violation_text(v: &Violation, draft: &Draft, lang: Lang) -> String {
+    match offending_item(v, draft) {
+        Some(item) => format!("{}: {item}", v.message(lang)),
+        None => v.message(lang).to_owned(),
+    }
+}
+
+/// Field → texts of its errors, for the given violations (errors or warnings).
+pub fn texts_by_field(
+    violations: &[Violation],
+    draft: &Draft,
+    lang: Lang,
+) -> BTreeMap<String, Vec<String>> {
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for v in violations {
+        let texts = map.entry(violation_field(v).to_owned()).or_default();
+        let text = violation_text(v, draft, lang);
+        if !texts.contains(&text) {
+            texts.push(text);
+        }
+    }
+    map
+}
+
+/// The first field in form order that has an error.
+pub fn first_invalid_field(errors: &[Violation]) -> Option<&str> {
+    errors
+        .iter()
+        .map(violation_field)
+        .min_by_key(|f| field_rank(f))
+}
+
+/// "3 entries · 1 duplicates dropped" for a bulk list.
+pub fn count_text(count: &ListCount, lang: Lang) -> String {
+    let tx = t(lang);
+    let mut s = fill(tx.count_entries, "n", &count.items.to_string());
+    if count.duplicates > 0 {
+        s.push_str(" · ");
+        s.push_str(&fill(tx.count_duplicates, "n", &count.duplicates.to_string()));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bkjob_api::{validate_draft, Limits};
+
+    fn valid() -> Draft {
+        Draft {
+            scope_id: "2".into(),
+            script_content: "echo hi".into(),
+            account_alias: "root".into(),
+            host_id_list: "101".into(),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn names_follow_the_api() {
+        assert_eq!(form_name("scope_type"), "bk_scope_type");
+        assert_eq!(form_name("scope_id"), "bk_scope_id");
+        assert_eq!(form_name("timeout"), "timeout");
+        assert_eq!(form_name("target_server"), "host_id_list");
+    }
+
+    #[test]
+    fn errors_map_to_controls() {
+        let d = Draft {
+            scope_id: String::new(),
+            timeout: "abc".into(),
+            ..valid()
+        };
+        let out = validate_draft(&d, &Limits::default());
+        let fields: Vec<&str> = out.errors.iter().map(violation_field).collect();
+        assert!(fields.contains(&"timeout"), "{fields:?}");
+        assert!(fields.contains(&"bk_scope_id"), "{fields:?}");
+        assert_eq!(first_invalid_field(&out.errors), Some("bk_scope_id"));
+    }
+
+    #[test]
+    fn empty_targets_point_at_host_ids() {
+        let d = Draft {
+            host_id_list: String::new(),
+            ..valid()
+        };
+        let out = validate_draft(&d, &Limits::default());
+        assert_eq!(first_invalid_field(&out.errors), Some("host_id_list"));
+    }
+
+    #[test]
+    fn bad_list_entry_is_named() {
+        let d = Draft {
+            host_id_list: String::new(),
+            ip_list: "10.0.0.1\n10.0.0.1\n0:999.1.1.1".into(),
+            ..valid()
+        };
+        let out = validate_draft(&d, &Limits::default());
+        let map = texts_by_field(&out.errors, &d, Lang::En);
+        let ip = &map["ip_list"];
+        assert!(ip[0].ends_with(": 0:999.1.1.1"), "{ip:?}");
+        assert_eq!(
+            count_text(&out.counts.ip_list, Lang::En),
+            "2 entries · 1 duplicates dropped"
+        );
+        assert_eq!(count_text(&out.counts.host_id_list, Lang::ZhCn), "0 项");
+    }
+
+    #[test]
+    fn every_control_is_ranked() {
+        for f in FIELD_ORDER {
+            assert!(field_rank(f) < FIELD_ORDER.len());
+        }
+        assert_eq!(field_rank("nope"), FIELD_ORDER.len());
+    }
+}
