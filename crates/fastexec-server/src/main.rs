@@ -1,1 +1,65 @@
-fn main() {}
+//! `fastexec-server --config FILE --listen 127.0.0.1:PORT --dist DIR --data-dir DIR`
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use fastexec_server::config::Config;
+use fastexec_server::{credentials_lines, listening_line, serve, ServeOptions};
+
+/// Local BK-JOB-compatible API server that really runs scripts and serves the built app.
+#[derive(Parser, Debug)]
+#[command(name = "fastexec-server", version)]
+struct Cli {
+    /// Configuration file (TOML), e.g. fastexec.toml.
+    #[arg(long, default_value = "fastexec.toml")]
+    config: PathBuf,
+    /// Address to listen on; port 0 picks a free port. Loopback by default.
+    #[arg(long, default_value = "127.0.0.1:9090")]
+    listen: SocketAddr,
+    /// Directory of the built app (trunk's dist/). Optional: the API works without it.
+    #[arg(long)]
+    dist: Option<PathBuf>,
+    /// Where jobs, logs and script working directories are kept.
+    #[arg(long, default_value = ".fastexec-data")]
+    data_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let cfg = Config::load(&cli.config)?;
+    if !cli.listen.ip().is_loopback() {
+        tracing::warn!(
+            "listening on {} (not loopback): this server runs scripts on this machine",
+            cli.listen
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(cli.listen).await?;
+    let addr = listener.local_addr()?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", listening_line(addr))?;
+        writeln!(out, "demo credentials (from {}):", cli.config.display())?;
+        for line in credentials_lines(&cfg) {
+            writeln!(out, "{line}")?;
+        }
+        out.flush()?;
+    }
+    let opts = ServeOptions {
+        data_dir: cli.data_dir,
+        dist: cli.dist,
+    };
+    serve(cfg, listener, opts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,376 @@
+//! The server's configuration file (TOML).
+//!
+//! It stands in for the BlueKing platform around BK-JOB: the API gateway's app registry
+//! (`[[apps]]`), the login service (`[[users]]` with their `bk_token`s), IAM (`grants`), CMDB
+//! (`[[businesses]]`, `[[biz_sets]]`, `[[hosts]]`) and JOB's own account and script
+//! libraries (`[[accounts]]`, `[[scripts]]`). See `/fastexec.toml` at the repo root for a
+//! documented example.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+/// Special `os_user` value: "whoever runs the server".
+pub const SERVER_USER: &str = "$SERVER_USER";
+
+/// All IAM actions this stand-in knows; `"*"` in a grant means all of them.
+pub const ALL_ACTIONS: &[&str] = &[
+    "access_business",
+    "quick_execute_script",
+    "execute_script",
+    "use_account",
+    "view_history",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub limits: LimitsConfig,
+    #[serde(default)]
+    pub apps: Vec<AppConfig>,
+    #[serde(default)]
+    pub users: Vec<UserConfig>,
+    #[serde(default)]
+    pub businesses: Vec<BusinessConfig>,
+    #[serde(default)]
+    pub biz_sets: Vec<BizSetConfig>,
+    #[serde(default)]
+    pub hosts: Vec<HostConfig>,
+    #[serde(default)]
+    pub accounts: Vec<AccountConfig>,
+    #[serde(default)]
+    pub scripts: Vec<ScriptConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Largest accepted `timeout` (BK-JOB `MAX_JOB_TIMEOUT_SECONDS`, contract §3.2).
+    pub max_timeout: i64,
+    /// Largest number of targets of a script step (contract §3.4, code 1244022).
+    pub max_targets: usize,
+    /// How many script processes may run at the same time (all jobs together).
+    pub max_concurrent_processes: usize,
+    /// Per-host log cap in bytes (the BK-JOB UI says output is capped at 5 MB, contract §7).
+    pub log_cap_bytes: usize,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+    /// Timeout when a callback receiver does not answer, in seconds.
+    pub callback_timeout_secs: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_timeout: 259_200,
+            max_targets: 50_000,
+            max_concurrent_processes: 64,
+            log_cap_bytes: 5 * 1024 * 1024,
+            max_body_bytes: 64 * 1024 * 1024,
+            callback_timeout_secs: 10,
+        }
+    }
+}
+
+/// An app registered at the gateway (`bk_app_code` + `bk_app_secret`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    pub code: String,
+    pub secret: String,
+    /// ESB "login-exempt" whitelist: may name the user with `bk_username` (contract §1.2).
+    #[serde(default = "yes")]
+    pub login_exempt: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    pub name: String,
+    /// Login tickets (`bk_token`) that identify this user.
+    #[serde(default)]
+    pub tokens: Vec<String>,
+    /// IAM grants.
+    #[serde(default)]
+    pub grants: Vec<GrantConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantConfig {
+    /// `biz` (default) or `biz_set`.
+    #[serde(default = "biz")]
+    pub scope_type: String,
+    /// Business / business-set id, or `"*"` for every scope.
+    pub scope_id: String,
+    /// Action ids, `"*"` for all.
+    pub actions: Vec<String>,
+}
+
+fn biz() -> String {
+    "biz".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessConfig {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BizSetConfig {
+    pub id: i64,
+    pub name: String,
+    /// Member businesses; their hosts are the biz set's hosts.
+    #[serde(default)]
+    pub biz_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostConfig {
+    pub id: i64,
+    pub ip: String,
+    #[serde(default)]
+    pub cloud_id: i64,
+    pub biz_id: i64,
+    /// Offline hosts never run anything (host status 1 "Agent 异常").
+    #[serde(default = "yes")]
+    pub agent_online: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    pub id: i64,
+    pub alias: String,
+    pub biz_id: i64,
+    /// Local user the script runs as; `$SERVER_USER` = the user running the server.
+    #[serde(default = "server_user")]
+    pub os_user: String,
+}
+
+fn server_user() -> String {
+    SERVER_USER.to_string()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptConfig {
+    /// BK-JOB script ids are strings (32 hex chars in real JOB).
+    pub id: String,
+    pub biz_id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub versions: Vec<ScriptVersionConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScriptVersionConfig {
+    pub id: i64,
+    #[serde(default)]
+    pub version: String,
+    /// `online`, `offline`, `draft` or `disabled` (BK-JOB `JobResourceStatusEnum`).
+    pub status: ScriptVersionStatus,
+    /// 1 shell, 2 bat, 3 perl, 4 python, 5 powershell.
+    pub language: i32,
+    /// Plain script text (not Base64).
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ScriptVersionStatus {
+    Draft,
+    Online,
+    Offline,
+    Disabled,
+}
+
+impl ScriptVersionStatus {
+    /// Localized status name as BK-JOB shows it in 1244018's `{0}`.
+    pub fn label(self, lang: bkjob_api::lang::Lang) -> &'static str {
+        // BK-JOB JobResourceStatusEnum i18n: 未上线/已上线/已下线/已禁用.
+        match self {
+            ScriptVersionStatus::Draft => lang.pick("未上线", "Unpublished"),
+            ScriptVersionStatus::Online => lang.pick("已上线", "Online"),
+            ScriptVersionStatus::Offline => lang.pick("已下线", "Offline"),
+            ScriptVersionStatus::Disabled => lang.pick("已禁用", "Disabled"),
+        }
+    }
+}
+
+impl Config {
+    pub fn from_toml(text: &str) -> anyhow::Result<Config> {
+        let cfg: Config = toml::from_str(text).context("invalid configuration")?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        Config::from_toml(&text).with_context(|| format!("in config file {}", path.display()))
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        fn dup<K: std::hash::Hash + Eq + std::fmt::Debug>(
+            what: &str,
+            keys: impl Iterator<Item = K>,
+        ) -> anyhow::Result<()> {
+            let mut seen = std::collections::HashSet::new();
+            for k in keys {
+                if !seen.insert(k) {
+                    bail!("duplicate {what}");
+                }
+            }
+            Ok(())
+        }
+        dup("app code", self.apps.iter().map(|a| a.code.as_str()))?;
+        dup("user name", self.users.iter().map(|u| u.name.as_str()))?;
+        dup(
+            "bk_token",
+            self.users
+                .iter()
+                .flat_map(|u| u.tokens.iter().map(|t| t.as_str())),
+        )?;
+        dup("business id", self.businesses.iter().map(|b| b.id))?;
+        dup("biz_set id", self.biz_sets.iter().map(|b| b.id))?;
+        dup("host id", self.hosts.iter().map(|h| h.id))?;
+        dup(
+            "host (cloud id, ip)",
+            self.hosts.iter().map(|h| (h.cloud_id, h.ip.as_str())),
+        )?;
+        dup("account id", self.accounts.iter().map(|a| a.id))?;
+        dup("script id", self.scripts.iter().map(|s| s.id.as_str()))?;
+        dup(
+            "script version id",
+            self.scripts
+                .iter()
+                .flat_map(|s| s.versions.iter().map(|v| v.id)),
+        )?;
+        for h in &self.hosts {
+            if h.ip.parse::<std::net::Ipv4Addr>().is_err() {
+                bail!("host {}: ip {:?} is not IPv4", h.id, h.ip);
+            }
+        }
+        for u in &self.users {
+            for g in &u.grants {
+                for a in &g.actions {
+                    if a != "*" && !ALL_ACTIONS.contains(&a.as_str()) {
+                        bail!("user {}: unknown action {a:?}", u.name);
+                    }
+                }
+            }
+        }
+        if self.limits.max_concurrent_processes == 0 {
+            bail!("limits.max_concurrent_processes must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+/// Indexed, read-only view of the configuration used while serving.
+#[derive(Debug)]
+pub struct Directory {
+    pub cfg: Config,
+    pub hosts_by_id: HashMap<i64, usize>,
+    pub hosts_by_ip: HashMap<(i64, String), usize>,
+    pub users_by_token: HashMap<String, usize>,
+}
+
+impl Directory {
+    pub fn new(cfg: Config) -> Directory {
+        let hosts_by_id = cfg
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.id, i))
+            .collect();
+        let hosts_by_ip = cfg
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| ((h.cloud_id, h.ip.clone()), i))
+            .collect();
+        let users_by_token = cfg
+            .users
+            .iter()
+            .enumerate()
+            .flat_map(|(i, u)| u.tokens.iter().map(move |t| (t.clone(), i)))
+            .collect();
+        Directory {
+            cfg,
+            hosts_by_id,
+            hosts_by_ip,
+            users_by_token,
+        }
+    }
+
+    pub fn app(&self, code: &str) -> Option<&AppConfig> {
+        self.cfg.apps.iter().find(|a| a.code == code)
+    }
+
+    pub fn user(&self, name: &str) -> Option<&UserConfig> {
+        self.cfg.users.iter().find(|u| u.name == name)
+    }
+
+    pub fn user_by_token(&self, token: &str) -> Option<&UserConfig> {
+        self.users_by_token.get(token).map(|&i| &self.cfg.users[i])
+    }
+
+    pub fn host(&self, id: i64) -> Option<&HostConfig> {
+        self.hosts_by_id.get(&id).map(|&i| &self.cfg.hosts[i])
+    }
+
+    pub fn host_by_ip(&self, cloud_id: i64, ip: &str) -> Option<&HostConfig> {
+        self.hosts_by_ip
+            .get(&(cloud_id, ip.to_string()))
+            .map(|&i| &self.cfg.hosts[i])
+    }
+
+    pub fn business(&self, id: i64) -> Option<&BusinessConfig> {
+        self.cfg.businesses.iter().find(|b| b.id == id)
+    }
+
+    pub fn biz_set(&self, id: i64) -> Option<&BizSetConfig> {
+        self.cfg.biz_sets.iter().find(|b| b.id == id)
+    }
+
+    pub fn account(&self, id: i64) -> Option<&AccountConfig> {
+        self.cfg.accounts.iter().find(|a| a.id == id)
+    }
+
+    pub fn script(&self, id: &str) -> Option<&ScriptConfig> {
+        self.cfg.scripts.iter().find(|s| s.id == id)
+    }
+
+    /// A script version and the script it belongs to.
+    pub fn script_version(&self, id: i64) -> Option<(&ScriptConfig, &ScriptVersionConfig)> {
+        self.cfg
+            .scripts
+            .iter()
+            .find_map(|s| s.versions.iter().find(|v| v.id == id).map(|v| (s, v)))
+    }
+
+    /// Does `user` hold `action` in the scope?
+    pub fn allowed(&self, user: &str, action: &str, scope_type: &str, scope_id: &str) -> bool {
+        let Some(u) = self.user(user) else {
+            return false;
+        };
+        u.grants.iter().any(|g| {
+            (g.scope_id == "*" || (g.scope_type == scope_type && g.scope_id == scope_id))
+                && g.actions.iter().any(|a| a == "*" || a == action)
+        })
+    }
+}

@@ -1,0 +1,198 @@
+//! Errors as types: [`ApiError`] renders BK-JOB's envelope, and the request extractors turn
+//! every body/query rejection into that envelope instead of axum's plain-text answers.
+
+use std::hash::{BuildHasher, Hasher};
+
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bkjob_api::{ApiResponse, ErrorCode, Lang, Permission, Violation};
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+/// Per-request facts every answer needs: the language and the request id.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub lang: Lang,
+    pub job_request_id: String,
+}
+
+impl Meta {
+    /// From the request headers; `Blueking-Language: en` → English, anything else → zh-CN
+    /// (contract §1.3). A fresh random hex request id each time.
+    pub fn from_parts(parts: &Parts) -> Meta {
+        if let Some(m) = parts.extensions.get::<Meta>() {
+            return m.clone();
+        }
+        let lang = parts
+            .headers
+            .get("blueking-language")
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_header)
+            .unwrap_or_default();
+        Meta {
+            lang,
+            job_request_id: random_hex(),
+        }
+    }
+
+    pub fn ok<T: serde::Serialize>(&self, data: T) -> Json<ApiResponse<T>> {
+        Json(ApiResponse::ok(data, Some(self.job_request_id.clone())))
+    }
+
+    /// A BK-JOB business error with its localized message.
+    pub fn err(&self, code: ErrorCode, args: &[&str]) -> ApiError {
+        ApiError::business(self, code.code(), code.message(self.lang, args))
+    }
+
+    /// The first validation failure, answered with its own code and message (contract §3.2:
+    /// bean validation failures are 1240003 with the first violation's text).
+    pub fn violation(&self, v: &Violation) -> ApiError {
+        ApiError::business(self, v.api_code, v.message(self.lang).to_string())
+    }
+
+    /// 9900403 with the permission object (contract §4.1).
+    pub fn denied(&self, user: &str, permission: Permission) -> ApiError {
+        let mut e = self.err(ErrorCode::PERMISSION_DENIED, &[user]);
+        e.permission = Some(permission);
+        e
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Meta {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let m = Meta::from_parts(parts);
+        parts.extensions.insert(m.clone());
+        Ok(m)
+    }
+}
+
+/// 128 random bits as 32 hex chars (std's per-instance random hasher keys are the source).
+pub fn random_hex() -> String {
+    let a = std::collections::hash_map::RandomState::new();
+    let b = std::collections::hash_map::RandomState::new();
+    let mut h1 = a.build_hasher();
+    h1.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    let mut h2 = b.build_hasher();
+    h2.write_u64(h1.finish());
+    format!("{:016x}{:016x}", h1.finish(), h2.finish())
+}
+
+/// An error answer. Business errors are HTTP 200 with `result:false` (contract §1.4); only
+/// gateway authentication problems use 401, and an oversized body 413.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: i64,
+    pub message: String,
+    pub job_request_id: Option<String>,
+    pub permission: Option<Permission>,
+    /// Gateway-style answers carry `data: null` and a `code_name`.
+    pub gateway_code_name: Option<&'static str>,
+}
+
+impl ApiError {
+    pub fn business(meta: &Meta, code: i64, message: String) -> ApiError {
+        ApiError {
+            status: StatusCode::OK,
+            code,
+            message,
+            job_request_id: Some(meta.job_request_id.clone()),
+            permission: None,
+            gateway_code_name: None,
+        }
+    }
+
+    /// Malformed JSON, wrong types, bad query: 1240003 with the generic "错误的请求" /
+    /// "Bad Request" (contract §3.2, last paragraph).
+    pub fn bad_request(meta: &Meta) -> ApiError {
+        meta.err(ErrorCode::BAD_REQUEST, &[])
+    }
+
+    pub fn internal(meta: &Meta, err: impl std::fmt::Display) -> ApiError {
+        tracing::error!(job_request_id = %meta.job_request_id, "internal error: {err}");
+        meta.err(ErrorCode::INTERNAL_ERROR, &[])
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Some(code_name) = self.gateway_code_name {
+            let body = serde_json::json!({
+                "result": false,
+                "code": self.code,
+                "code_name": code_name,
+                "message": self.message,
+                "data": null,
+            });
+            return (self.status, Json(body)).into_response();
+        }
+        let mut env: ApiResponse<()> =
+            ApiResponse::err(self.code, self.message, self.job_request_id);
+        env.permission = self.permission;
+        (self.status, Json(env)).into_response()
+    }
+}
+
+/// JSON body extractor that answers BK-style on any problem. It does not insist on a
+/// `Content-Type` (BK-JOB's clients are not always careful) and honours the body limit.
+pub struct BkJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let meta = Meta::from_parts(&parts);
+        parts.extensions.insert(meta.clone());
+        let req = Request::from_parts(parts, body);
+        let bytes = match Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(rej) => {
+                if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    return Err(too_large(&meta));
+                }
+                return Err(ApiError::bad_request(&meta));
+            }
+        };
+        match serde_json::from_slice::<T>(&bytes) {
+            Ok(v) => Ok(BkJson(v)),
+            Err(e) => {
+                tracing::debug!(job_request_id = %meta.job_request_id, "bad JSON body: {e}");
+                Err(ApiError::bad_request(&meta))
+            }
+        }
+    }
+}
+
+fn too_large(meta: &Meta) -> ApiError {
+    let mut e = ApiError::bad_request(meta);
+    e.status = StatusCode::PAYLOAD_TOO_LARGE;
+    e.message = meta
+        .lang
+        .pick("请求体过大", "Request body too large")
+        .to_string();
+    e
+}
+
+/// Query-string extractor with the same BK-style rejection.
+pub struct BkQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for BkQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let meta = Meta::from_parts(parts);
+        parts.extensions.insert(meta.clone());
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(BkQuery(v)),
+            Err(_) => Err(ApiError::bad_request(&meta)),
+        }
+    }
+}
