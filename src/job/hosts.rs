@@ -64,7 +64,10 @@ impl HostGroup {
 pub fn group_hosts(rows: &[StepIpResult]) -> Vec<HostGroup> {
     let mut slots: HashMap<(i32, &str), Vec<u32>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
-        slots.entry((r.status, r.tag.as_str())).or_default().push(i as u32);
+        slots
+            .entry((r.status, r.tag.as_str()))
+            .or_default()
+            .push(i as u32);
     }
     let mut groups: Vec<HostGroup> = slots
         .into_iter()
@@ -76,10 +79,7 @@ pub fn group_hosts(rows: &[StepIpResult]) -> Vec<HostGroup> {
             rows: idx.into(),
         })
         .collect();
-    groups.sort_by(|a, b| {
-        (a.key.rank(), &a.key)
-            .cmp(&(b.key.rank(), &b.key))
-    });
+    groups.sort_by(|a, b| (a.key.rank(), &a.key).cmp(&(b.key.rank(), &b.key)));
     groups
 }
 
@@ -272,7 +272,9 @@ impl CopyFormat {
 pub fn copy_text(rows: &[StepIpResult], indexes: &[u32], format: CopyFormat) -> String {
     let mut out = String::with_capacity(indexes.len() * 16);
     for &i in indexes {
-        let Some(r) = rows.get(i as usize) else { continue };
+        let Some(r) = rows.get(i as usize) else {
+            continue;
+        };
         let before = out.len();
         match format {
             CopyFormat::Ip => {
@@ -358,10 +360,23 @@ mod tests {
                 ("104".into(), 1)
             ]
         );
-        let success = m.group(&GroupKey { status: 9, tag: String::new() }).unwrap();
+        let success = m
+            .group(&GroupKey {
+                status: 9,
+                tag: String::new(),
+            })
+            .unwrap();
         assert_eq!(&*success.rows, &[0, 4]);
         let p = m.progress();
-        assert_eq!(p, Progress { total: 7, done: 6, success: 4, failed: 2 });
+        assert_eq!(
+            p,
+            Progress {
+                total: 7,
+                done: 6,
+                success: 4,
+                failed: 2
+            }
+        );
     }
 
     #[test]
@@ -374,7 +389,10 @@ mod tests {
         assert_eq!(m.groups[0].count(), 45_000);
         assert_eq!(m.groups[1].count(), 5_000);
         let f = filter_group(&m.rows, &m.groups[1].rows, "4999");
-        let ids: Vec<i64> = f.iter().map(|&i| m.rows[i as usize].bk_host_id.unwrap()).collect();
+        let ids: Vec<i64> = f
+            .iter()
+            .map(|&i| m.rows[i as usize].bk_host_id.unwrap())
+            .collect();
         assert_eq!(ids, vec![49_990]);
     }
 
@@ -423,10 +441,21 @@ mod tests {
     #[test]
     fn copy_formats_one_per_line() {
         let mut rows = vec![host(101, 9, ""), host(102, 9, "")];
-        rows.push(StepIpResult { bk_host_id: Some(7), ip: None, status: 9, ..Default::default() });
+        rows.push(StepIpResult {
+            bk_host_id: Some(7),
+            ip: None,
+            status: 9,
+            ..Default::default()
+        });
         let idx = [0, 1, 2];
-        assert_eq!(copy_text(&rows, &idx, CopyFormat::Ip), "10.0.0.101\n10.0.0.102");
-        assert_eq!(copy_text(&rows, &idx, CopyFormat::CloudIp), "1:10.0.0.101\n0:10.0.0.102");
+        assert_eq!(
+            copy_text(&rows, &idx, CopyFormat::Ip),
+            "10.0.0.101\n10.0.0.102"
+        );
+        assert_eq!(
+            copy_text(&rows, &idx, CopyFormat::CloudIp),
+            "1:10.0.0.101\n0:10.0.0.102"
+        );
         assert_eq!(copy_text(&rows, &idx, CopyFormat::HostId), "101\n102\n7");
         assert_eq!(copy_text(&rows, &[], CopyFormat::Ip), "");
     }

@@ -97,7 +97,10 @@ pub fn segment(text: &str, query: &str, max_hits: usize) -> Segments {
 pub fn log_file_name(job_instance_id: i64, host_id: Option<i64>, ip: Option<&str>) -> String {
     match (host_id, ip) {
         (Some(id), _) => format!("job-{job_instance_id}-host-{id}.log"),
-        (None, Some(ip)) => format!("job-{job_instance_id}-ip-{}.log", ip.replace([':', '/'], "_")),
+        (None, Some(ip)) => format!(
+            "job-{job_instance_id}-ip-{}.log",
+            ip.replace([':', '/'], "_")
+        ),
         (None, None) => format!("job-{job_instance_id}.log"),
     }
 }
@@ -106,14 +109,26 @@ pub fn log_file_name(job_instance_id: i64, host_id: Option<i64>, ip: Option<&str
 pub fn group_log_file_name(job_instance_id: i64, group_attr: &str) -> String {
     let safe: String = group_attr
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(64)
         .collect();
     format!("job-{job_instance_id}-group-{safe}.log")
 }
 
 /// One host's section in a combined log file.
-pub fn combined_section(out: &mut String, host_id: Option<i64>, cloud: Option<i64>, ip: Option<&str>, log: &str) {
+pub fn combined_section(
+    out: &mut String,
+    host_id: Option<i64>,
+    cloud: Option<i64>,
+    ip: Option<&str>,
+    log: &str,
+) {
     out.push_str("===== ");
     if let Some(id) = host_id {
         out.push_str(&format!("host {id} "));
@@ -133,7 +148,10 @@ mod tests {
     use super::*;
 
     fn pieces<'a>(text: &'a str, s: &Segments) -> Vec<(&'a str, bool)> {
-        s.parts.iter().map(|p| (&text[p.range.clone()], p.hit)).collect()
+        s.parts
+            .iter()
+            .map(|p| (&text[p.range.clone()], p.hit))
+            .collect()
     }
 
     #[test]
@@ -143,7 +161,13 @@ mod tests {
         assert_eq!(pieces(t, &s), vec![(t, false)]);
         assert_eq!(s.total_matches, 0);
         let s = segment("", "x", MAX_HIGHLIGHTS);
-        assert_eq!(s.parts, vec![Segment { range: 0..0, hit: false }]);
+        assert_eq!(
+            s.parts,
+            vec![Segment {
+                range: 0..0,
+                hit: false
+            }]
+        );
     }
 
     #[test]
@@ -152,7 +176,12 @@ mod tests {
         let s = segment(t, "error", MAX_HIGHLIGHTS);
         assert_eq!(
             pieces(t, &s),
-            vec![("Error", true), (": a\nok\n", false), ("error", true), (": b", false)]
+            vec![
+                ("Error", true),
+                (": a\nok\n", false),
+                ("error", true),
+                (": b", false)
+            ]
         );
         assert_eq!((s.total_matches, s.highlighted, s.capped()), (2, 2, false));
         // coverage: the pieces rebuild the text
@@ -164,12 +193,18 @@ mod tests {
     fn non_ascii_and_overlaps() {
         let t = "你好，世界 你好";
         let s = segment(t, "你好", 10);
-        assert_eq!(pieces(t, &s), vec![("你好", true), ("，世界 ", false), ("你好", true)]);
+        assert_eq!(
+            pieces(t, &s),
+            vec![("你好", true), ("，世界 ", false), ("你好", true)]
+        );
         let s = segment("aaaa", "aa", 10);
         assert_eq!(s.total_matches, 2, "non-overlapping");
         // an HTML-looking log stays text: segments are byte ranges, nothing is parsed
         let t = "<b>x</b>";
-        assert_eq!(pieces(t, &segment(t, "x", 10)), vec![("<b>", false), ("x", true), ("</b>", false)]);
+        assert_eq!(
+            pieces(t, &segment(t, "x", 10)),
+            vec![("<b>", false), ("x", true), ("</b>", false)]
+        );
     }
 
     #[test]
@@ -187,8 +222,14 @@ mod tests {
 
     #[test]
     fn file_names() {
-        assert_eq!(log_file_name(42, Some(101), Some("1.2.3.4")), "job-42-host-101.log");
-        assert_eq!(log_file_name(42, None, Some("1.2.3.4")), "job-42-ip-1.2.3.4.log");
+        assert_eq!(
+            log_file_name(42, Some(101), Some("1.2.3.4")),
+            "job-42-host-101.log"
+        );
+        assert_eq!(
+            log_file_name(42, None, Some("1.2.3.4")),
+            "job-42-ip-1.2.3.4.log"
+        );
         assert_eq!(group_log_file_name(42, "9"), "job-42-group-9.log");
         assert_eq!(group_log_file_name(42, "a b/c"), "job-42-group-a_b_c.log");
         let mut out = String::new();

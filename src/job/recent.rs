@@ -176,7 +176,10 @@ mod tests {
         list.remember(RecentJob::from_launch(&draft(false), &launched(60), 999));
         assert_eq!(list.jobs.len(), RECENT_MAX);
         assert_eq!(list.jobs[0].job_instance_id, 60);
-        assert_eq!(list.jobs.iter().filter(|j| j.job_instance_id == 60).count(), 1);
+        assert_eq!(
+            list.jobs.iter().filter(|j| j.job_instance_id == 60).count(),
+            1
+        );
         let back = RecentJobs::from_json(Some(&list.to_json()));
         assert_eq!(back, list);
     }
@@ -207,7 +210,11 @@ mod tests {
         assert!(RecentJobs::from_json(None).jobs.is_empty());
         assert!(RecentJobs::from_json(Some("nope")).jobs.is_empty());
         assert!(RecentJobs::from_json(Some("{}")).jobs.is_empty());
-        let no_draft = RecentJob { job_instance_id: 3, scope_id: "2".into(), ..RecentJob::default() };
+        let no_draft = RecentJob {
+            job_instance_id: 3,
+            scope_id: "2".into(),
+            ..RecentJob::default()
+        };
         assert_eq!(redo_draft(&no_draft), None);
     }
 

@@ -70,8 +70,14 @@ mod tests {
         let r = parse_job_route("/jobs/biz/2/1001").unwrap();
         assert_eq!(r, JobRoute::new("biz", "2", 1001));
         assert_eq!(r.path(), "/jobs/biz/2/1001");
-        assert_eq!(parse_job_route("/jobs/biz_set/9991001/7/"), Some(JobRoute::new("biz_set", "9991001", 7)));
-        assert_eq!(parse_job_route("/jobs/biz/2/5?x=1#y").map(|r| r.job_instance_id), Some(5));
+        assert_eq!(
+            parse_job_route("/jobs/biz_set/9991001/7/"),
+            Some(JobRoute::new("biz_set", "9991001", 7))
+        );
+        assert_eq!(
+            parse_job_route("/jobs/biz/2/5?x=1#y").map(|r| r.job_instance_id),
+            Some(5)
+        );
         // above 2^53 stays exact
         assert_eq!(
             parse_job_route("/jobs/biz/2/9007199254740993").map(|r| r.job_instance_id),

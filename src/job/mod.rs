@@ -1,0 +1,19 @@
+//! The job view: follow a launched job to its end, host by host, with logs.
+//!
+//! Plain-Rust logic (compiles natively, no web-sys, unit-tested with `cargo test -p fastexec`):
+//! [`route`], [`poll`] (the polling cadence), [`hosts`] (grouping, filtering, virtual-list
+//! window, copying IPs), [`logtext`] (log search segments), [`recent`] (recent jobs, redo),
+//! [`api`] (building calls and reading answers), [`texts`] (zh/en labels).
+
+pub mod api;
+pub mod hosts;
+pub mod logtext;
+pub mod poll;
+pub mod recent;
+pub mod route;
+pub mod texts;
+
+pub use api::{CallError, HttpJobApi, JobApi};
+pub use poll::{PollOutcome, PollSchedule};
+pub use recent::{redo_draft, RecentJob, RecentJobs};
+pub use route::{parse_job_route, JobRoute};
