@@ -156,7 +156,7 @@ pub struct HostRow {
 /// One queued write.
 enum Op {
     Create {
-        job: NewJob,
+        job: Box<NewJob>,
         hosts: Vec<NewHost>,
         initial_status: i32,
         reply: oneshot::Sender<anyhow::Result<(i64, i64, i64)>>,
@@ -263,7 +263,7 @@ impl Db {
     ) -> anyhow::Result<(i64, i64, i64)> {
         let (reply, rx) = oneshot::channel();
         self.send(Op::Create {
-            job,
+            job: Box::new(job),
             hosts,
             initial_status: 1,
             reply,

@@ -56,7 +56,7 @@ impl Meta {
     /// 9900403 with the permission object (contract §4.1).
     pub fn denied(&self, user: &str, permission: Permission) -> ApiError {
         let mut e = self.err(ErrorCode::PERMISSION_DENIED, &[user]);
-        e.permission = Some(permission);
+        e.permission = Some(Box::new(permission));
         e
     }
 }
@@ -94,7 +94,7 @@ pub struct ApiError {
     pub code: i64,
     pub message: String,
     pub job_request_id: Option<String>,
-    pub permission: Option<Permission>,
+    pub permission: Option<Box<Permission>>,
     /// Gateway-style answers carry `data: null` and a `code_name`.
     pub gateway_code_name: Option<&'static str>,
 }
@@ -137,7 +137,7 @@ impl IntoResponse for ApiError {
         }
         let mut env: ApiResponse<()> =
             ApiResponse::err(self.code, self.message, self.job_request_id);
-        env.permission = self.permission;
+        env.permission = self.permission.map(|p| *p);
         (self.status, Json(env)).into_response()
     }
 }
@@ -162,6 +162,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkJson<T> {
                 return Err(ApiError::bad_request(&meta));
             }
         };
+        // Every BK-JOB request body is a JSON object; serde would also accept an array for a
+        // struct, Jackson does not.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError::bad_request(&meta));
+        }
         match serde_json::from_slice::<T>(&bytes) {
             Ok(v) => Ok(BkJson(v)),
             Err(e) => {

@@ -1,0 +1,362 @@
+//! Test harness: start the server in-process on 127.0.0.1:0 (or as a child process), talk to
+//! it over real HTTP, poll with deadlines.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use fastexec_server::config::Config;
+use fastexec_server::{serve, ServeOptions};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub const APP: &str = "test-app";
+pub const SECRET: &str = "test-secret";
+
+/// The test configuration: business 2 ("test-biz") with hosts 101-103 online and 104 offline,
+/// business 3 with host 201, users admin (everything), limited (business access only),
+/// viewer (access + view_history), outsider (nothing).
+pub fn test_config(extra_limits: &str) -> String {
+    format!(
+        r#"
+[limits]
+max_concurrent_processes = 8
+{extra_limits}
+
+[[apps]]
+code = "{APP}"
+secret = "{SECRET}"
+
+[[apps]]
+code = "strict-app"
+secret = "strict-secret"
+login_exempt = false
+
+[[users]]
+name = "admin"
+tokens = ["admin-token"]
+grants = [{{ scope_id = "2", actions = ["*"] }}, {{ scope_id = "3", actions = ["*"] }}]
+
+[[users]]
+name = "limited"
+tokens = ["limited-token"]
+grants = [{{ scope_id = "2", actions = ["access_business"] }}]
+
+[[users]]
+name = "viewer"
+grants = [{{ scope_id = "2", actions = ["access_business", "view_history"] }}]
+
+[[users]]
+name = "outsider"
+
+[[businesses]]
+id = 2
+name = "test-biz"
+
+[[businesses]]
+id = 3
+name = "other-biz"
+
+[[hosts]]
+id = 101
+ip = "127.0.0.2"
+biz_id = 2
+
+[[hosts]]
+id = 102
+ip = "127.0.0.3"
+biz_id = 2
+
+[[hosts]]
+id = 103
+ip = "127.0.0.4"
+biz_id = 2
+
+[[hosts]]
+id = 104
+ip = "127.0.0.5"
+biz_id = 2
+agent_online = false
+
+[[hosts]]
+id = 201
+ip = "127.0.1.2"
+biz_id = 3
+
+[[accounts]]
+id = 1000
+alias = "root"
+biz_id = 2
+
+[[accounts]]
+id = 3000
+alias = "root"
+biz_id = 3
+
+[[scripts]]
+id = "s-online"
+biz_id = 2
+name = "online script"
+versions = [
+  {{ id = 11, status = "online", language = 1, content = "echo library-script \"$@\"\n" }},
+  {{ id = 12, status = "disabled", language = 1, content = "echo disabled\n" }},
+]
+
+[[scripts]]
+id = "s-other"
+biz_id = 3
+name = "other biz script"
+versions = [{{ id = 21, status = "online", language = 1, content = "echo other\n" }}]
+"#
+    )
+}
+
+pub struct TestServer {
+    pub url: String,
+    pub data: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+pub fn client() -> Client<HttpConnector, Full<Bytes>> {
+    Client::builder(TokioExecutor::new()).build(HttpConnector::new())
+}
+
+impl TestServer {
+    pub async fn start(config: &str) -> TestServer {
+        Self::start_in(config, TempDir::new().unwrap()).await
+    }
+
+    pub async fn start_in(config: &str, data: TempDir) -> TestServer {
+        let cfg = Config::from_toml(config).expect("test config");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let opts = ServeOptions {
+            data_dir: data.path().join("data"),
+            dist: None,
+        };
+        let handle = tokio::spawn(serve(cfg, listener, opts, async {
+            let _ = rx.await;
+        }));
+        TestServer {
+            url: format!("http://{addr}/"),
+            data,
+            shutdown: Some(tx),
+            handle: Some(handle),
+            client: client(),
+        }
+    }
+
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.await;
+        }
+        std::mem::replace(&mut self.data, TempDir::new().unwrap())
+    }
+
+    pub fn api(&self) -> Api {
+        Api {
+            url: self.url.clone(),
+            client: self.client.clone(),
+        }
+    }
+}
+
+/// An HTTP client bound to one server.
+#[derive(Clone)]
+pub struct Api {
+    pub url: String,
+    pub client: Client<HttpConnector, Full<Bytes>>,
+}
+
+pub fn auth_user(user: &str) -> String {
+    json!({"bk_app_code": APP, "bk_app_secret": SECRET, "bk_username": user}).to_string()
+}
+
+impl Api {
+    pub fn new(url: &str) -> Api {
+        Api {
+            url: url.to_string(),
+            client: client(),
+        }
+    }
+
+    /// Raw request: returns (HTTP status, content-type, body text).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (u16, String, String) {
+        let mut b = hyper::Request::builder().method(method).uri(format!(
+            "{}{}",
+            self.url,
+            path.trim_start_matches('/')
+        ));
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = b.body(Full::new(Bytes::from(body))).unwrap();
+        let resp = tokio::time::timeout(Duration::from_secs(20), self.client.request(req))
+            .await
+            .expect("request timed out")
+            .expect("request failed");
+        let status = resp.status().as_u16();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, ct, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// POST JSON as `user` through the gateway header; returns (HTTP status, JSON body).
+    pub async fn post_as(&self, user: &str, path: &str, body: &Value) -> (u16, Value) {
+        self.post_lang(user, path, body, None).await
+    }
+
+    pub async fn post_lang(
+        &self,
+        user: &str,
+        path: &str,
+        body: &Value,
+        lang: Option<&str>,
+    ) -> (u16, Value) {
+        let auth = auth_user(user);
+        let mut headers = vec![
+            ("X-Bkapi-Authorization", auth.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        if let Some(l) = lang {
+            headers.push(("Blueking-Language", l));
+        }
+        let (s, _, text) = self
+            .raw("POST", path, &headers, body.to_string().into_bytes())
+            .await;
+        (
+            s,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// POST as admin, expect HTTP 200, return the envelope.
+    pub async fn post(&self, path: &str, body: &Value) -> Value {
+        let (s, v) = self.post_as("admin", path, body).await;
+        assert_eq!(s, 200, "{v}");
+        v
+    }
+
+    pub async fn execute(&self, body: &Value) -> Value {
+        self.post("api/v3/fast_execute_script", body).await
+    }
+
+    /// Launch and return (job id, step id); panics unless the launch succeeded.
+    pub async fn launch(&self, body: &Value) -> (i64, i64) {
+        let v = self.execute(body).await;
+        assert_eq!(v["code"], 0, "launch failed: {v}");
+        (
+            v["data"]["job_instance_id"].as_i64().unwrap(),
+            v["data"]["step_instance_id"].as_i64().unwrap(),
+        )
+    }
+
+    pub async fn status(&self, job_id: i64) -> Value {
+        let v = self
+            .post(
+                "api/v3/get_job_instance_status",
+                &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":job_id,"return_ip_result":true}),
+            )
+            .await;
+        assert_eq!(v["code"], 0, "status failed: {v}");
+        v["data"].clone()
+    }
+
+    /// Poll until the job is finished (deadline 8 s).
+    pub async fn wait_finished(&self, job_id: i64) -> Value {
+        self.wait_until(job_id, |d| d["finished"] == true).await
+    }
+
+    pub async fn wait_until(&self, job_id: i64, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(8);
+        loop {
+            let d = self.status(job_id).await;
+            if pred(&d) {
+                return d;
+            }
+            assert!(Instant::now() < deadline, "job {job_id} deadline: {d}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn log(&self, job_id: i64, step_id: i64, host_id: i64) -> String {
+        let v = self
+            .post(
+                "api/v3/get_job_instance_ip_log",
+                &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":job_id,
+                        "step_instance_id":step_id,"bk_host_id":host_id}),
+            )
+            .await;
+        assert_eq!(v["code"], 0, "log failed: {v}");
+        v["data"]["log_content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+pub fn b64(s: &str) -> String {
+    bkjob_api::encode_base64(s)
+}
+
+/// A valid inline-script request on host 101 as account 1000.
+pub fn script_req(script: &str) -> Value {
+    json!({
+        "bk_scope_type": "biz",
+        "bk_scope_id": "2",
+        "script_content": b64(script),
+        "script_language": 1,
+        "account_id": 1000,
+        "target_server": {"host_id_list": [101]},
+    })
+}
+
+pub fn host_status(d: &Value, host_id: i64) -> Value {
+    d["step_instance_list"][0]["step_ip_result_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["bk_host_id"] == host_id)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// Does a process still exist (a zombie counts as gone)?
+pub fn process_alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(s) => {
+            let state = s.rsplit(')').next().unwrap_or("").trim_start();
+            !state.starts_with('Z') && !state.starts_with('X')
+        }
+        Err(_) => false,
+    }
+}
+
+pub fn write_config(dir: &Path, text: &str) -> std::path::PathBuf {
+    let p = dir.join("config.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
