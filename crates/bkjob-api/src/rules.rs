@@ -118,6 +118,11 @@ pub enum Rule {
     AccountAliasIgnored,
     IpListIgnored,
     WindowsInterpreterIgnored,
+    // Companion APIs.
+    JobInstanceIdInvalid,
+    StepInstanceIdInvalid,
+    LogHostMissing,
+    OperateInvalid,
 }
 
 impl Rule {
@@ -159,6 +164,10 @@ impl Rule {
             AccountAliasIgnored => "account_alias.ignored",
             IpListIgnored => "ip_list.ignored",
             WindowsInterpreterIgnored => "windows_interpreter.ignored",
+            JobInstanceIdInvalid => "job_instance_id.invalid",
+            StepInstanceIdInvalid => "step_instance_id.invalid",
+            LogHostMissing => "log.hosts.invalid",
+            OperateInvalid => "operate.invalid",
         }
     }
 }
@@ -295,7 +304,7 @@ fn java_len(s: &str) -> usize {
 // Scope
 
 /// Scope types BK-JOB's interceptor knows. A non-blank type outside this set (with a
-/// non-blank scope id) is answered 1241005 "请求参数[bk_scope_type]不合法" before validation.
+/// non-blank scope id) is answered 1241005 `请求参数[bk_scope_type]不合法` before validation.
 pub fn scope_type_known(scope_type: &str) -> bool {
     matches!(scope_type, "biz" | "biz_set" | "tenant_set")
 }
@@ -625,17 +634,35 @@ pub fn normalize_script_param(decoded: &str) -> Option<String> {
 /// tools). The caller trims (BK-JOB trims IPs).
 pub fn is_ipv4(s: &str) -> bool {
     let mut parts = 0;
-    for part in s.split('.') {
-        parts += 1;
-        let b = part.as_bytes();
-        if parts > 4
-            || b.is_empty()
-            || b.len() > 3
-            || !b.iter().all(u8::is_ascii_digit)
-            || (b.len() > 1 && b[0] == b'0')
-            || part.parse::<u16>().map_or(true, |n| n > 255)
-        {
-            return false;
+    let mut value: u32 = 0;
+    let mut digits = 0;
+    let mut first_zero = false;
+    for &b in s.as_bytes().iter().chain(std::iter::once(&b'.')) {
+        match b {
+            b'0'..=b'9' => {
+                if digits == 0 {
+                    first_zero = b == b'0';
+                } else if first_zero {
+                    return false; // leading zero
+                }
+                digits += 1;
+                value = value * 10 + u32::from(b - b'0');
+                if digits > 3 || value > 255 {
+                    return false;
+                }
+            }
+            b'.' => {
+                if digits == 0 {
+                    return false;
+                }
+                parts += 1;
+                if parts > 4 {
+                    return false;
+                }
+                digits = 0;
+                value = 0;
+            }
+            _ => return false,
         }
     }
     parts == 4
@@ -790,6 +817,106 @@ pub fn check_account(account_id: Option<i64>, account_alias: Option<&str>) -> Op
             Rule::AccountMissing,
             ErrorCode::MISSING_PARAM_WITH_NAME,
             &[name],
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Companion APIs (contract §5)
+
+/// Most hosts one `batch_get_job_instance_ip_log` call may ask for.
+pub const MAX_BATCH_LOG_HOSTS: usize = 500;
+
+/// `get_job_instance_status`: `job_instance_id` null or < 1 → 1241007.
+pub fn check_status_job_instance_id(job_instance_id: Option<i64>) -> Option<Violation> {
+    job_instance_id.is_none_or(|id| id < 1).then(|| {
+        Violation::handler(
+            "job_instance_id",
+            Rule::JobInstanceIdInvalid,
+            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
+            &["job_instance_id"],
+        )
+    })
+}
+
+/// Log APIs: `job_instance_id` and `step_instance_id` must be ≥ 1 (bean validation, 1240003),
+/// job first.
+pub fn check_log_ids(
+    job_instance_id: Option<i64>,
+    step_instance_id: Option<i64>,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    if job_instance_id.is_none_or(|id| id < 1) {
+        out.push(Violation::bean(
+            "job_instance_id",
+            Rule::JobInstanceIdInvalid,
+            "任务实例ID必须为正整数",
+            "Job instance id must be a positive number",
+        ));
+    }
+    if step_instance_id.is_none_or(|id| id < 1) {
+        out.push(Violation::bean(
+            "step_instance_id",
+            Rule::StepInstanceIdInvalid,
+            "步骤实例ID必须为正整数",
+            "Step instance id must be a positive number",
+        ));
+    }
+    out
+}
+
+/// `get_job_instance_ip_log`: `bk_host_id`, or `bk_cloud_id` + non-blank `ip` → else 1241007.
+pub fn check_ip_log_host(
+    bk_host_id: Option<i64>,
+    bk_cloud_id: Option<i64>,
+    ip: Option<&str>,
+) -> Option<Violation> {
+    let ok = bk_host_id.is_some() || (bk_cloud_id.is_some() && ip.is_some_and(|ip| !is_blank(ip)));
+    (!ok).then(|| {
+        let name = "host_id/(bk_cloud_id+ip)";
+        Violation::handler(
+            name,
+            Rule::LogHostMissing,
+            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
+            &[name],
+        )
+    })
+}
+
+/// `batch_get_job_instance_ip_log`: the list used (host IDs win over IPs) must be non-empty
+/// and at most [`MAX_BATCH_LOG_HOSTS`] → else 1241007.
+pub fn check_batch_log_hosts(host_id_count: usize, ip_count: usize) -> Option<Violation> {
+    let n = if host_id_count > 0 {
+        host_id_count
+    } else {
+        ip_count
+    };
+    (n == 0 || n > MAX_BATCH_LOG_HOSTS).then(|| {
+        let name = "host_id_list/ip_list";
+        Violation::handler(
+            name,
+            Rule::LogHostMissing,
+            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
+            &[name],
+        )
+    })
+}
+
+/// `operate_job_instance`: `job_instance_id` > 0 and `operation_code` 1 or 2 → else 1241002.
+pub fn check_operate_request(
+    job_instance_id: Option<i64>,
+    operation_code: Option<i32>,
+) -> Option<Violation> {
+    let ok = job_instance_id.is_some_and(|id| id > 0)
+        && operation_code
+            .and_then(crate::status::OperationCode::from_code)
+            .is_some();
+    (!ok).then(|| {
+        Violation::handler(
+            "operation_code",
+            Rule::OperateInvalid,
+            ErrorCode::ILLEGAL_PARAM,
+            &[],
         )
     })
 }
@@ -1308,5 +1435,36 @@ mod tests {
         v.form_field = Some("script_id".into());
         assert_eq!(v.field(), "script_id");
         assert_eq!(v.message(Lang::En), v.en);
+    }
+    #[test]
+    fn companion_rules() {
+        assert!(check_status_job_instance_id(Some(1)).is_none());
+        let v = check_status_job_instance_id(Some(0)).unwrap();
+        assert_eq!(
+            (v.api_code, v.zh.as_str()),
+            (1_241_007, "请求参数[job_instance_id]缺失或不合法")
+        );
+        assert!(check_status_job_instance_id(None).is_some());
+        assert!(check_log_ids(Some(1), Some(2)).is_empty());
+        let v = check_log_ids(None, Some(0));
+        assert_eq!(v[0].en, "Job instance id must be a positive number");
+        assert_eq!(v[1].zh, "步骤实例ID必须为正整数");
+        assert!(check_ip_log_host(Some(1), None, None).is_none());
+        assert!(check_ip_log_host(None, Some(0), Some("1.1.1.1")).is_none());
+        let v = check_ip_log_host(None, Some(0), Some(" ")).unwrap();
+        assert_eq!(v.zh, "请求参数[host_id/(bk_cloud_id+ip)]缺失或不合法");
+        assert!(check_batch_log_hosts(500, 0).is_none());
+        assert!(check_batch_log_hosts(0, 3).is_none());
+        assert!(check_batch_log_hosts(2, 900).is_none());
+        let v = check_batch_log_hosts(0, 0).unwrap();
+        assert_eq!(
+            v.en,
+            "Missing or invalid request parameter [host_id_list/ip_list]"
+        );
+        assert!(check_batch_log_hosts(501, 0).is_some());
+        assert!(check_operate_request(Some(1), Some(2)).is_none());
+        let v = check_operate_request(Some(1), Some(3)).unwrap();
+        assert_eq!((v.api_code, v.zh.as_str()), (1_241_002, "请求参数不合法"));
+        assert!(check_operate_request(None, Some(1)).is_some());
     }
 }
