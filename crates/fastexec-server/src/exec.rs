@@ -338,6 +338,15 @@ impl Executor {
         Ok(true)
     }
 
+    /// Kill every running script (server shutdown). The jobs stay "running" in the database
+    /// and are marked abnormal (9) when the server starts again, like after a crash.
+    pub fn kill_all(&self) {
+        let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        for ctl in running.values() {
+            ctl.kill_all();
+        }
+    }
+
     async fn load(&self, job_id: i64) -> anyhow::Result<(JobRow, StepRow, Vec<HostRow>)> {
         let job = self
             .db
@@ -563,7 +572,12 @@ async fn run_host(
     let child = match spawn(p, h) {
         Ok(c) => c,
         Err(e) => {
-            note(&format!("[fastexec] cannot start the script: {e}\n"));
+            let hint = if e.kind() == std::io::ErrorKind::PermissionDenied && p.run_as.is_some() {
+                " (the account's user must be able to reach the data directory: allow o+x on it)"
+            } else {
+                ""
+            };
+            note(&format!("[fastexec] cannot start the script: {e}{hint}\n"));
             return finish(HostStatus::ScriptFailed, None);
         }
     };
@@ -661,6 +675,11 @@ fn spawn(
     std::fs::write(&script, &p.content)?;
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700))?;
     if let Some(u) = &p.run_as {
+        // The account's user must be able to reach its directory: work/ and work/<job>/ are
+        // made traversable (not listable). --data-dir itself must allow o+x.
+        for d in [p.work_dir.clone(), p.work_dir.join(p.job_id.to_string())] {
+            std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o711))?;
+        }
         std::os::unix::fs::chown(&dir, Some(u.uid), Some(u.gid))?;
         std::os::unix::fs::chown(&script, Some(u.uid), Some(u.gid))?;
     }

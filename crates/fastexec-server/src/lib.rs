@@ -139,9 +139,13 @@ pub async fn serve_state(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, app(state))
+    let exec = state.exec.clone();
+    let result = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+    // Scripts run in their own process groups and would outlive us: stop them.
+    exec.kill_all();
+    result?;
     Ok(())
 }
 

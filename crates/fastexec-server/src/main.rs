@@ -58,8 +58,22 @@ async fn main() -> anyhow::Result<()> {
         data_dir: cli.data_dir,
         dist: cli.dist,
     };
-    serve(cfg, listener, opts, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    serve(cfg, listener, opts, shutdown_signal()).await
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down; running scripts are killed");
 }

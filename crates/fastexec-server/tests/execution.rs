@@ -398,3 +398,79 @@ async fn crash_restart_marks_running_job_abnormal() {
     assert!(next > running);
     drop(server);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_cap_and_process_bound() {
+    let cfg = test_config("log_cap_bytes = 1000\nmax_concurrent_processes = 1")
+        .replace("max_concurrent_processes = 8\n", "");
+    let srv = TestServer::start(&cfg).await;
+    let api = srv.api();
+    // 5000 bytes of output against a 1000-byte cap: 1000 bytes kept plus a final line.
+    let (job, step) = api
+        .launch(&script_req(
+            "for i in $(seq 1 50); do printf '%099d\\n' $i; done",
+        ))
+        .await;
+    assert_eq!(api.wait_finished(job).await["job_instance"]["status"], 3);
+    let log = api.log(job, step, 101).await;
+    let (kept, note) = log.split_at(1000);
+    assert!(kept.starts_with("0000"), "{kept}");
+    assert!(
+        note.contains("log truncated: output exceeded the 1000 byte cap"),
+        "{note}"
+    );
+    assert!(log.len() < 1200);
+    // One process slot: three hosts never overlap (each records its own run interval).
+    let mut r = script_req("sleep 0.3");
+    r["target_server"] = json!({"host_id_list": [101, 102, 103]});
+    let (job, _) = api.launch(&r).await;
+    let d = api.wait_finished(job).await;
+    let mut spans: Vec<(i64, i64)> = d["step_instance_list"][0]["step_ip_result_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["start_time"].as_i64().unwrap(),
+                h["end_time"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort();
+    for w in spans.windows(2) {
+        assert!(w[0].1 <= w[1].0, "overlap with one slot: {spans:?}");
+    }
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_never_gain_privilege() {
+    // SAFETY: plain syscall.
+    let root = unsafe { libc::geteuid() } == 0;
+    let cfg = test_config("").replace(
+        "[[accounts]]\nid = 1000\nalias = \"root\"\nbiz_id = 2\n",
+        "[[accounts]]\nid = 1000\nalias = \"root\"\nbiz_id = 2\n\n[[accounts]]\nid = 1001\nalias = \"nobody\"\nbiz_id = 2\nos_user = \"nobody\"\n\n[[accounts]]\nid = 1002\nalias = \"ghost\"\nbiz_id = 2\nos_user = \"no-such-user-xyz\"\n",
+    );
+    let data = tempfile::TempDir::new().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let srv = TestServer::start_in(&cfg, data).await;
+    let api = srv.api();
+    let mut r = script_req("id -un");
+    r["account_id"] = json!(1001);
+    let (job, step) = api.launch(&r).await;
+    let d = api.wait_finished(job).await;
+    let log = api.log(job, step, 101).await;
+    if root {
+        assert_eq!(d["job_instance"]["status"], 3, "{d} {log}");
+        assert_eq!(log, "nobody\n");
+    } else {
+        assert_eq!(d["job_instance"]["status"], 4, "{d}");
+        assert!(log.contains("never runs a script as another user"), "{log}");
+    }
+    r["account_id"] = json!(1002);
+    let (job, step) = api.launch(&r).await;
+    assert_eq!(api.wait_finished(job).await["job_instance"]["status"], 4);
+    assert!(api.log(job, step, 101).await.contains("does not exist"));
+    srv.stop().await;
+}
