@@ -6,7 +6,9 @@
 //! [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
 //! (validation, Base64, API messages) comes from `bkjob-api`.
 
+pub mod app;
 pub mod conn;
+pub mod dom;
 pub mod editor;
 pub mod fields;
 pub mod i18n;
@@ -18,14 +20,4 @@ pub mod storage;
 /// Product name shown in the header, the same in both languages.
 pub const PRODUCT_NAME: &str = "fastexec";
 
-use leptos::prelude::*;
-
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <header class="app-header">
-            <h1 id="product-name">{PRODUCT_NAME}</h1>
-        </header>
-        <main id="main"></main>
-    }
-}
+pub use app::App;

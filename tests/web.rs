@@ -1,25 +1,485 @@
 //! Browser tests of the app's components, run in headless Chromium by wasm-bindgen-test.
+//!
+//! Each test clears localStorage, mounts the app in a fresh container and keeps the unmount
+//! handle alive until it ends. Network calls are intercepted by replacing `window.fetch`.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+fn document() -> web_sys::Document {
+    leptos::prelude::document()
+}
+
+fn clear_storage() {
+    leptos::prelude::window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+}
+
+fn stored(key: &str) -> Option<String> {
+    leptos::prelude::window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(key)
+        .unwrap()
+}
+
+fn all_storage_text() -> String {
+    let s = leptos::prelude::window().local_storage().unwrap().unwrap();
+    let mut out = String::new();
+    for i in 0..s.length().unwrap() {
+        let k = s.key(i).unwrap().unwrap();
+        out.push_str(&k);
+        out.push_str(&s.get_item(&k).unwrap().unwrap_or_default());
+    }
+    out
+}
+
 fn mount() -> leptos::mount::UnmountHandle<impl leptos::tachys::view::Mountable> {
-    let document = leptos::prelude::document();
-    let container = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&container).unwrap();
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
     leptos::mount::mount_to(container.unchecked_into::<HtmlElement>(), fastexec::App)
+}
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        leptos::prelude::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+    sleep(10).await;
+}
+
+fn query(css: &str) -> Option<Element> {
+    document().query_selector(css).unwrap()
+}
+
+fn control(name: &str) -> Element {
+    query(&format!("[name=\"{name}\"]")).unwrap_or_else(|| panic!("no control named {name}"))
+}
+
+fn by_id<T: JsCast>(id: &str) -> T {
+    document()
+        .get_element_by_id(id)
+        .unwrap_or_else(|| panic!("no #{id}"))
+        .dyn_into::<T>()
+        .unwrap()
+}
+
+fn fire(el: &Element, kind: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
+        .unwrap();
+}
+
+/// Set a control's value the way typing does (input + change + blur).
+async fn fill(name: &str, value: &str) {
+    let el = control(name);
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+        t.set_value(value);
+    } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+        s.set_value(value);
+    } else {
+        panic!("{name} is not a form control");
+    }
+    fire(&el, "input");
+    fire(&el, "change");
+    fire(&el, "blur");
+    settle().await;
+}
+
+fn value_of(name: &str) -> String {
+    let el = control(name);
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        i.value()
+    } else if let Some(t) = el.dyn_ref::<HtmlTextAreaElement>() {
+        t.value()
+    } else {
+        el.unchecked_ref::<HtmlSelectElement>().value()
+    }
+}
+
+async fn choose(name: &str, value: &str) {
+    let el: HtmlInputElement = query(&format!("[name=\"{name}\"][value=\"{value}\"]"))
+        .unwrap_or_else(|| panic!("no choice {name}={value}"))
+        .unchecked_into();
+    if !el.checked() {
+        el.click();
+    }
+    settle().await;
+}
+
+async fn fill_valid_form() {
+    fill("bk_scope_type", "biz").await;
+    fill("bk_scope_id", "2").await;
+    choose("script_source", "content").await;
+    choose("script_language", "1").await;
+    fill("script_content", "echo 你好").await;
+    fill("script_param", "a b").await;
+    fill("account_alias", "root").await;
+    fill("host_id_list", "101\n102\n101").await;
+}
+
+async fn open_preview() {
+    let details: web_sys::HtmlDetailsElement = by_id("preview-panel");
+    details.set_open(true);
+    // the toggle event is queued as a task
+    sleep(50).await;
+    settle().await;
+}
+
+fn text(css: &str) -> String {
+    query(css)
+        .unwrap_or_else(|| panic!("{css} not found"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn launch_button() -> web_sys::HtmlButtonElement {
+    by_id("launch")
+}
+
+/// Replace `window.fetch` with a stub answering `status` + `body` after `delay_ms`
+/// (`status` 0 = reject like a lost network). Calls are counted in `window.__fetchCount`.
+fn stub_fetch(status: u16, body: &str, delay_ms: u32) {
+    let script = format!(
+        r#"window.__origFetch = window.__origFetch || window.fetch;
+           window.__fetchCount = 0; window.__lastRequest = null;
+           window.fetch = function (req) {{
+             window.__fetchCount++; window.__lastRequest = req;
+             return new Promise(function (resolve, reject) {{
+               setTimeout(function () {{
+                 if ({status} === 0) {{ reject(new TypeError('Failed to fetch')); return; }}
+                 resolve(new Response({body}, {{ status: {status},
+                   headers: {{ 'Content-Type': 'application/json' }} }}));
+               }}, {delay_ms});
+             }});
+           }};"#,
+        body = serde_json::to_string(body).unwrap()
+    );
+    js_sys::eval(&script).unwrap();
+}
+
+fn fetch_count() -> u32 {
+    js_sys::eval("window.__fetchCount || 0")
+        .unwrap()
+        .as_f64()
+        .unwrap() as u32
+}
+
+fn restore_fetch() {
+    js_sys::eval("if (window.__origFetch) { window.fetch = window.__origFetch; }").unwrap();
+}
+
+async fn wait_for(css: &str) -> Element {
+    for _ in 0..200 {
+        if let Some(el) = query(css) {
+            return el;
+        }
+        sleep(20).await;
+    }
+    panic!("{css} did not appear");
 }
 
 #[wasm_bindgen_test]
 async fn app_mounts_and_shows_the_product_name() {
+    clear_storage();
     let _handle = mount();
+    settle().await;
+    assert_eq!(text("#product-name"), "fastexec");
+    assert!(query("form#launch-form").is_some());
+    assert!(query("#outcome").is_none(), "no outcome before a launch");
+}
+
+#[wasm_bindgen_test]
+async fn errors_appear_beside_the_field_and_clear_as_you_type() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    // untouched: no error shown yet although the form is incomplete
+    assert!(query("[data-error-for]").is_none());
+
+    fill("timeout", "abc").await;
+    let err = query("[data-error-for=timeout]").expect("timeout error shown");
+    assert!(!err.text_content().unwrap().trim().is_empty());
+    let input = control("timeout");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let described = input.get_attribute("aria-describedby").unwrap();
+    assert!(described.split(' ').any(|id| id == err.id()), "{described}");
+
+    fill("timeout", "0").await;
+    assert!(query("[data-error-for=timeout]").is_some(), "0 is out of range");
+
+    fill("timeout", "60").await;
+    assert!(query("[data-error-for=timeout]").is_none());
+    assert_eq!(control("timeout").get_attribute("aria-invalid"), None);
+
+    // a warning (above the documented 86400) shows but is not an error
+    fill("timeout", "90000").await;
+    assert!(query("[data-error-for=timeout]").is_none());
+    assert!(query("#warn-timeout").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn submit_is_blocked_while_a_field_is_invalid() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    stub_fetch(200, "{}", 0);
+    fill_valid_form().await;
+    fill("timeout", "0").await;
+
+    launch_button().click();
+    settle().await;
+
+    assert_eq!(fetch_count(), 0, "nothing was sent");
+    assert!(query("#outcome").is_none());
+    let summary = query("#error-summary").expect("error summary");
+    assert_eq!(summary.get_attribute("role").as_deref(), Some("alert"));
+    assert!(summary.query_selector("a[href='#f-timeout']").unwrap().is_some());
+    let active = document().active_element().unwrap();
+    assert_eq!(active.id(), "f-timeout", "focus moved to the first invalid field");
+
+    // Ctrl+Enter is blocked the same way
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    control("bk_scope_id").dispatch_event(&ev).unwrap();
+    settle().await;
+    assert_eq!(fetch_count(), 0);
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
+async fn preview_shows_the_base64_of_script_and_parameter() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill_valid_form().await;
+    open_preview().await;
+    let preview = text("#request-preview");
+    let json: serde_json::Value = serde_json::from_str(&preview).expect("the preview is JSON");
+    assert_eq!(json["script_content"], bkjob_api::encode_base64("echo 你好"));
+    assert_eq!(json["script_param"], "YSBi");
+    assert_eq!(json["script_language"], 1);
+    assert_eq!(json["target_server"]["host_id_list"], serde_json::json!([101, 102]));
+    // the duplicate is counted as dropped
+    assert!(text("#count-host_id_list").contains('1'));
+    let curl: HtmlTextAreaElement = by_id("curl-command");
+    assert!(curl.read_only());
+    assert!(curl.value().starts_with("curl "), "{}", curl.value());
+    assert!(curl.value().contains("YSBi"));
+}
+
+#[wasm_bindgen_test]
+async fn a_sensitive_parameter_is_masked_and_typed_as_a_password() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill_valid_form().await;
+    fill("bk_app_secret", "top-secret-value").await;
+    let param: HtmlInputElement = control("script_param").unchecked_into();
+    assert_eq!(param.type_(), "text");
+    control("is_param_sensitive")
+        .unchecked_into::<HtmlInputElement>()
+        .click();
+    settle().await;
+    assert_eq!(param.type_(), "password");
+
+    open_preview().await;
+    let preview = text("#request-preview");
+    assert!(!preview.contains("YSBi"), "{preview}");
+    assert!(preview.contains("******"), "{preview}");
+    assert!(text("#request-headers").contains("******"));
+    assert!(!text("#request-headers").contains("top-secret-value"));
+    let curl = by_id::<HtmlTextAreaElement>("curl-command").value();
+    assert!(!curl.contains("YSBi") && !curl.contains("top-secret-value"), "{curl}");
+    assert!(!all_storage_text().contains("top-secret-value"));
+}
+
+#[wasm_bindgen_test]
+async fn the_language_switch_changes_labels_and_is_remembered() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    let select: HtmlSelectElement = by_id("ui-lang");
+    select.set_value("en");
+    fire(&select, "change");
+    settle().await;
+    assert_eq!(launch_button().text_content().unwrap(), "Launch");
+    assert!(text("label[for=f-timeout]").starts_with("Timeout"));
+    assert_eq!(stored("fastexec.ui-lang").as_deref(), Some("en"));
+
+    select.set_value("zh-CN");
+    fire(&select, "change");
+    settle().await;
+    assert_eq!(launch_button().text_content().unwrap(), "执行");
+    assert!(text("label[for=f-timeout]").starts_with("超时时长"));
+    assert!(control("timeout")
+        .get_attribute("placeholder")
+        .unwrap()
+        .contains("7200"));
+    assert_eq!(stored("fastexec.ui-lang").as_deref(), Some("zh-CN"));
+}
+
+#[wasm_bindgen_test]
+async fn the_draft_is_restored_after_a_remount_without_the_secret() {
+    clear_storage();
+    {
+        let _handle = mount();
+        settle().await;
+        fill_valid_form().await;
+        fill("script_content", "echo 1\necho 2\n").await;
+        fill("auth_mode", "esb").await;
+        fill("bk_app_code", "my-app").await;
+        fill("bk_app_secret", "s3cr3t-value").await;
+        fill("bk_token", "t0ken-value").await;
+    }
+    settle().await;
+    assert!(query("#launch-form").is_none(), "unmounted");
+    let all = all_storage_text();
+    assert!(!all.contains("s3cr3t-value") && !all.contains("t0ken-value"), "{all}");
+
+    let _handle = mount();
+    settle().await;
+    assert_eq!(value_of("bk_scope_id"), "2");
+    assert_eq!(value_of("script_content"), "echo 1\necho 2\n");
+    assert_eq!(value_of("host_id_list"), "101\n102\n101");
+    assert_eq!(value_of("script_param"), "a b");
+    assert_eq!(value_of("auth_mode"), "esb");
+    assert_eq!(value_of("bk_app_code"), "my-app");
+    assert_eq!(value_of("bk_app_secret"), "");
+    assert_eq!(value_of("bk_token"), "");
+    // the line-number gutter follows the restored script
+    assert_eq!(text(".gutter").trim(), "1\n2\n3");
+}
+
+#[wasm_bindgen_test]
+async fn a_success_shows_exact_ids_and_a_double_click_sends_once() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill_valid_form().await;
+    stub_fetch(
+        200,
+        r#"{"result":true,"code":0,"job_request_id":"req-1","data":{"job_instance_id":9007199254740993,"job_instance_name":"<b>not html</b>","step_instance_id":9007199254740995}}"#,
+        200,
+    );
+    launch_button().click();
     leptos::task::tick().await;
-    let name = leptos::prelude::document()
-        .get_element_by_id("product-name")
-        .expect("header is mounted");
-    assert_eq!(name.text_content().unwrap(), "fastexec");
+    launch_button().click();
+    settle().await;
+    assert!(
+        ["Launching…", "正在执行…"].contains(&launch_button().text_content().unwrap().trim()),
+        "progress shown while in flight"
+    );
+    let outcome = wait_for("#outcome[data-kind]").await;
+    assert_eq!(fetch_count(), 1, "a double click sent one request");
+    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("success"));
+    assert_eq!(text("#outcome [data-field=job_instance_id]"), "9007199254740993");
+    assert_eq!(text("#outcome [data-field=step_instance_id]"), "9007199254740995");
+    assert_eq!(text("#outcome [data-field=job_instance_name]"), "<b>not html</b>");
+    assert!(query("#outcome b").is_none(), "server text is never HTML");
+    let link = query("#job-link").unwrap();
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("/jobs/biz/2/9007199254740993")
+    );
+    assert!(!launch_button().disabled(), "a known outcome allows a new launch");
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
+async fn a_permission_answer_lists_the_actions() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill_valid_form().await;
+    stub_fetch(
+        200,
+        r#"{"result":false,"code":9900403,"message":"用户(guest)权限不足","job_request_id":"r9",
+            "permission":{"system_id":"bk_job","system_name":"作业平台","actions":[
+              {"id":"quick_execute_script","name":"快速执行脚本","related_resource_types":[
+                {"system_id":"bk_cmdb","system_name":"配置平台","type":"host","type_name":"主机",
+                 "instances":[[{"id":"2","type":"biz","type_name":"业务","name":"demo"},
+                               {"id":"101","type":"host","type_name":"主机","name":"127.0.0.2"}]]}]}]}}"#,
+        0,
+    );
+    launch_button().click();
+    let outcome = wait_for("#outcome[data-kind]").await;
+    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("permission"));
+    assert_eq!(text("#outcome [data-field=code]"), "9900403");
+    let action = query("#permission-panel [data-action=quick_execute_script]").unwrap();
+    assert!(action.text_content().unwrap().contains("demo / 127.0.0.2"));
+    let raw: HtmlTextAreaElement = by_id("permission-json");
+    assert!(raw.read_only());
+    assert!(raw.value().contains("\"quick_execute_script\""));
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
+async fn a_lost_network_needs_an_explicit_check_before_a_new_launch() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill_valid_form().await;
+    stub_fetch(0, "", 0);
+    launch_button().click();
+    let outcome = wait_for("#outcome[data-kind]").await;
+    settle().await;
+    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("network"));
+    assert!(launch_button().disabled(), "no blind re-send");
+    launch_button().click();
+    control("bk_scope_id")
+        .unchecked_into::<HtmlInputElement>()
+        .form()
+        .unwrap()
+        .request_submit()
+        .ok();
+    settle().await;
+    assert_eq!(fetch_count(), 1);
+
+    by_id::<web_sys::HtmlButtonElement>("ack-checked").click();
+    settle().await;
+    assert!(!launch_button().disabled());
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
+async fn an_html_error_page_is_an_http_error_with_an_excerpt() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill_valid_form().await;
+    stub_fetch(502, "<html><body>Bad gateway</body></html>", 0);
+    launch_button().click();
+    let outcome = wait_for("#outcome[data-kind]").await;
+    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("http-error"));
+    assert_eq!(text("#outcome [data-field=http_status]"), "502");
+    assert!(text("#outcome .excerpt").contains("Bad gateway"));
+    restore_fetch();
 }

@@ -1,0 +1,1497 @@
+//! The components. They hold signals and wire events; decisions are made by the plain modules
+//! and by `bkjob-api` (validation, Base64, API messages).
+
+use std::collections::{BTreeMap, HashSet};
+
+use bkjob_api::{
+    default_task_name, validate_draft, Draft, DraftOutcome, ErrorCode, Lang, Limits,
+    ScriptLanguage, ScriptSource,
+};
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::conn::{self, AuthMode, Connection, MessageLang};
+use crate::dom;
+use crate::editor::{self, FileError};
+use crate::fields::{self, first_invalid_field};
+use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
+use crate::launch::{LaunchGuard, LaunchState};
+use crate::outcome::{permission_rows, HttpProblem, Outcome};
+use crate::route::{self, Route};
+use crate::storage;
+use crate::PRODUCT_NAME;
+
+/// A finished launch and the scope it was sent to (for the job link).
+#[derive(Clone, Debug, PartialEq)]
+struct LaunchRecord {
+    scope_type: String,
+    scope_id: String,
+    outcome: Outcome,
+}
+
+/// All app state: signals only, so it is `Copy` and shared through context.
+#[derive(Clone, Copy)]
+struct Ui {
+    lang: RwSignal<Lang>,
+    draft: RwSignal<Draft>,
+    conn: RwSignal<Connection>,
+    touched: RwSignal<HashSet<&'static str>>,
+    submitted: RwSignal<bool>,
+    show_summary: RwSignal<bool>,
+    check: Memo<DraftOutcome>,
+    error_texts: Memo<BTreeMap<String, Vec<String>>>,
+    warning_texts: Memo<BTreeMap<String, Vec<String>>>,
+    guard: RwSignal<LaunchGuard>,
+    result: RwSignal<Option<LaunchRecord>>,
+    route: RwSignal<Route>,
+}
+
+impl Ui {
+    fn restore() -> Ui {
+        let lang = storage::initial_lang(
+            dom::storage_get(storage::KEY_UI_LANG).as_deref(),
+            &dom::navigator_language(),
+        );
+        let draft = dom::storage_get(storage::KEY_DRAFT)
+            .and_then(|j| storage::draft_from_json(&j))
+            .unwrap_or_default();
+        let conn = dom::storage_get(storage::KEY_CONNECTION)
+            .map(|j| storage::connection_from_json(&j))
+            .unwrap_or_default();
+        let lang = RwSignal::new(lang);
+        let draft = RwSignal::new(draft);
+        let limits = Limits::default();
+        let check = Memo::new(move |_| draft.with(|d| validate_draft(d, &limits)));
+        let error_texts = Memo::new(move |_| {
+            let l = lang.get();
+            check.with(|c| draft.with(|d| fields::texts_by_field(&c.errors, d, l)))
+        });
+        let warning_texts = Memo::new(move |_| {
+            let l = lang.get();
+            check.with(|c| draft.with(|d| fields::texts_by_field(&c.warnings, d, l)))
+        });
+        Ui {
+            lang,
+            draft,
+            conn: RwSignal::new(conn),
+            touched: RwSignal::new(HashSet::new()),
+            submitted: RwSignal::new(false),
+            show_summary: RwSignal::new(false),
+            check,
+            error_texts,
+            warning_texts,
+            guard: RwSignal::new(LaunchGuard::new()),
+            result: RwSignal::new(None),
+            route: RwSignal::new(route::parse(&dom::pathname())),
+        }
+    }
+
+    fn tx(&self) -> &'static Texts {
+        t(self.lang.get())
+    }
+
+    fn touch(&self, name: &'static str) {
+        if !self.touched.with_untracked(|s| s.contains(name)) {
+            self.touched.update(|s| {
+                s.insert(name);
+            });
+        }
+    }
+
+    /// The errors shown beside `name` (empty until touched or submitted).
+    fn visible_errors(&self, name: &'static str) -> Vec<String> {
+        if !(self.submitted.get() || self.touched.with(|s| s.contains(name))) {
+            return Vec::new();
+        }
+        self.error_texts
+            .with(|m| m.get(name).cloned().unwrap_or_default())
+    }
+
+    fn warnings_for(&self, name: &'static str) -> Vec<String> {
+        self.warning_texts
+            .with(|m| m.get(name).cloned().unwrap_or_default())
+    }
+
+    fn navigate(&self, path: &str) {
+        dom::push_path(path);
+        self.route.set(route::parse(path));
+    }
+}
+
+fn ui() -> Ui {
+    expect_context::<Ui>()
+}
+
+/// Try to launch: guarded against double sends, blocked while any error stands.
+fn attempt_launch(ui: Ui) {
+    if !ui.guard.with_untracked(LaunchGuard::can_launch) {
+        return;
+    }
+    ui.submitted.set(true);
+    let check = ui.check.get_untracked();
+    let Some(request) = check.request else {
+        ui.show_summary.set(true);
+        if let Some(name) = first_invalid_field(&check.errors) {
+            dom::focus_id(&format!("f-{name}"));
+        }
+        return;
+    };
+    ui.show_summary.set(false);
+    let mut guard = ui.guard.get_untracked();
+    if !guard.begin() {
+        return;
+    }
+    ui.guard.set(guard);
+    ui.result.set(None);
+    let conn = ui.conn.get_untracked();
+    let lang = ui.lang.get_untracked();
+    let scope_type = request.bk_scope_type.clone().unwrap_or_default();
+    let scope_id = request.bk_scope_id.clone().unwrap_or_default();
+    spawn_local(async move {
+        let outcome = dom::send_launch(&conn, &request, lang, dom::LAUNCH_TIMEOUT_SECS).await;
+        ui.guard.update(|g| g.finish(outcome.settled()));
+        ui.result.set(Some(LaunchRecord {
+            scope_type,
+            scope_id,
+            outcome,
+        }));
+        leptos::task::tick().await;
+        dom::focus_id("outcome");
+    });
+}
+
+/// The whole app: header, then the launch form or the job placeholder page.
+#[component]
+pub fn App() -> impl IntoView {
+    let ui = Ui::restore();
+    provide_context(ui);
+
+    // Persist what may be persisted, on each change (never a secret).
+    Effect::new(move |_| {
+        let json = ui.draft.with(storage::draft_to_json);
+        dom::storage_set(storage::KEY_DRAFT, &json);
+    });
+    Effect::new(move |_| {
+        let json = ui.conn.with(storage::connection_to_json);
+        dom::storage_set(storage::KEY_CONNECTION, &json);
+    });
+    Effect::new(move |_| dom::set_document_lang(lang_tag(ui.lang.get())));
+    let popstate = window_event_listener(ev::popstate, move |_| {
+        ui.route.set(route::parse(&dom::pathname()));
+    });
+    on_cleanup(move || popstate.remove());
+    // Mounted and restored: tell the benchmark, once.
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            dom::performance_mark("fastexec-interactive");
+        }
+    });
+
+    let on_lang = move |ev: ev::Event| {
+        let lang = lang_from_tag(&event_target_value(&ev));
+        ui.lang.set(lang);
+        dom::storage_set(storage::KEY_UI_LANG, storage::lang_to_stored(lang));
+    };
+
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <h1 id="product-name">{PRODUCT_NAME}</h1>
+                <p class="tagline">{move || ui.tx().tagline}</p>
+            </div>
+            <div class="lang-switch">
+                <label for="ui-lang">{move || ui.tx().ui_lang}</label>
+                <select id="ui-lang" on:change=on_lang>
+                    <option value="zh-CN" selected=move || ui.lang.get() == Lang::ZhCn>
+                        "中文"
+                    </option>
+                    <option value="en" selected=move || ui.lang.get() == Lang::En>
+                        "English"
+                    </option>
+                </select>
+            </div>
+        </header>
+        {move || match ui.route.get() {
+            Route::Launch => view! { <LaunchPage /> }.into_any(),
+            Route::Job { job_instance_id, .. } => {
+                view! { <JobPage job_instance_id=job_instance_id /> }.into_any()
+            }
+        }}
+    }
+}
+
+/// Placeholder of the job view (another issue).
+#[component]
+fn JobPage(job_instance_id: i64) -> impl IntoView {
+    let ui = ui();
+    view! {
+        <main id="main" class="job-page">
+            <h2>{move || fill(ui.tx().job_page_title, "id", &job_instance_id.to_string())}</h2>
+            <p>{move || ui.tx().job_page_note}</p>
+            <p>
+                <a
+                    href="/"
+                    on:click=move |ev: ev::MouseEvent| {
+                        ev.prevent_default();
+                        ui.navigate("/");
+                    }
+                >
+                    {move || ui.tx().back_to_form}
+                </a>
+            </p>
+        </main>
+    }
+}
+
+/// The launch page: connection settings, the form, preview and outcome.
+#[component]
+fn LaunchPage() -> impl IntoView {
+    let ui = ui();
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        attempt_launch(ui);
+    };
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            attempt_launch(ui);
+        }
+    };
+    let on_reset = move |_| {
+        if dom::confirm(ui.tx().reset_confirm) {
+            ui.draft.set(Draft::default());
+            ui.touched.set(HashSet::new());
+            ui.submitted.set(false);
+            ui.show_summary.set(false);
+        }
+    };
+    let in_flight = move || ui.guard.with(LaunchGuard::in_flight);
+    let unknown = move || ui.guard.with(|g| g.state() == LaunchState::Unknown);
+
+    view! {
+        <main id="main">
+            <ConnectionPanel />
+            <form id="launch-form" novalidate on:submit=on_submit on:keydown=on_keydown>
+                <ErrorSummary />
+                <ScopeSection />
+                <ScriptSection />
+                <ParamSection />
+                <ExecSection />
+                <TargetSection />
+                <TaskSection />
+                <WarningList />
+                <div class="actions">
+                    <button
+                        type="submit"
+                        id="launch"
+                        class="primary"
+                        disabled=unknown
+                        aria-disabled=move || in_flight().then_some("true")
+                        aria-busy=move || in_flight().then_some("true")
+                        aria-describedby="launch-hint"
+                    >
+                        {move || if in_flight() { ui.tx().launching } else { ui.tx().launch }}
+                    </button>
+                    <button type="button" id="reset" on:click=on_reset>
+                        {move || ui.tx().reset}
+                    </button>
+                    <span id="launch-hint" class="hint">
+                        {move || ui.tx().launch_hint}
+                    </span>
+                </div>
+            </form>
+            <OutcomePanel />
+            <PreviewPanel />
+        </main>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field building blocks
+
+/// `aria-describedby` for a control: its hint, then its error element when shown.
+fn described_by(ui: Ui, name: &'static str, has_hint: bool) -> impl Fn() -> Option<String> {
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("hint-{name}"));
+        }
+        if !ui.visible_errors(name).is_empty() {
+            ids.push(format!("err-{name}"));
+        }
+        if !ui.warnings_for(name).is_empty() {
+            ids.push(format!("warn-{name}"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+fn invalid(ui: Ui, name: &'static str) -> impl Fn() -> Option<&'static str> {
+    move || (!ui.visible_errors(name).is_empty()).then_some("true")
+}
+
+/// The error element of a field (present only while an error is shown) and its warnings.
+#[component]
+fn FieldMessages(name: &'static str) -> impl IntoView {
+    let ui = ui();
+    let errors = move || ui.visible_errors(name);
+    let warnings = move || ui.warnings_for(name);
+    view! {
+        <Show when=move || !errors().is_empty()>
+            <div class="field-error" id=format!("err-{name}") data-error-for=name>
+                {move || {
+                    errors().into_iter().take(8).map(|e| view! { <p>{e}</p> }).collect_view()
+                }}
+            </div>
+        </Show>
+        <Show when=move || !warnings().is_empty()>
+            <div class="field-warning" id=format!("warn-{name}")>
+                {move || warnings().into_iter().map(|w| view! { <p>{w}</p> }).collect_view()}
+            </div>
+        </Show>
+    }
+}
+
+/// A one-line text input bound to a draft field.
+#[component]
+fn TextInput(
+    name: &'static str,
+    label: fn(&Texts) -> &'static str,
+    get: fn(&Draft) -> String,
+    set: fn(&mut Draft, String),
+    #[prop(optional)] hint: Option<fn(&Texts) -> &'static str>,
+    #[prop(optional)] placeholder: Option<fn(&Texts) -> &'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] input_type: Option<&'static str>,
+) -> impl IntoView {
+    let ui = ui();
+    let value = Memo::new(move |_| ui.draft.with(get));
+    let id = format!("f-{name}");
+    let label_for = id.clone();
+    view! {
+        <div class="field">
+            <label for=label_for>{move || label(ui.tx())}</label>
+            <input
+                id=id
+                name=name
+                type=input_type.unwrap_or("text")
+                inputmode=inputmode
+                autocomplete="off"
+                placeholder=move || placeholder.map(|p| p(ui.tx()))
+                prop:value=move || value.get()
+                aria-invalid=invalid(ui, name)
+                aria-describedby=described_by(ui, name, hint.is_some())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    ui.draft.update(|d| set(d, v));
+                    ui.touch(name);
+                }
+                on:blur=move |_| ui.touch(name)
+            />
+            {hint.map(|h| view! { <p class="hint" id=format!("hint-{name}")>{move || h(ui.tx())}</p> })}
+            <FieldMessages name=name />
+        </div>
+    }
+}
+
+/// A bulk-paste textarea for a target list, with its count and dropped duplicates.
+#[component]
+fn BulkInput(
+    name: &'static str,
+    label: fn(&Texts) -> &'static str,
+    hint: fn(&Texts) -> &'static str,
+    get: fn(&Draft) -> String,
+    set: fn(&mut Draft, String),
+    count: fn(&bkjob_api::TargetCounts) -> bkjob_api::ListCount,
+) -> impl IntoView {
+    let ui = ui();
+    let value = Memo::new(move |_| ui.draft.with(get));
+    let counts = Memo::new(move |_| ui.check.with(|c| count(&c.counts)));
+    let id = format!("f-{name}");
+    let label_for = id.clone();
+    view! {
+        <div class="field bulk">
+            <label for=label_for>{move || label(ui.tx())}</label>
+            <textarea
+                id=id
+                name=name
+                rows="4"
+                spellcheck="false"
+                autocomplete="off"
+                prop:value=move || value.get()
+                aria-invalid=invalid(ui, name)
+                aria-describedby=move || {
+                    let rest = described_by(ui, name, true)().unwrap_or_default();
+                    format!("count-{name} {rest}").trim().to_owned()
+                }
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    ui.draft.update(|d| set(d, v));
+                    ui.touch(name);
+                }
+                on:blur=move |_| ui.touch(name)
+            ></textarea>
+            <p class="count" id=format!("count-{name}")>
+                {move || fields::count_text(&counts.get(), ui.lang.get())}
+            </p>
+            <p class="hint" id=format!("hint-{name}")>{move || hint(ui.tx())}</p>
+            <FieldMessages name=name />
+        </div>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+#[component]
+fn ScopeSection() -> impl IntoView {
+    let ui = ui();
+    let scope_type = Memo::new(move |_| ui.draft.with(|d| d.scope_type.clone()));
+    let name = "bk_scope_type";
+    view! {
+        <fieldset class="section">
+            <legend>{move || ui.tx().section_scope}</legend>
+            <div class="row">
+                <div class="field">
+                    <label for="f-bk_scope_type">{move || ui.tx().bk_scope_type}</label>
+                    <select
+                        id="f-bk_scope_type"
+                        name=name
+                        aria-invalid=invalid(ui, name)
+                        aria-describedby=described_by(ui, name, false)
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            ui.draft.update(|d| d.scope_type = v);
+                            ui.touch(name);
+                        }
+                        on:blur=move |_| ui.touch(name)
+                    >
+                        <option value="biz" selected=move || scope_type.get() == "biz">
+                            {move || ui.tx().scope_biz}
+                        </option>
+                        <option value="biz_set" selected=move || scope_type.get() == "biz_set">
+                            {move || ui.tx().scope_biz_set}
+                        </option>
+                    </select>
+                    <FieldMessages name=name />
+                </div>
+                <TextInput
+                    name="bk_scope_id"
+                    label=|t| t.bk_scope_id
+                    hint=|t| t.bk_scope_id_hint
+                    get=|d| d.scope_id.clone()
+                    set=|d, v| d.scope_id = v
+                />
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn ScriptSection() -> impl IntoView {
+    let ui = ui();
+    let source = Memo::new(move |_| ui.draft.with(|d| d.source));
+    let language = Memo::new(move |_| ui.draft.with(|d| d.script_language));
+    let sources = [
+        (ScriptSource::Content, "content", (|t| t.source_content) as fn(&Texts) -> &'static str),
+        (ScriptSource::ScriptId, "script_id", |t| t.source_script_id),
+        (ScriptSource::ScriptVersionId, "script_version_id", |t| t.source_version),
+    ];
+    let source_radios = sources
+        .into_iter()
+        .enumerate()
+        .map(|(i, (src, value, label))| {
+            let id = if i == 0 {
+                "f-script_source".to_owned()
+            } else {
+                format!("f-script_source-{value}")
+            };
+            let label_for = id.clone();
+            view! {
+                <label class="choice" for=label_for>
+                    <input
+                        type="radio"
+                        id=id
+                        name="script_source"
+                        value=value
+                        prop:checked=move || source.get() == src
+                        on:change=move |_| {
+                            ui.draft.update(|d| d.source = src);
+                            ui.touch("script_source");
+                        }
+                    />
+                    <span>{move || label(ui.tx())}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let language_radios = move || {
+        ScriptLanguage::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, lang)| {
+            let id = if i == 0 {
+                "f-script_language".to_owned()
+            } else {
+                format!("f-script_language-{}", lang.code())
+            };
+            let label_for = id.clone();
+            view! {
+                <label class="tab" for=label_for>
+                    <input
+                        type="radio"
+                        id=id
+                        name="script_language"
+                        value=lang.code().to_string()
+                        prop:checked=move || language.get() == lang
+                        aria-invalid=invalid(ui, "script_language")
+                        on:change=move |_| {
+                            ui.draft.update(|d| d.script_language = lang);
+                            ui.touch("script_language");
+                        }
+                    />
+                    <span>{lang.label(Lang::En)}</span>
+                </label>
+            }
+        })
+        .collect_view()
+    };
+
+    view! {
+        <fieldset class="section">
+            <legend>{move || ui.tx().section_script}</legend>
+            <fieldset class="choices" aria-describedby="hint-script_source">
+                <legend>{move || ui.tx().script_source}</legend>
+                {source_radios}
+                <p class="hint" id="hint-script_source">{move || ui.tx().source_priority}</p>
+            </fieldset>
+            <Show when=move || source.get() == ScriptSource::Content>
+                <fieldset class="tabs" role="radiogroup">
+                    <legend>{move || ui.tx().script_language}</legend>
+                    <div class="tab-row">{language_radios}</div>
+                    <FieldMessages name="script_language" />
+                </fieldset>
+                <ScriptEditor />
+            </Show>
+            <Show when=move || source.get() == ScriptSource::ScriptId>
+                <TextInput
+                    name="script_id"
+                    label=|t| t.script_id
+                    hint=|t| t.script_id_hint
+                    get=|d| d.script_id.clone()
+                    set=|d, v| d.script_id = v
+                />
+            </Show>
+            <Show when=move || source.get() == ScriptSource::ScriptVersionId>
+                <TextInput
+                    name="script_version_id"
+                    label=|t| t.script_version_id
+                    hint=|t| t.script_version_id_hint
+                    inputmode="numeric"
+                    get=|d| d.script_version_id.clone()
+                    set=|d, v| d.script_version_id = v
+                />
+            </Show>
+        </fieldset>
+    }
+}
+
+/// The script editor: a textarea with a line-number gutter, Tab indentation (Esc then Tab, or
+/// Shift+Tab, leaves), a UTF-8 byte counter and opening a local UTF-8 file.
+#[component]
+fn ScriptEditor() -> impl IntoView {
+    let ui = ui();
+    let name = "script_content";
+    let content = Memo::new(move |_| ui.draft.with(|d| d.script_content.clone()));
+    let bytes = Memo::new(move |_| ui.draft.with(|d| d.script_content.len()));
+    let lines = Memo::new(move |_| ui.draft.with(|d| editor::line_count(&d.script_content)));
+    let gutter = Memo::new(move |_| editor::gutter_text(lines.get()));
+    let tab_released = RwSignal::new(false);
+    let file_message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
+    let gutter_ref: NodeRef<html::Pre> = NodeRef::new();
+
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        let key = ev.key();
+        if key == "Escape" {
+            tab_released.set(true);
+            return;
+        }
+        if key == "Tab" && !ev.shift_key() && !ev.ctrl_key() && !ev.alt_key() && !ev.meta_key() {
+            if tab_released.get_untracked() {
+                // Let the browser move the focus on.
+                tab_released.set(false);
+                return;
+            }
+            ev.prevent_default();
+            if let Some(ta) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+            {
+                let start = ta.selection_start().ok().flatten().unwrap_or(0);
+                let end = ta.selection_end().ok().flatten().unwrap_or(start);
+                let _ = ta.set_range_text_with_start_and_end_and_mode(
+                    editor::INDENT,
+                    start,
+                    end,
+                    "end",
+                );
+                let v = ta.value();
+                ui.draft.update(|d| d.script_content = v);
+                ui.touch(name);
+            }
+            return;
+        }
+        if key != "Shift" && tab_released.get_untracked() {
+            tab_released.set(false);
+        }
+    };
+    let on_scroll = move |ev: ev::Event| {
+        if let (Some(g), Some(ta)) = (
+            gutter_ref.get(),
+            ev.target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()),
+        ) {
+            g.set_scroll_top(ta.scroll_top());
+        }
+    };
+    let on_file = move |ev: ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        spawn_local(async move {
+            let fname = file.name();
+            let tx = t(ui.lang.get_untracked());
+            let msg = match dom::file_bytes(&file).await {
+                Err(_) => (false, fill(tx.file_read_error, "name", &fname)),
+                Ok(bytes) => match editor::decode_script_file(&bytes) {
+                    Ok(text) => {
+                        let ext = fname.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+                        let lang = ScriptLanguage::ALL
+                            .into_iter()
+                            .find(|l| l.file_extension() == ext);
+                        ui.draft.update(|d| {
+                            d.script_content = text;
+                            if let Some(l) = lang {
+                                d.script_language = l;
+                            }
+                        });
+                        ui.touch(name);
+                        (true, fill(tx.file_loaded, "name", &fname))
+                    }
+                    Err(FileError::Utf16) => (false, fill(tx.file_utf16, "name", &fname)),
+                    Err(FileError::NotUtf8 { offset }) => (
+                        false,
+                        fill(&fill(tx.file_not_utf8, "name", &fname), "offset", &offset.to_string()),
+                    ),
+                },
+            };
+            file_message.set(Some(msg));
+        });
+    };
+
+    view! {
+        <div class="field">
+            <label for="f-script_content">{move || ui.tx().script_content}</label>
+            <div class="editor" class:invalid=move || !ui.visible_errors(name).is_empty()>
+                <pre class="gutter" aria-hidden="true" node_ref=gutter_ref>
+                    {move || gutter.get()}
+                </pre>
+                <textarea
+                    id="f-script_content"
+                    name=name
+                    rows="14"
+                    wrap="off"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    prop:value=move || content.get()
+                    aria-invalid=invalid(ui, name)
+                    aria-describedby=move || {
+                        let rest = described_by(ui, name, true)().unwrap_or_default();
+                        format!("editor-keys {rest}").trim().to_owned()
+                    }
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        ui.draft.update(|d| d.script_content = v);
+                        ui.touch(name);
+                    }
+                    on:blur=move |_| {
+                        tab_released.set(false);
+                        ui.touch(name)
+                    }
+                    on:keydown=on_keydown
+                    on:scroll=on_scroll
+                ></textarea>
+            </div>
+            <p class="hint" id="editor-keys">
+                {move || ui.tx().editor_keys_hint}
+                <span class="sr-status" aria-live="polite">
+                    {move || tab_released.get().then(|| ui.tx().tab_released)}
+                </span>
+            </p>
+            <p class="meta" id="hint-script_content">
+                <span id="script-bytes">
+                    {move || ui.tx().utf8_size} ": " {move || editor::human_bytes(bytes.get())}
+                </span>
+                " · "
+                <span>{move || ui.tx().lines} ": " {move || lines.get()}</span>
+            </p>
+            <div class="file-open">
+                <label for="script-file" class="button-like">{move || ui.tx().open_file}</label>
+                <input
+                    type="file"
+                    id="script-file"
+                    class="visually-hidden"
+                    accept=".sh,.bat,.cmd,.pl,.py,.ps1,.txt,text/plain"
+                    on:change=on_file
+                />
+                <p class="file-message" role="status">
+                    {move || {
+                        file_message
+                            .get()
+                            .map(|(ok, m)| {
+                                view! {
+                                    <span class=if ok { "ok" } else { "bad" }>{m}</span>
+                                }
+                            })
+                    }}
+                </p>
+            </div>
+            <FieldMessages name=name />
+        </div>
+    }
+}
+
+#[component]
+fn ParamSection() -> impl IntoView {
+    let ui = ui();
+    let value = Memo::new(move |_| ui.draft.with(|d| d.script_param.clone()));
+    let sensitive = Memo::new(move |_| ui.draft.with(|d| d.is_param_sensitive));
+    let name = "script_param";
+    view! {
+        <fieldset class="section">
+            <legend>{move || ui.tx().section_param}</legend>
+            <div class="field">
+                <label for="f-script_param">{move || ui.tx().script_param}</label>
+                <input
+                    id="f-script_param"
+                    name=name
+                    type=move || if sensitive.get() { "password" } else { "text" }
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || value.get()
+                    aria-invalid=invalid(ui, name)
+                    aria-describedby=described_by(ui, name, true)
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        ui.draft.update(|d| d.script_param = v);
+                        ui.touch(name);
+                    }
+                    on:blur=move |_| ui.touch(name)
+                />
+                <p class="hint" id="hint-script_param">{move || ui.tx().script_param_hint}</p>
+                <FieldMessages name=name />
+            </div>
+            <div class="field check">
+                <input
+                    type="checkbox"
+                    id="f-is_param_sensitive"
+                    name="is_param_sensitive"
+                    value="1"
+                    prop:checked=move || sensitive.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ui.draft.update(|d| d.is_param_sensitive = on);
+                    }
+                />
+                <label for="f-is_param_sensitive">{move || ui.tx().is_param_sensitive}</label>
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn ExecSection() -> impl IntoView {
+    let ui = ui();
+    let windows = Memo::new(move |_| ui.draft.with(|d| d.script_language.is_windows_only()));
+    view! {
+        <fieldset class="section">
+            <legend>{move || ui.tx().section_exec}</legend>
+            <TextInput
+                name="timeout"
+                label=|t| t.timeout
+                hint=|t| t.timeout_hint
+                placeholder=|t| t.timeout_placeholder
+                inputmode="numeric"
+                get=|d| d.timeout.clone()
+                set=|d, v| d.timeout = v
+            />
+            <div class="row">
+                <TextInput
+                    name="account_alias"
+                    label=|t| t.account_alias
+                    hint=|t| t.account_hint
+                    get=|d| d.account_alias.clone()
+                    set=|d, v| d.account_alias = v
+                />
+                <TextInput
+                    name="account_id"
+                    label=|t| t.account_id
+                    inputmode="numeric"
+                    get=|d| d.account_id.clone()
+                    set=|d, v| d.account_id = v
+                />
+            </div>
+            <Show when=move || windows.get()>
+                <TextInput
+                    name="windows_interpreter"
+                    label=|t| t.windows_interpreter
+                    hint=|t| t.windows_interpreter_hint
+                    get=|d| d.windows_interpreter.clone()
+                    set=|d, v| d.windows_interpreter = v
+                />
+            </Show>
+        </fieldset>
+    }
+}
+
+#[component]
+fn TargetSection() -> impl IntoView {
+    let ui = ui();
+    view! {
+        <fieldset class="section">
+            <legend>{move || ui.tx().section_targets}</legend>
+            <div class="grid">
+                <BulkInput
+                    name="host_id_list"
+                    label=|t| t.host_id_list
+                    hint=|t| t.host_id_list_hint
+                    get=|d| d.host_id_list.clone()
+                    set=|d, v| d.host_id_list = v
+                    count=|c| c.host_id_list
+                />
+                <BulkInput
+                    name="ip_list"
+                    label=|t| t.ip_list
+                    hint=|t| t.ip_list_hint
+                    get=|d| d.ip_list.clone()
+                    set=|d, v| d.ip_list = v
+                    count=|c| c.ip_list
+                />
+                <BulkInput
+                    name="dynamic_group_list"
+                    label=|t| t.dynamic_group_list
+                    hint=|t| t.dynamic_group_list_hint
+                    get=|d| d.dynamic_group_list.clone()
+                    set=|d, v| d.dynamic_group_list = v
+                    count=|c| c.dynamic_group_list
+                />
+                <BulkInput
+                    name="topo_node_list"
+                    label=|t| t.topo_node_list
+                    hint=|t| t.topo_node_list_hint
+                    get=|d| d.topo_node_list.clone()
+                    set=|d, v| d.topo_node_list = v
+                    count=|c| c.topo_node_list
+                />
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn TaskSection() -> impl IntoView {
+    let ui = ui();
+    let value = Memo::new(move |_| ui.draft.with(|d| d.task_name.clone()));
+    let name = "task_name";
+    let use_default = move |_| {
+        let n = default_task_name(ui.lang.get_untracked(), dom::now_ms_local());
+        ui.draft.update(|d| d.task_name = n);
+        ui.touch(name);
+    };
+    view! {
+        <fieldset class="section">
+            <legend>{move || ui.tx().section_task}</legend>
+            <div class="field">
+                <label for="f-task_name">{move || ui.tx().task_name}</label>
+                <div class="with-button">
+                    <input
+                        id="f-task_name"
+                        name=name
+                        type="text"
+                        autocomplete="off"
+                        placeholder=move || ui.tx().task_name_placeholder
+                        prop:value=move || value.get()
+                        aria-invalid=invalid(ui, name)
+                        aria-describedby=described_by(ui, name, false)
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            ui.draft.update(|d| d.task_name = v);
+                            ui.touch(name);
+                        }
+                        on:blur=move |_| ui.touch(name)
+                    />
+                    <button type="button" id="default-task-name" on:click=use_default>
+                        {move || ui.tx().use_default_name}
+                    </button>
+                </div>
+                <FieldMessages name=name />
+            </div>
+            <TextInput
+                name="callback_url"
+                label=|t| t.callback_url
+                hint=|t| t.callback_url_hint
+                input_type="url"
+                get=|d| d.callback_url.clone()
+                set=|d, v| d.callback_url = v
+            />
+        </fieldset>
+    }
+}
+
+/// The error summary after a blocked launch: role="alert", one link per invalid field.
+#[component]
+fn ErrorSummary() -> impl IntoView {
+    let ui = ui();
+    let items = move || {
+        let mut v: Vec<(String, Vec<String>)> = ui.error_texts.get().into_iter().collect();
+        v.sort_by_key(|(f, _)| fields::field_rank(f));
+        v
+    };
+    view! {
+        <Show when=move || ui.show_summary.get() && !ui.error_texts.with(|m| m.is_empty())>
+            <div id="error-summary" class="error-summary" role="alert" tabindex="-1">
+                <p>
+                    {move || {
+                        let n: usize = ui.error_texts.with(|m| m.values().map(Vec::len).sum());
+                        fill(ui.tx().error_summary, "n", &n.to_string())
+                    }}
+                </p>
+                <ul>
+                    {move || {
+                        items()
+                            .into_iter()
+                            .map(|(field, texts)| {
+                                let href = format!("#f-{field}");
+                                let target = format!("f-{field}");
+                                view! {
+                                    <li>
+                                        <a
+                                            href=href
+                                            on:click=move |ev: ev::MouseEvent| {
+                                                ev.prevent_default();
+                                                dom::focus_id(&target);
+                                            }
+                                        >
+                                            <code>{field.clone()}</code>
+                                            ": "
+                                            {texts.join("; ")}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// All warnings (they never block), near the launch button.
+#[component]
+fn WarningList() -> impl IntoView {
+    let ui = ui();
+    let all = move || {
+        ui.warning_texts
+            .get()
+            .into_values()
+            .flatten()
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || !all().is_empty()>
+            <div class="warnings" role="status">
+                <p>{move || ui.tx().warnings}</p>
+                <ul>{move || all().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+            </div>
+        </Show>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection settings
+
+#[component]
+fn ConnectionPanel() -> impl IntoView {
+    let ui = ui();
+    let conn = ui.conn;
+    let text_field = move |name: &'static str,
+                           label: fn(&Texts) -> &'static str,
+                           get: fn(&Connection) -> String,
+                           set: fn(&mut Connection, String),
+                           secret: bool| {
+        let value = Memo::new(move |_| conn.with(get));
+        let id = format!("f-{name}");
+        let label_for = id.clone();
+        view! {
+            <div class="field">
+                <label for=label_for>{move || label(ui.tx())}</label>
+                <input
+                    id=id
+                    name=name
+                    type=if secret { "password" } else { "text" }
+                    autocomplete=if secret { "new-password" } else { "off" }
+                    spellcheck="false"
+                    prop:value=move || value.get()
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        conn.update(|c| set(c, v));
+                    }
+                />
+            </div>
+        }
+    };
+    let mode = Memo::new(move |_| conn.with(|c| c.auth_mode));
+    let msg_lang = Memo::new(move |_| conn.with(|c| c.message_lang));
+    let endpoint = move || conn.with(Connection::endpoint);
+    view! {
+        <details id="connection" class="panel">
+            <summary>{move || ui.tx().connection_title}</summary>
+            <div class="panel-body">
+                <div class="field">
+                    <label for="f-api_base_url">{move || ui.tx().api_base_url}</label>
+                    <input
+                        id="f-api_base_url"
+                        name="api_base_url"
+                        type="text"
+                        inputmode="url"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="https://bkapi.example.com/api/bk-job/prod"
+                        aria-describedby="hint-api_base_url"
+                        prop:value=move || conn.with(|c| c.api_base_url.clone())
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            conn.update(|c| c.api_base_url = v);
+                        }
+                    />
+                    <p class="hint" id="hint-api_base_url">
+                        {move || ui.tx().api_base_url_hint}
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="f-auth_mode">{move || ui.tx().auth_mode}</label>
+                    <select
+                        id="f-auth_mode"
+                        name="auth_mode"
+                        on:change=move |ev| {
+                            let m = AuthMode::parse(&event_target_value(&ev));
+                            conn.update(|c| c.auth_mode = m);
+                        }
+                    >
+                        {AuthMode::ALL
+                            .into_iter()
+                            .map(|m| {
+                                let label = move || match m {
+                                    AuthMode::Gateway => ui.tx().auth_gateway,
+                                    AuthMode::Esb => ui.tx().auth_esb,
+                                    AuthMode::None => ui.tx().auth_none,
+                                };
+                                view! {
+                                    <option value=m.as_str() selected=move || mode.get() == m>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="hint">
+                        {move || ui.tx().endpoint} ": " <code>"POST " {endpoint}</code>
+                    </p>
+                </div>
+                <div class="row">
+                    {text_field("bk_app_code", |t| t.bk_app_code, |c| c.bk_app_code.clone(), |c, v| c.bk_app_code = v, false)}
+                    {text_field("bk_app_secret", |t| t.bk_app_secret, |c| c.bk_app_secret.clone(), |c, v| c.bk_app_secret = v, true)}
+                </div>
+                <div class="row">
+                    {text_field("bk_username", |t| t.bk_username, |c| c.bk_username.clone(), |c, v| c.bk_username = v, false)}
+                    {text_field("bk_token", |t| t.bk_token, |c| c.bk_token.clone(), |c, v| c.bk_token = v, true)}
+                </div>
+                <p class="hint">{move || ui.tx().secrets_note}</p>
+                <div class="field">
+                    <label for="f-blueking_language">{move || ui.tx().message_lang}</label>
+                    <select
+                        id="f-blueking_language"
+                        name="blueking_language"
+                        on:change=move |ev| {
+                            let m = MessageLang::parse(&event_target_value(&ev));
+                            conn.update(|c| c.message_lang = m);
+                        }
+                    >
+                        <option value="auto" selected=move || msg_lang.get() == MessageLang::Auto>
+                            {move || ui.tx().message_lang_auto}
+                        </option>
+                        <option value="zh-cn" selected=move || msg_lang.get() == MessageLang::Zh>
+                            "中文 (zh-cn)"
+                        </option>
+                        <option value="en" selected=move || msg_lang.get() == MessageLang::En>
+                            "English (en)"
+                        </option>
+                    </select>
+                </div>
+            </div>
+        </details>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preview and curl
+
+#[component]
+fn PreviewPanel() -> impl IntoView {
+    let ui = ui();
+    let open = RwSignal::new(false);
+    let copy_state: RwSignal<Option<bool>> = RwSignal::new(None);
+    // Computed only while the panel is open, so typing stays cheap.
+    let request = Memo::new(move |_| {
+        if open.get() {
+            ui.check.with(|c| c.request.clone())
+        } else {
+            None
+        }
+    });
+    let preview = move || {
+        let l = ui.lang.get();
+        request.with(|r| {
+            r.as_ref()
+                .map(|r| ui.conn.with(|c| conn::preview_body(c, r)))
+                .unwrap_or_else(|| t(l).preview_invalid.to_owned())
+        })
+    };
+    let headers = move || {
+        let l = ui.lang.get();
+        ui.conn.with(|c| {
+            let mut s = format!("POST {}\n", c.endpoint());
+            for (n, v) in conn::preview_headers(c, l) {
+                s.push_str(&format!("{n}: {v}\n"));
+            }
+            s
+        })
+    };
+    let curl = Memo::new(move |_| {
+        let l = ui.lang.get();
+        request.with(|r| {
+            r.as_ref()
+                .map(|r| ui.conn.with(|c| conn::curl_command(c, r, l, &dom::origin())))
+                .unwrap_or_default()
+        })
+    });
+    let on_copy = move |_| {
+        let text = curl.get_untracked();
+        spawn_local(async move {
+            copy_state.set(Some(dom::copy_text(&text).await));
+        });
+    };
+    view! {
+        <details
+            id="preview-panel"
+            class="panel"
+            on:toggle=move |ev: ev::Event| {
+                if let Some(d) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+                {
+                    open.set(d.open());
+                }
+            }
+        >
+            <summary>{move || ui.tx().preview_title}</summary>
+            <div class="panel-body">
+                <p class="hint">{move || ui.tx().preview_note}</p>
+                <pre class="code headers" id="request-headers">{headers}</pre>
+                <pre class="code" id="request-preview" tabindex="0">{preview}</pre>
+                <h3>{move || ui.tx().curl_title}</h3>
+                <p class="hint" id="curl-note">{move || ui.tx().curl_note}</p>
+                <textarea
+                    id="curl-command"
+                    class="code"
+                    readonly
+                    rows="8"
+                    spellcheck="false"
+                    aria-label=move || ui.tx().curl_title
+                    aria-describedby="curl-note"
+                    prop:value=move || curl.get()
+                ></textarea>
+                <div class="actions">
+                    <button type="button" id="copy-curl" on:click=on_copy>
+                        {move || ui.tx().copy}
+                    </button>
+                    <span role="status">
+                        {move || {
+                            copy_state
+                                .get()
+                                .map(|ok| if ok { ui.tx().copied } else { ui.tx().copy_failed })
+                        }}
+                    </span>
+                </div>
+            </div>
+        </details>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcome
+
+#[component]
+fn OutcomePanel() -> impl IntoView {
+    let ui = ui();
+    move || {
+        ui.result.get().map(|rec| {
+            let kind = rec.outcome.kind();
+            view! {
+                <section id="outcome" class=format!("outcome {kind}") data-kind=kind tabindex="-1">
+                    <h2>{move || ui.tx().outcome_title}</h2>
+                    <OutcomeBody record=rec />
+                    <UnknownFate />
+                </section>
+            }
+        })
+    }
+}
+
+/// After an unknown outcome: the warning and the explicit acknowledgement.
+#[component]
+fn UnknownFate() -> impl IntoView {
+    let ui = ui();
+    let unknown = move || ui.guard.with(|g| g.state() == LaunchState::Unknown);
+    view! {
+        <Show when=unknown>
+            <div class="unknown-fate" role="alert">
+                <p><strong>{move || ui.tx().unknown_fate}</strong></p>
+                <button
+                    type="button"
+                    id="ack-checked"
+                    on:click=move |_| ui.guard.update(|g| {
+                        g.acknowledge_checked();
+                    })
+                >
+                    {move || ui.tx().ack_checked}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+fn row(label: impl Fn() -> &'static str + Send + 'static, field: &'static str, value: String) -> impl IntoView {
+    view! {
+        <dt>{label}</dt>
+        <dd data-field=field>{value}</dd>
+    }
+}
+
+#[component]
+fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
+    let ui = ui();
+    let LaunchRecord {
+        scope_type,
+        scope_id,
+        outcome,
+    } = record;
+    match outcome {
+        Outcome::Success {
+            data,
+            job_request_id,
+            http_status: _,
+        } => {
+            let path = route::job_path(&scope_type, &scope_id, data.job_instance_id);
+            let nav = path.clone();
+            view! {
+                <h3>{move || ui.tx().success_title}</h3>
+                <dl class="kv">
+                    {row(move || ui.tx().job_instance_id, "job_instance_id", data.job_instance_id.to_string())}
+                    {row(move || ui.tx().job_instance_name, "job_instance_name", data.job_instance_name.clone())}
+                    {row(move || ui.tx().step_instance_id, "step_instance_id", data.step_instance_id.to_string())}
+                    {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
+                </dl>
+                <p>
+                    <a
+                        id="job-link"
+                        href=path
+                        on:click=move |ev: ev::MouseEvent| {
+                            ev.prevent_default();
+                            ui.navigate(&nav);
+                        }
+                    >
+                        {move || ui.tx().open_job}
+                    </a>
+                </p>
+            }
+            .into_any()
+        }
+        Outcome::Permission {
+            code,
+            message,
+            job_request_id,
+            permission,
+            permission_json,
+            http_status: _,
+        } => {
+            let copy_state: RwSignal<Option<bool>> = RwSignal::new(None);
+            let json = permission_json.clone();
+            let on_copy = move |_| {
+                let text = json.clone();
+                spawn_local(async move {
+                    copy_state.set(Some(dom::copy_text(&text).await));
+                });
+            };
+            let actions = move || {
+                let l = ui.lang.get();
+                permission
+                    .as_ref()
+                    .map(|p| permission_rows(p, l))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| {
+                        let action_id = a.id.clone();
+                        view! {
+                            <li data-action=action_id>
+                                <strong>{a.name}</strong>
+                                " "
+                                <code>{a.id}</code>
+                                <ul>
+                                    {a.resources
+                                        .into_iter()
+                                        .map(|r| view! { <li>{r}</li> })
+                                        .collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            };
+            view! {
+                <div id="permission-panel">
+                    <h3>{move || ui.tx().permission_title}</h3>
+                    <dl class="kv">
+                        {row(move || ui.tx().code, "code", code.to_string())}
+                        {row(move || ui.tx().message, "message", message)}
+                        {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
+                    </dl>
+                    <p>{move || ui.tx().permission_intro}</p>
+                    <ul class="actions-list">{actions}</ul>
+                    <label for="permission-json">{move || ui.tx().permission_raw}</label>
+                    <textarea
+                        id="permission-json"
+                        class="code"
+                        readonly
+                        rows="10"
+                        spellcheck="false"
+                        prop:value=permission_json
+                    ></textarea>
+                    <div class="actions">
+                        <button type="button" id="copy-permission" on:click=on_copy>
+                            {move || ui.tx().copy}
+                        </button>
+                        <span role="status">
+                            {move || {
+                                copy_state
+                                    .get()
+                                    .map(|ok| if ok { ui.tx().copied } else { ui.tx().copy_failed })
+                            }}
+                        </span>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        Outcome::ApiError {
+            http_status,
+            code,
+            message,
+            job_request_id,
+        } => {
+            let hint = move || ErrorCode::from(code).hint(ui.lang.get());
+            view! {
+                <h3>{move || ui.tx().api_error_title}</h3>
+                <dl class="kv">
+                    {row(move || ui.tx().code, "code", code.to_string())}
+                    {row(move || ui.tx().message, "message", message)}
+                    {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
+                    {row(move || ui.tx().http_status, "http_status", http_status.to_string())}
+                </dl>
+                <Show when=move || hint().is_some()>
+                    <p class="hint-box">
+                        <strong>{move || ui.tx().hint} ": "</strong>
+                        {move || hint().unwrap_or_default()}
+                    </p>
+                </Show>
+            }
+            .into_any()
+        }
+        Outcome::HttpError {
+            http_status,
+            problem,
+            code,
+            message,
+            job_request_id,
+            excerpt,
+        } => {
+            let problem_text = move || {
+                let tx = ui.tx();
+                match problem {
+                    HttpProblem::Status => tx.problem_status,
+                    HttpProblem::NotJson => tx.problem_not_json,
+                    HttpProblem::Truncated => tx.problem_truncated,
+                    HttpProblem::UnexpectedShape => tx.problem_shape,
+                }
+            };
+            let hint = move || code.and_then(|c| ErrorCode::from(c).hint(ui.lang.get()));
+            view! {
+                <h3>{move || ui.tx().http_error_title}</h3>
+                <p>{problem_text}</p>
+                <dl class="kv">
+                    {row(move || ui.tx().http_status, "http_status", http_status.to_string())}
+                    {code.map(|c| row(move || ui.tx().code, "code", c.to_string()))}
+                    {message.map(|m| row(move || ui.tx().message, "message", m))}
+                    {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
+                </dl>
+                <Show when=move || hint().is_some()>
+                    <p class="hint-box">
+                        <strong>{move || ui.tx().hint} ": "</strong>
+                        {move || hint().unwrap_or_default()}
+                    </p>
+                </Show>
+                <Show when={
+                    let empty = excerpt.is_empty();
+                    move || !empty
+                }>
+                    <p>{move || ui.tx().body_excerpt}</p>
+                    <pre class="code excerpt">{excerpt.clone()}</pre>
+                </Show>
+            }
+            .into_any()
+        }
+        Outcome::Network { detail } => view! {
+            <h3>{move || ui.tx().network_title}</h3>
+            <p>{move || ui.tx().network_detail}</p>
+            <pre class="code excerpt">{detail}</pre>
+        }
+        .into_any(),
+        Outcome::Timeout { seconds } => view! {
+            <h3>{move || ui.tx().timeout_title}</h3>
+            <p>{move || fill(ui.tx().timeout_detail, "n", &seconds.to_string())}</p>
+        }
+        .into_any(),
+    }
+}
