@@ -17,3 +17,11 @@ pub use api::{CallError, HttpJobApi, JobApi};
 pub use poll::{PollOutcome, PollSchedule};
 pub use recent::{redo_draft, RecentJob, RecentJobs};
 pub use route::{parse_job_route, JobRoute};
+
+mod browser;
+pub mod view;
+
+pub use view::{
+    load_recent, remember_launch, split_status, HostListState, HostResults, JobView, JobViewWith,
+    RecentJobsList,
+};
