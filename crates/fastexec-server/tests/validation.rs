@@ -349,14 +349,15 @@ async fn malformed_and_oversized_bodies_get_bk_envelopes() {
     srv.stop().await;
 }
 
-/// Big config: 50,001 hosts in business 2 (ids 100000..=150000).
+/// Big config: 50,001 hosts in business 2 (ids 100000..=150000), agents offline (so a
+/// 50,000-host job exercises storage, not 50,000 processes).
 fn big_config() -> String {
     let mut c = test_config("");
     c.push('\n');
     for i in 0..50_001u32 {
         let id = 100_000 + i;
         c.push_str(&format!(
-            "[[hosts]]\nid = {id}\nip = \"127.{}.{}.{}\"\nbiz_id = 2\n",
+            "[[hosts]]\nid = {id}\nip = \"127.{}.{}.{}\"\nbiz_id = 2\nagent_online = false\n",
             10 + i / 62_500,
             (i / 250) % 250,
             i % 250 + 1
@@ -393,6 +394,18 @@ async fn fifty_thousand_targets() {
     // ...and it comes before the permission check.
     let (_, v) = api.post_as("limited", FES, &r).await;
     assert_eq!(v["code"], 1244022);
+    // A 50,000-host job is accepted, stored in batches, and reported in full.
+    r["target_server"] = json!({"host_id_list": (100_000..150_000).collect::<Vec<i64>>()});
+    let t = Instant::now();
+    let (job, _) = api.launch(&r).await;
+    let d = api.wait_finished(job).await;
+    assert_eq!(d["job_instance"]["status"], 4);
+    let hosts = d["step_instance_list"][0]["step_ip_result_list"]
+        .as_array()
+        .unwrap();
+    assert_eq!(hosts.len(), 50_000);
+    assert!(hosts.iter().all(|h| h["status"] == 1));
+    assert!(t.elapsed() < Duration::from_secs(8), "{:?}", t.elapsed());
     srv.stop().await;
 }
 

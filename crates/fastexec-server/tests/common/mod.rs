@@ -275,19 +275,32 @@ impl Api {
     }
 
     pub async fn status(&self, job_id: i64) -> Value {
+        self.status_opts(job_id, true).await
+    }
+
+    pub async fn status_opts(&self, job_id: i64, with_ips: bool) -> Value {
         let v = self
             .post(
                 "api/v3/get_job_instance_status",
-                &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":job_id,"return_ip_result":true}),
+                &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":job_id,"return_ip_result":with_ips}),
             )
             .await;
         assert_eq!(v["code"], 0, "status failed: {v}");
         v["data"].clone()
     }
 
-    /// Poll until the job is finished (deadline 8 s).
+    /// Poll (without host lists) until the job is finished (deadline 8 s), then return the
+    /// full status with host results.
     pub async fn wait_finished(&self, job_id: i64) -> Value {
-        self.wait_until(job_id, |d| d["finished"] == true).await
+        let deadline = Instant::now() + Duration::from_secs(8);
+        loop {
+            let d = self.status_opts(job_id, false).await;
+            if d["finished"] == true {
+                return self.status(job_id).await;
+            }
+            assert!(Instant::now() < deadline, "job {job_id} deadline: {d}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn wait_until(&self, job_id: i64, pred: impl Fn(&Value) -> bool) -> Value {
