@@ -15,8 +15,9 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::Json;
 use bkjob_api::rules::{
-    check_biz_id, check_scope_id, check_scope_type, check_target_count, effective_timeout,
-    is_biz_set_id, normalize_script_param, scope_type_known,
+    check_batch_log_hosts, check_biz_id, check_ip_log_host, check_log_ids, check_operate_request,
+    check_scope_id, check_scope_type, check_status_job_instance_id, check_target_count,
+    effective_timeout, is_biz_set_id, normalize_script_param, scope_type_known,
 };
 use bkjob_api::{
     decode_base64_lenient, default_task_name, first_error, validate_request, ApiResponse,
@@ -536,12 +537,10 @@ async fn job_instance_status(
         &req.bk_scope_id,
         req.bk_biz_id,
     )?;
-    let Some(job_id) = req.job_instance_id.filter(|&id| id >= 1) else {
-        return Err(meta.err(
-            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
-            &["job_instance_id"],
-        ));
-    };
+    if let Some(v) = check_status_job_instance_id(req.job_instance_id) {
+        return Err(meta.violation(&v));
+    }
+    let job_id = req.job_instance_id.unwrap_or_default();
     let job = access.job(state, meta, caller, job_id, true).await?;
     let steps = state
         .db
@@ -611,30 +610,12 @@ fn ip_result(h: HostRow) -> StepIpResult {
     }
 }
 
-/// The id checks of the ip-log requests (`job_instance_id` / `step_instance_id` ≥ 1 → 1240003
-/// with the field's message, contract §5.3). bkjob-api has no rule for these yet, so the two
-/// texts live here (listed as missing in bkjob-api).
-fn check_log_ids(meta: &Meta, job: Option<i64>, step: Option<i64>) -> Result<(i64, i64), ApiError> {
-    let bad = |zh: &str, en: &str| {
-        ApiError::business(
-            meta,
-            ErrorCode::BAD_REQUEST.code(),
-            meta.lang.pick(zh, en).to_string(),
-        )
-    };
-    let Some(job) = job.filter(|&j| j >= 1) else {
-        return Err(bad(
-            "任务实例ID必须为正整数",
-            "Job instance id must be a positive number",
-        ));
-    };
-    let Some(step) = step.filter(|&s| s >= 1) else {
-        return Err(bad(
-            "步骤实例ID必须为正整数",
-            "Step instance id must be a positive number",
-        ));
-    };
-    Ok((job, step))
+/// The id checks of the ip-log requests (1240003 with the first field's message, §5.3).
+fn log_ids(meta: &Meta, job: Option<i64>, step: Option<i64>) -> Result<(i64, i64), ApiError> {
+    match first_error(&check_log_ids(job, step)) {
+        Some(v) => Err(meta.violation(v)),
+        None => Ok((job.unwrap_or_default(), step.unwrap_or_default())),
+    }
 }
 
 async fn step_hosts(
@@ -690,16 +671,13 @@ async fn ip_log(
         &req.bk_scope_id,
         req.bk_biz_id,
     )?;
-    let (job_id, step_id) = check_log_ids(meta, req.job_instance_id, req.step_instance_id)?;
+    let (job_id, step_id) = log_ids(meta, req.job_instance_id, req.step_instance_id)?;
     let by_ip = match (&req.bk_cloud_id, non_blank(&req.ip)) {
         (Some(c), Some(ip)) => Some((*c, ip.to_string())),
         _ => None,
     };
-    if req.bk_host_id.is_none() && by_ip.is_none() {
-        return Err(meta.err(
-            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
-            &["host_id/(bk_cloud_id+ip)"],
-        ));
+    if let Some(v) = check_ip_log_host(req.bk_host_id, req.bk_cloud_id, req.ip.as_deref()) {
+        return Err(meta.violation(&v));
     }
     access.job(state, meta, caller, job_id, true).await?;
     let hosts = step_hosts(state, meta, job_id, step_id).await?;
@@ -735,9 +713,6 @@ async fn ip_log(
     }))
 }
 
-/// More hosts than this in one batch log request → 1241007 (contract §5.3).
-const MAX_BATCH_LOG_HOSTS: usize = 500;
-
 pub async fn batch_get_job_instance_ip_log(
     State(state): St,
     caller: Caller,
@@ -752,15 +727,11 @@ pub async fn batch_get_job_instance_ip_log(
         &req.bk_scope_id,
         req.bk_biz_id,
     )?;
-    let (job_id, step_id) = check_log_ids(&meta, req.job_instance_id, req.step_instance_id)?;
+    let (job_id, step_id) = log_ids(&meta, req.job_instance_id, req.step_instance_id)?;
     let ids = req.host_id_list.clone().unwrap_or_default();
     let ips = req.ip_list.clone().unwrap_or_default();
-    let n = if ids.is_empty() { ips.len() } else { ids.len() };
-    if n == 0 || n > MAX_BATCH_LOG_HOSTS {
-        return Err(meta.err(
-            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
-            &["host_id_list/ip_list"],
-        ));
+    if let Some(v) = check_batch_log_hosts(ids.len(), ips.len()) {
+        return Err(meta.violation(&v));
     }
     access.job(&state, &meta, &caller, job_id, true).await?;
     let hosts = step_hosts(&state, &meta, job_id, step_id).await?;
@@ -821,10 +792,11 @@ pub async fn operate_job_instance(
         req.bk_biz_id,
     )?;
     // Missing/invalid anything → 1241002 (contract §5.6).
-    let (Some(job_id), Some(op)) = (
-        req.job_instance_id.filter(|&id| id > 0),
-        req.operation_code.and_then(OperationCode::from_code),
-    ) else {
+    if let Some(v) = check_operate_request(req.job_instance_id, req.operation_code) {
+        return Err(meta.violation(&v));
+    }
+    let job_id = req.job_instance_id.unwrap_or_default();
+    let Some(op) = req.operation_code.and_then(OperationCode::from_code) else {
         return Err(meta.err(ErrorCode::ILLEGAL_PARAM, &[]));
     };
     // No extra permission check beyond business access (contract §5.6).
