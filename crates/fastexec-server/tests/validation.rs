@@ -534,3 +534,34 @@ async fn companion_api_checks() {
     assert_eq!(v["code"], 1244006, "{v}");
     srv.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_the_app_with_spa_fallback() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dist = tmp.path().join("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(dist.join("index.html"), "<html>app</html>").unwrap();
+    std::fs::write(dist.join("assets/app.js"), "console.log(1)").unwrap();
+    let srv = TestServer::start_full(&test_config(""), tmp, Some(dist)).await;
+    let api = srv.api();
+    for path in ["", "execute/quick-launch/5", "index.html"] {
+        let (s, _, text) = api.raw("GET", path, &[], vec![]).await;
+        assert_eq!((s, text.as_str()), (200, "<html>app</html>"), "{path}");
+    }
+    let (s, _, text) = api.raw("GET", "assets/app.js", &[], vec![]).await;
+    assert_eq!((s, text.as_str()), (200, "console.log(1)"));
+    let (s, ct, _) = api.raw("GET", "api/v3/unknown", &[], vec![]).await;
+    assert_eq!(s, 404);
+    assert!(ct.starts_with("application/json"));
+    srv.stop().await;
+
+    // Without a built app the API still works and `/` says how to build it.
+    let srv = TestServer::start(&test_config("")).await;
+    let (s, _, text) = srv.api().raw("GET", "", &[], vec![]).await;
+    assert_eq!(s, 404);
+    assert!(
+        text.contains("not built") && text.contains("trunk build"),
+        "{text}"
+    );
+    srv.stop().await;
+}

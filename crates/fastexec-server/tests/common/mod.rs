@@ -135,13 +135,21 @@ impl TestServer {
     }
 
     pub async fn start_in(config: &str, data: TempDir) -> TestServer {
+        Self::start_full(config, data, None).await
+    }
+
+    pub async fn start_full(
+        config: &str,
+        data: TempDir,
+        dist: Option<std::path::PathBuf>,
+    ) -> TestServer {
         let cfg = Config::from_toml(config).expect("test config");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
         let opts = ServeOptions {
             data_dir: data.path().join("data"),
-            dist: None,
+            dist,
         };
         let handle = tokio::spawn(serve(cfg, listener, opts, async {
             let _ = rx.await;
