@@ -496,9 +496,15 @@ fn ScriptSection() -> impl IntoView {
     let source = Memo::new(move |_| ui.draft.with(|d| d.source));
     let language = Memo::new(move |_| ui.draft.with(|d| d.script_language));
     let sources = [
-        (ScriptSource::Content, "content", (|t| t.source_content) as fn(&Texts) -> &'static str),
+        (
+            ScriptSource::Content,
+            "content",
+            (|t| t.source_content) as fn(&Texts) -> &'static str,
+        ),
         (ScriptSource::ScriptId, "script_id", |t| t.source_script_id),
-        (ScriptSource::ScriptVersionId, "script_version_id", |t| t.source_version),
+        (ScriptSource::ScriptVersionId, "script_version_id", |t| {
+            t.source_version
+        }),
     ];
     let source_radios = sources
         .into_iter()
@@ -530,34 +536,34 @@ fn ScriptSection() -> impl IntoView {
         .collect_view();
     let language_radios = move || {
         ScriptLanguage::ALL
-        .into_iter()
-        .enumerate()
-        .map(|(i, lang)| {
-            let id = if i == 0 {
-                "f-script_language".to_owned()
-            } else {
-                format!("f-script_language-{}", lang.code())
-            };
-            let label_for = id.clone();
-            view! {
-                <label class="tab" for=label_for>
-                    <input
-                        type="radio"
-                        id=id
-                        name="script_language"
-                        value=lang.code().to_string()
-                        prop:checked=move || language.get() == lang
-                        aria-invalid=invalid(ui, "script_language")
-                        on:change=move |_| {
-                            ui.draft.update(|d| d.script_language = lang);
-                            ui.touch("script_language");
-                        }
-                    />
-                    <span>{lang.label(Lang::En)}</span>
-                </label>
-            }
-        })
-        .collect_view()
+            .into_iter()
+            .enumerate()
+            .map(|(i, lang)| {
+                let id = if i == 0 {
+                    "f-script_language".to_owned()
+                } else {
+                    format!("f-script_language-{}", lang.code())
+                };
+                let label_for = id.clone();
+                view! {
+                    <label class="tab" for=label_for>
+                        <input
+                            type="radio"
+                            id=id
+                            name="script_language"
+                            value=lang.code().to_string()
+                            prop:checked=move || language.get() == lang
+                            aria-invalid=invalid(ui, "script_language")
+                            on:change=move |_| {
+                                ui.draft.update(|d| d.script_language = lang);
+                                ui.touch("script_language");
+                            }
+                        />
+                        <span>{lang.label(Lang::En)}</span>
+                    </label>
+                }
+            })
+            .collect_view()
     };
 
     view! {
@@ -691,7 +697,11 @@ fn ScriptEditor() -> impl IntoView {
                     Err(FileError::Utf16) => (false, fill(tx.file_utf16, "name", &fname)),
                     Err(FileError::NotUtf8 { offset }) => (
                         false,
-                        fill(&fill(tx.file_not_utf8, "name", &fname), "offset", &offset.to_string()),
+                        fill(
+                            &fill(tx.file_not_utf8, "name", &fname),
+                            "offset",
+                            &offset.to_string(),
+                        ),
                     ),
                 },
             };
@@ -1193,7 +1203,10 @@ fn PreviewPanel() -> impl IntoView {
         let l = ui.lang.get();
         request.with(|r| {
             r.as_ref()
-                .map(|r| ui.conn.with(|c| conn::curl_command(c, r, l, &dom::origin())))
+                .map(|r| {
+                    ui.conn
+                        .with(|c| conn::curl_command(c, r, l, &dom::origin()))
+                })
                 .unwrap_or_default()
         })
     });
@@ -1293,7 +1306,11 @@ fn UnknownFate() -> impl IntoView {
     }
 }
 
-fn row(label: impl Fn() -> &'static str + Send + 'static, field: &'static str, value: String) -> impl IntoView {
+fn row(
+    label: impl Fn() -> &'static str + Send + 'static,
+    field: &'static str,
+    value: String,
+) -> impl IntoView {
     view! {
         <dt>{label}</dt>
         <dd data-field=field>{value}</dd>

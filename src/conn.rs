@@ -388,7 +388,10 @@ mod tests {
         let body: Value = serde_json::from_str(&c.body(&request())).unwrap();
         assert_eq!(body["bk_app_secret"], "s3cr3t");
         assert_eq!(body["bk_scope_id"], "2");
-        assert!(c.headers(Lang::ZhCn).iter().all(|(n, _)| n != "X-Bkapi-Authorization"));
+        assert!(c
+            .headers(Lang::ZhCn)
+            .iter()
+            .all(|(n, _)| n != "X-Bkapi-Authorization"));
         assert!(c
             .headers(Lang::ZhCn)
             .contains(&("Blueking-Language".into(), "zh-cn".into())));
@@ -398,7 +401,10 @@ mod tests {
     fn none_mode_sends_no_credentials() {
         let c = conn(AuthMode::None);
         assert!(!c.body(&request()).contains("s3cr3t"));
-        assert!(c.headers(Lang::En).iter().all(|(_, v)| !v.contains("s3cr3t")));
+        assert!(c
+            .headers(Lang::En)
+            .iter()
+            .all(|(_, v)| !v.contains("s3cr3t")));
     }
 
     #[test]

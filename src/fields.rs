@@ -118,7 +118,11 @@ pub fn count_text(count: &ListCount, lang: Lang) -> String {
     let mut s = fill(tx.count_entries, "n", &count.items.to_string());
     if count.duplicates > 0 {
         s.push_str(" · ");
-        s.push_str(&fill(tx.count_duplicates, "n", &count.duplicates.to_string()));
+        s.push_str(&fill(
+            tx.count_duplicates,
+            "n",
+            &count.duplicates.to_string(),
+        ));
     }
     s
 }

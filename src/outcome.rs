@@ -222,12 +222,7 @@ pub fn classify(http_status: u16, body: &str) -> Outcome {
                     data,
                     job_request_id,
                 },
-                None => http_error(
-                    HttpProblem::UnexpectedShape,
-                    code,
-                    message,
-                    job_request_id,
-                ),
+                None => http_error(HttpProblem::UnexpectedShape, code, message, job_request_id),
             }
         }
         (Some(false), Some(code)) => Outcome::ApiError {
@@ -236,12 +231,7 @@ pub fn classify(http_status: u16, body: &str) -> Outcome {
             message: message.unwrap_or_default(),
             job_request_id,
         },
-        _ => http_error(
-            HttpProblem::UnexpectedShape,
-            code,
-            message,
-            job_request_id,
-        ),
+        _ => http_error(HttpProblem::UnexpectedShape, code, message, job_request_id),
     }
 }
 
@@ -357,13 +347,19 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].id, "quick_execute_script");
         assert_eq!(rows[0].name, "Script Execution (Quick Launch)");
-        assert_eq!(rows[0].resources, vec!["Hosts: my-biz / 10.0.0.1".to_owned()]);
+        assert_eq!(
+            rows[0].resources,
+            vec!["Hosts: my-biz / 10.0.0.1".to_owned()]
+        );
         assert_eq!(rows[1].name, "Use Account");
     }
 
     #[test]
     fn permission_with_odd_shape_still_shows_raw_json() {
-        let o = classify(200, r#"{"result":false,"code":9900403,"message":"m","permission":{"x":1}}"#);
+        let o = classify(
+            200,
+            r#"{"result":false,"code":9900403,"message":"m","permission":{"x":1}}"#,
+        );
         let Outcome::Permission {
             permission,
             permission_json,
@@ -416,7 +412,10 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!((http_status, code, problem), (401, Some(1_247_002), HttpProblem::Status));
+        assert_eq!(
+            (http_status, code, problem),
+            (401, Some(1_247_002), HttpProblem::Status)
+        );
         assert_eq!(message.as_deref(), Some("Missing user info"));
     }
 
@@ -433,7 +432,11 @@ mod tests {
         assert_eq!(*problem, HttpProblem::Status);
         assert_eq!(excerpt.chars().count(), EXCERPT_CHARS + 1);
         assert!(excerpt.starts_with("<html>"));
-        assert_eq!(o.settled(), Settled::Unknown, "a gateway error leaves the job unknown");
+        assert_eq!(
+            o.settled(),
+            Settled::Unknown,
+            "a gateway error leaves the job unknown"
+        );
         assert_eq!(classify(500, "").kind(), "http-error");
         assert_eq!(classify(500, "").settled(), Settled::Known);
         let html200 = classify(200, "<!doctype html><p>login</p>");

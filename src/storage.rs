@@ -73,7 +73,9 @@ mod tests {
             ..d
         };
         assert_eq!(
-            draft_from_json(&draft_to_json(&plain)).unwrap().script_param,
+            draft_from_json(&draft_to_json(&plain))
+                .unwrap()
+                .script_param,
             "hunter2"
         );
     }

@@ -230,7 +230,10 @@ async fn errors_appear_beside_the_field_and_clear_as_you_type() {
     assert!(described.split(' ').any(|id| id == err.id()), "{described}");
 
     fill("timeout", "0").await;
-    assert!(query("[data-error-for=timeout]").is_some(), "0 is out of range");
+    assert!(
+        query("[data-error-for=timeout]").is_some(),
+        "0 is out of range"
+    );
 
     fill("timeout", "60").await;
     assert!(query("[data-error-for=timeout]").is_none());
@@ -258,9 +261,16 @@ async fn submit_is_blocked_while_a_field_is_invalid() {
     assert!(query("#outcome").is_none());
     let summary = query("#error-summary").expect("error summary");
     assert_eq!(summary.get_attribute("role").as_deref(), Some("alert"));
-    assert!(summary.query_selector("a[href='#f-timeout']").unwrap().is_some());
+    assert!(summary
+        .query_selector("a[href='#f-timeout']")
+        .unwrap()
+        .is_some());
     let active = document().active_element().unwrap();
-    assert_eq!(active.id(), "f-timeout", "focus moved to the first invalid field");
+    assert_eq!(
+        active.id(),
+        "f-timeout",
+        "focus moved to the first invalid field"
+    );
 
     // Ctrl+Enter is blocked the same way
     let init = web_sys::KeyboardEventInit::new();
@@ -283,10 +293,16 @@ async fn preview_shows_the_base64_of_script_and_parameter() {
     open_preview().await;
     let preview = text("#request-preview");
     let json: serde_json::Value = serde_json::from_str(&preview).expect("the preview is JSON");
-    assert_eq!(json["script_content"], bkjob_api::encode_base64("echo 你好"));
+    assert_eq!(
+        json["script_content"],
+        bkjob_api::encode_base64("echo 你好")
+    );
     assert_eq!(json["script_param"], "YSBi");
     assert_eq!(json["script_language"], 1);
-    assert_eq!(json["target_server"]["host_id_list"], serde_json::json!([101, 102]));
+    assert_eq!(
+        json["target_server"]["host_id_list"],
+        serde_json::json!([101, 102])
+    );
     // the duplicate is counted as dropped
     assert!(text("#count-host_id_list").contains('1'));
     let curl: HtmlTextAreaElement = by_id("curl-command");
@@ -317,7 +333,10 @@ async fn a_sensitive_parameter_is_masked_and_typed_as_a_password() {
     assert!(text("#request-headers").contains("******"));
     assert!(!text("#request-headers").contains("top-secret-value"));
     let curl = by_id::<HtmlTextAreaElement>("curl-command").value();
-    assert!(!curl.contains("YSBi") && !curl.contains("top-secret-value"), "{curl}");
+    assert!(
+        !curl.contains("YSBi") && !curl.contains("top-secret-value"),
+        "{curl}"
+    );
     assert!(!all_storage_text().contains("top-secret-value"));
 }
 
@@ -362,7 +381,10 @@ async fn the_draft_is_restored_after_a_remount_without_the_secret() {
     settle().await;
     assert!(query("#launch-form").is_none(), "unmounted");
     let all = all_storage_text();
-    assert!(!all.contains("s3cr3t-value") && !all.contains("t0ken-value"), "{all}");
+    assert!(
+        !all.contains("s3cr3t-value") && !all.contains("t0ken-value"),
+        "{all}"
+    );
 
     let _handle = mount();
     settle().await;
@@ -399,17 +421,32 @@ async fn a_success_shows_exact_ids_and_a_double_click_sends_once() {
     );
     let outcome = wait_for("#outcome[data-kind]").await;
     assert_eq!(fetch_count(), 1, "a double click sent one request");
-    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("success"));
-    assert_eq!(text("#outcome [data-field=job_instance_id]"), "9007199254740993");
-    assert_eq!(text("#outcome [data-field=step_instance_id]"), "9007199254740995");
-    assert_eq!(text("#outcome [data-field=job_instance_name]"), "<b>not html</b>");
+    assert_eq!(
+        outcome.get_attribute("data-kind").as_deref(),
+        Some("success")
+    );
+    assert_eq!(
+        text("#outcome [data-field=job_instance_id]"),
+        "9007199254740993"
+    );
+    assert_eq!(
+        text("#outcome [data-field=step_instance_id]"),
+        "9007199254740995"
+    );
+    assert_eq!(
+        text("#outcome [data-field=job_instance_name]"),
+        "<b>not html</b>"
+    );
     assert!(query("#outcome b").is_none(), "server text is never HTML");
     let link = query("#job-link").unwrap();
     assert_eq!(
         link.get_attribute("href").as_deref(),
         Some("/jobs/biz/2/9007199254740993")
     );
-    assert!(!launch_button().disabled(), "a known outcome allows a new launch");
+    assert!(
+        !launch_button().disabled(),
+        "a known outcome allows a new launch"
+    );
     restore_fetch();
 }
 
@@ -431,7 +468,10 @@ async fn a_permission_answer_lists_the_actions() {
     );
     launch_button().click();
     let outcome = wait_for("#outcome[data-kind]").await;
-    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("permission"));
+    assert_eq!(
+        outcome.get_attribute("data-kind").as_deref(),
+        Some("permission")
+    );
     assert_eq!(text("#outcome [data-field=code]"), "9900403");
     let action = query("#permission-panel [data-action=quick_execute_script]").unwrap();
     assert!(action.text_content().unwrap().contains("demo / 127.0.0.2"));
@@ -451,7 +491,10 @@ async fn a_lost_network_needs_an_explicit_check_before_a_new_launch() {
     launch_button().click();
     let outcome = wait_for("#outcome[data-kind]").await;
     settle().await;
-    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("network"));
+    assert_eq!(
+        outcome.get_attribute("data-kind").as_deref(),
+        Some("network")
+    );
     assert!(launch_button().disabled(), "no blind re-send");
     launch_button().click();
     control("bk_scope_id")
@@ -478,7 +521,10 @@ async fn an_html_error_page_is_an_http_error_with_an_excerpt() {
     stub_fetch(502, "<html><body>Bad gateway</body></html>", 0);
     launch_button().click();
     let outcome = wait_for("#outcome[data-kind]").await;
-    assert_eq!(outcome.get_attribute("data-kind").as_deref(), Some("http-error"));
+    assert_eq!(
+        outcome.get_attribute("data-kind").as_deref(),
+        Some("http-error")
+    );
     assert_eq!(text("#outcome [data-field=http_status]"), "502");
     assert!(text("#outcome .excerpt").contains("Bad gateway"));
     restore_fetch();
