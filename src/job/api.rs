@@ -165,8 +165,8 @@ pub enum CallError {
         message: String,
         /// Request ID.
         job_request_id: Option<String>,
-        /// Missing permissions (with 9900403).
-        permission: Option<Permission>,
+        /// Missing permissions (with 9900403), boxed to keep the error small.
+        permission: Option<Box<Permission>>,
     },
     /// An answer that is not a BK-JOB envelope (HTML error page, 502, truncated JSON…).
     Http {
