@@ -12,6 +12,7 @@ pub mod draft;
 pub mod encoding;
 pub mod error_code;
 pub mod lang;
+mod lenient;
 pub mod permission;
 pub mod rules;
 pub mod status;

@@ -15,52 +15,112 @@ use crate::permission::Permission;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FastExecuteScriptRequest {
     /// `biz` or `biz_set`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bk_scope_type: Option<String>,
     /// Business / business-set ID, as a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bk_scope_id: Option<String>,
     /// Deprecated alternative to the scope fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bk_biz_id: Option<i64>,
     /// Script version to run (highest priority).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub script_version_id: Option<i64>,
     /// Script whose online version runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub script_id: Option<String>,
     /// Base64 of the UTF-8 script text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub script_content: Option<String>,
     /// [`crate::status::ScriptLanguage`] code, required with `script_content`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i32",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub script_language: Option<i32>,
     /// Base64 of the *whole* parameter string (never per argument).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub script_param: Option<String>,
     /// 1 = sensitive parameter (hidden in the UI); any other value = not sensitive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i32",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_param_sensitive: Option<i32>,
     /// Seconds; BK-JOB default 7200 when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timeout: Option<i64>,
     /// Execution account ID (wins over the alias).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_id: Option<i64>,
     /// Execution account alias, e.g. `root`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_alias: Option<String>,
     /// Custom job name; BK-JOB generates one when blank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// Where to run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_server: Option<TargetServer>,
     /// Called once (POST JSON) when the job ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub callback_url: Option<String>,
     /// Custom interpreter path for Windows hosts (must end in `.exe`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub windows_interpreter: Option<String>,
     /// `false` = create only; start later with `operate_job_instance` code 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,7 +131,11 @@ pub struct FastExecuteScriptRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TargetServer {
     /// CMDB host IDs (preferred).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_vec_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host_id_list: Option<Vec<i64>>,
     /// Hosts by BK-Net (cloud area) + IPv4 (discouraged by the docs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,10 +165,18 @@ impl TargetServer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IpEntry {
     /// BK-Net (管控区域) ID; 0 is the default area.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bk_cloud_id: Option<i64>,
     /// Dotted IPv4 address (BK-JOB trims it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
 }
 
@@ -112,7 +184,11 @@ pub struct IpEntry {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DynamicGroup {
     /// CMDB dynamic group ID (a string such as `blo8gojho0skft7pr5q0`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
 }
 
@@ -120,10 +196,18 @@ pub struct DynamicGroup {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TopoNode {
     /// CMDB `bk_inst_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// CMDB `bk_obj_id`, e.g. `module`, `set`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_type: Option<String>,
 }
 

@@ -337,6 +337,19 @@ async fn malformed_and_oversized_bodies_get_bk_envelopes() {
         )
         .await;
     assert!(text.contains("\"Bad Request\""), "{text}");
+    // Jackson coerces scalars by default, so BK-JOB takes a numeric scope id and a numeric
+    // string timeout: the request gets past parsing to the next check (no script → 1241004).
+    let (s, _, text) = api
+        .raw(
+            "POST",
+            FES,
+            &h,
+            br#"{"bk_scope_type":"biz","bk_scope_id":2,"timeout":"100"}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(s, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["code"], 1241004, "{v}");
     // Oversized: a clear JSON answer with 413, and the connection survives.
     let big = format!(r#"{{"script_content":"{}"}}"#, "A".repeat(2 * 1024 * 1024));
     let (s, ct, text) = api.raw("POST", FES, &h, big.into_bytes()).await;
