@@ -4,6 +4,16 @@
 //! [`route`], [`poll`] (the polling cadence), [`hosts`] (grouping, filtering, virtual-list
 //! window, copying IPs), [`logtext`] (log search segments), [`recent`] (recent jobs, redo),
 //! [`api`] (building calls and reading answers), [`texts`] (zh/en labels).
+//! Components (thin) are in [`view`]; the few browser calls in a private `browser` module.
+//!
+//! Wiring (app side):
+//! - route: `parse_job_route(&pathname)` → `view! { <JobView route conn lang on_redo/> }` with
+//!   `conn: Signal<Connection>` (read at each call; a change polls again at once), `lang:
+//!   Signal<Lang>`, optional `on_redo: Callback<Draft>` (without it the draft is written to
+//!   `storage::KEY_DRAFT` and the page loads `/`);
+//! - after a successful launch: `remember_launch(&draft, &data)` (returns the job's route);
+//! - the list: `view! { <RecentJobsList lang on_open/> }` (optional `Callback<JobRoute>`);
+//! - stylesheet: `style/job.css`.
 
 pub mod api;
 pub mod hosts;
