@@ -163,12 +163,12 @@ pub async fn esb_fast_execute_script(
     let c = &req.common;
     let caller = authenticate(
         &state,
-        &meta,
         &c.bk_app_code,
         &c.bk_app_secret,
         &c.bk_token,
         &c.bk_username,
-    )?;
+    )
+    .map_err(|f| f.esb_error(&meta))?;
     launch(&state, &meta, &caller, req.body).await
 }
 

@@ -220,16 +220,25 @@ async fn library_scripts_other_languages_and_esb_route() {
         .starts_with("Script Execution_"));
     let job = v["data"]["job_instance_id"].as_i64().unwrap();
     assert_eq!(api.wait_finished(job).await["job_instance"]["status"], 3);
-    body["bk_app_secret"] = json!("wrong");
-    let (s, _, _) = api
-        .raw(
-            "POST",
-            "api/c/compapi/v2/jobv3/fast_execute_script/",
-            &[],
-            body.to_string().into_bytes(),
-        )
-        .await;
-    assert_eq!(s, 401);
+    // ESB has no gateway protocol in front: BK-JOB's own 401 codes (contract §1.4).
+    for (field, value, code) in [
+        ("bk_app_secret", "wrong", 1247004),
+        ("bk_username", "nobody", 1247002),
+    ] {
+        let mut bad = body.clone();
+        bad[field] = json!(value);
+        let (s, _, text) = api
+            .raw(
+                "POST",
+                "api/c/compapi/v2/jobv3/fast_execute_script/",
+                &[],
+                bad.to_string().into_bytes(),
+            )
+            .await;
+        assert_eq!(s, 401, "{text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["code"], code, "{v}");
+    }
     srv.stop().await;
 }
 

@@ -221,65 +221,67 @@ async fn quick_execute_script_denied_with_exact_permission_object() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn auth_failures_are_401() {
+async fn auth_failures_answer_like_the_api_gateway() {
     let srv = TestServer::start(&test_config("")).await;
     let api = srv.api();
     let body = script_req("echo hi").to_string().into_bytes();
-    let cases: Vec<(Option<String>, i64)> = vec![
-        (None, 16000000),
-        (Some("not json".into()), 16000000),
+    // The gateway rejects before BK-JOB sees the request: HTTP 400, 1640001 INVALID_ARGS and
+    // its own reason text (API gateway error reference, "status: 400").
+    let no_user = "user authentication failed, please provide a valid user identity, such as bk_username, bk_token, access_token";
+    let cases: Vec<(Option<String>, &str)> = vec![
+        (None, "app code cannot be empty"),
+        (Some("not json".into()), "app code cannot be empty"),
         (
             Some(json!({"bk_app_code": APP, "bk_app_secret": "wrong", "bk_username": "admin"}).to_string()),
-            16000000,
+            "bk_app_code or bk_app_secret is incorrect",
         ),
         (
             Some(json!({"bk_app_code": "ghost", "bk_app_secret": SECRET, "bk_username": "admin"}).to_string()),
-            16000000,
+            "app not found",
         ),
         (
             Some(json!({"bk_app_secret": SECRET, "bk_username": "admin"}).to_string()),
-            1247004,
+            "app code cannot be empty",
         ),
-        (Some(json!({"bk_app_code": APP, "bk_app_secret": SECRET}).to_string()), 1247002),
+        (
+            Some(json!({"bk_app_code": APP, "bk_username": "admin"}).to_string()),
+            "please provide bk_app_secret or bk_signature to verify app",
+        ),
+        (Some(json!({"bk_app_code": APP, "bk_app_secret": SECRET}).to_string()), no_user),
         (
             Some(json!({"bk_app_code": APP, "bk_app_secret": SECRET, "bk_token": "bad-token"}).to_string()),
-            1247002,
+            no_user,
         ),
         (
             Some(json!({"bk_app_code": APP, "bk_app_secret": SECRET, "bk_username": "nobody"}).to_string()),
-            1247002,
+            no_user,
         ),
         // bk_username only for login-exempt apps
         (
             Some(json!({"bk_app_code": "strict-app", "bk_app_secret": "strict-secret", "bk_username": "admin"}).to_string()),
-            1247002,
+            "user authentication failed, the user indicated by bk_username is not verified",
         ),
     ];
-    for (header, code) in cases {
+    for (header, reason) in cases {
         let mut h = vec![("Content-Type", "application/json")];
         if let Some(x) = &header {
             h.push(("X-Bkapi-Authorization", x.as_str()));
         }
         let (s, ct, text) = api.raw("POST", FES, &h, body.clone()).await;
-        assert_eq!(s, 401, "{header:?}: {text}");
+        assert_eq!(s, 400, "{header:?}: {text}");
         assert!(ct.starts_with("application/json"), "{ct}");
         let v: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["result"], false);
-        assert_eq!(v["code"], code, "{header:?}: {v}");
+        assert_eq!(v["code"], 1640001, "{header:?}: {v}");
+        assert_eq!(v["code_name"], "INVALID_ARGS", "{v}");
+        assert_eq!(v["data"], Value::Null, "{v}");
+        assert_eq!(
+            v["message"],
+            format!("Parameters error [reason=\"{reason}\"]"),
+            "{header:?}"
+        );
         assert!(!text.contains(SECRET), "secret echoed: {text}");
     }
-    let (_, _, text) = api
-        .raw(
-            "POST",
-            FES,
-            &[(
-                "X-Bkapi-Authorization",
-                &json!({"bk_app_code": APP, "bk_app_secret": SECRET}).to_string(),
-            )],
-            body.clone(),
-        )
-        .await;
-    assert!(text.contains("缺少有效的用户信息"), "{text}");
 
     // Credentials in the body are not accepted on the gateway route.
     let mut with_creds = script_req("echo hi");
@@ -289,7 +291,7 @@ async fn auth_failures_are_401() {
     let (s, _, _) = api
         .raw("POST", FES, &[], with_creds.to_string().into_bytes())
         .await;
-    assert_eq!(s, 401);
+    assert_eq!(s, 400);
     // A bk_token in the header works.
     let tok =
         json!({"bk_app_code": APP, "bk_app_secret": SECRET, "bk_token": "admin-token"}).to_string();
