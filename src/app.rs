@@ -125,6 +125,13 @@ fn ui() -> Ui {
     expect_context::<Ui>()
 }
 
+/// A reactive UI string. One concrete closure type for every label keeps the wasm small (each
+/// distinct `move || ...` closure would instantiate its own text-node code).
+fn tr(f: fn(&Texts) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = ui().lang;
+    move || f(t(lang.get()))
+}
+
 /// Try to launch: guarded against double sends, blocked while any error stands.
 fn attempt_launch(ui: Ui) {
     if !ui.guard.with_untracked(LaunchGuard::can_launch) {
@@ -200,10 +207,10 @@ pub fn App() -> impl IntoView {
         <header class="app-header">
             <div class="brand">
                 <h1 id="product-name">{PRODUCT_NAME}</h1>
-                <p class="tagline">{move || ui.tx().tagline}</p>
+                <p class="tagline">{tr(|t| t.tagline)}</p>
             </div>
             <div class="lang-switch">
-                <label for="ui-lang">{move || ui.tx().ui_lang}</label>
+                <label for="ui-lang">{tr(|t| t.ui_lang)}</label>
                 <select id="ui-lang" on:change=on_lang>
                     <option value="zh-CN" selected=move || ui.lang.get() == Lang::ZhCn>
                         "中文"
@@ -230,7 +237,7 @@ fn JobPage(job_instance_id: i64) -> impl IntoView {
     view! {
         <main id="main" class="job-page">
             <h2>{move || fill(ui.tx().job_page_title, "id", &job_instance_id.to_string())}</h2>
-            <p>{move || ui.tx().job_page_note}</p>
+            <p>{tr(|t| t.job_page_note)}</p>
             <p>
                 <a
                     href="/"
@@ -239,7 +246,7 @@ fn JobPage(job_instance_id: i64) -> impl IntoView {
                         ui.navigate("/");
                     }
                 >
-                    {move || ui.tx().back_to_form}
+                    {tr(|t| t.back_to_form)}
                 </a>
             </p>
         </main>
@@ -272,9 +279,10 @@ fn LaunchPage() -> impl IntoView {
     let unknown = move || ui.guard.with(|g| g.state() == LaunchState::Unknown);
 
     view! {
-        <main id="main">
+        // Ctrl+Enter launches from anywhere on the page (connection settings included).
+        <main id="main" on:keydown=on_keydown>
             <ConnectionPanel />
-            <form id="launch-form" novalidate on:submit=on_submit on:keydown=on_keydown>
+            <form id="launch-form" novalidate on:submit=on_submit>
                 <ErrorSummary />
                 <ScopeSection />
                 <ScriptSection />
@@ -296,10 +304,10 @@ fn LaunchPage() -> impl IntoView {
                         {move || if in_flight() { ui.tx().launching } else { ui.tx().launch }}
                     </button>
                     <button type="button" id="reset" on:click=on_reset>
-                        {move || ui.tx().reset}
+                        {tr(|t| t.reset)}
                     </button>
                     <span id="launch-hint" class="hint">
-                        {move || ui.tx().launch_hint}
+                        {tr(|t| t.launch_hint)}
                     </span>
                 </div>
             </form>
@@ -373,7 +381,7 @@ fn TextInput(
     let label_for = id.clone();
     view! {
         <div class="field">
-            <label for=label_for>{move || label(ui.tx())}</label>
+            <label for=label_for>{tr(label)}</label>
             <input
                 id=id
                 name=name
@@ -391,7 +399,7 @@ fn TextInput(
                 }
                 on:blur=move |_| ui.touch(name)
             />
-            {hint.map(|h| view! { <p class="hint" id=format!("hint-{name}")>{move || h(ui.tx())}</p> })}
+            {hint.map(|h| view! { <p class="hint" id=format!("hint-{name}")>{tr(h)}</p> })}
             <FieldMessages name=name />
         </div>
     }
@@ -414,7 +422,7 @@ fn BulkInput(
     let label_for = id.clone();
     view! {
         <div class="field bulk">
-            <label for=label_for>{move || label(ui.tx())}</label>
+            <label for=label_for>{tr(label)}</label>
             <textarea
                 id=id
                 name=name
@@ -437,7 +445,7 @@ fn BulkInput(
             <p class="count" id=format!("count-{name}")>
                 {move || fields::count_text(&counts.get(), ui.lang.get())}
             </p>
-            <p class="hint" id=format!("hint-{name}")>{move || hint(ui.tx())}</p>
+            <p class="hint" id=format!("hint-{name}")>{tr(hint)}</p>
             <FieldMessages name=name />
         </div>
     }
@@ -453,10 +461,10 @@ fn ScopeSection() -> impl IntoView {
     let name = "bk_scope_type";
     view! {
         <fieldset class="section">
-            <legend>{move || ui.tx().section_scope}</legend>
+            <legend>{tr(|t| t.section_scope)}</legend>
             <div class="row">
                 <div class="field">
-                    <label for="f-bk_scope_type">{move || ui.tx().bk_scope_type}</label>
+                    <label for="f-bk_scope_type">{tr(|t| t.bk_scope_type)}</label>
                     <select
                         id="f-bk_scope_type"
                         name=name
@@ -470,10 +478,10 @@ fn ScopeSection() -> impl IntoView {
                         on:blur=move |_| ui.touch(name)
                     >
                         <option value="biz" selected=move || scope_type.get() == "biz">
-                            {move || ui.tx().scope_biz}
+                            {tr(|t| t.scope_biz)}
                         </option>
                         <option value="biz_set" selected=move || scope_type.get() == "biz_set">
-                            {move || ui.tx().scope_biz_set}
+                            {tr(|t| t.scope_biz_set)}
                         </option>
                     </select>
                     <FieldMessages name=name />
@@ -529,7 +537,7 @@ fn ScriptSection() -> impl IntoView {
                             ui.touch("script_source");
                         }
                     />
-                    <span>{move || label(ui.tx())}</span>
+                    <span>{tr(label)}</span>
                 </label>
             }
         })
@@ -568,15 +576,15 @@ fn ScriptSection() -> impl IntoView {
 
     view! {
         <fieldset class="section">
-            <legend>{move || ui.tx().section_script}</legend>
+            <legend>{tr(|t| t.section_script)}</legend>
             <fieldset class="choices" aria-describedby="hint-script_source">
-                <legend>{move || ui.tx().script_source}</legend>
+                <legend>{tr(|t| t.script_source)}</legend>
                 {source_radios}
-                <p class="hint" id="hint-script_source">{move || ui.tx().source_priority}</p>
+                <p class="hint" id="hint-script_source">{tr(|t| t.source_priority)}</p>
             </fieldset>
             <Show when=move || source.get() == ScriptSource::Content>
                 <fieldset class="tabs" role="radiogroup">
-                    <legend>{move || ui.tx().script_language}</legend>
+                    <legend>{tr(|t| t.script_language)}</legend>
                     <div class="tab-row">{language_radios}</div>
                     <FieldMessages name="script_language" />
                 </fieldset>
@@ -711,7 +719,7 @@ fn ScriptEditor() -> impl IntoView {
 
     view! {
         <div class="field">
-            <label for="f-script_content">{move || ui.tx().script_content}</label>
+            <label for="f-script_content">{tr(|t| t.script_content)}</label>
             <div class="editor" class:invalid=move || !ui.visible_errors(name).is_empty()>
                 <pre class="gutter" aria-hidden="true" node_ref=gutter_ref>
                     {move || gutter.get()}
@@ -744,20 +752,20 @@ fn ScriptEditor() -> impl IntoView {
                 ></textarea>
             </div>
             <p class="hint" id="editor-keys">
-                {move || ui.tx().editor_keys_hint}
+                {tr(|t| t.editor_keys_hint)}
                 <span class="sr-status" aria-live="polite">
                     {move || tab_released.get().then(|| ui.tx().tab_released)}
                 </span>
             </p>
             <p class="meta" id="hint-script_content">
                 <span id="script-bytes">
-                    {move || ui.tx().utf8_size} ": " {move || editor::human_bytes(bytes.get())}
+                    {tr(|t| t.utf8_size)} ": " {move || editor::human_bytes(bytes.get())}
                 </span>
                 " · "
-                <span>{move || ui.tx().lines} ": " {move || lines.get()}</span>
+                <span>{tr(|t| t.lines)} ": " {move || lines.get()}</span>
             </p>
             <div class="file-open">
-                <label for="script-file" class="button-like">{move || ui.tx().open_file}</label>
+                <label for="script-file" class="button-like">{tr(|t| t.open_file)}</label>
                 <input
                     type="file"
                     id="script-file"
@@ -790,9 +798,9 @@ fn ParamSection() -> impl IntoView {
     let name = "script_param";
     view! {
         <fieldset class="section">
-            <legend>{move || ui.tx().section_param}</legend>
+            <legend>{tr(|t| t.section_param)}</legend>
             <div class="field">
-                <label for="f-script_param">{move || ui.tx().script_param}</label>
+                <label for="f-script_param">{tr(|t| t.script_param)}</label>
                 <input
                     id="f-script_param"
                     name=name
@@ -809,7 +817,7 @@ fn ParamSection() -> impl IntoView {
                     }
                     on:blur=move |_| ui.touch(name)
                 />
-                <p class="hint" id="hint-script_param">{move || ui.tx().script_param_hint}</p>
+                <p class="hint" id="hint-script_param">{tr(|t| t.script_param_hint)}</p>
                 <FieldMessages name=name />
             </div>
             <div class="field check">
@@ -824,7 +832,7 @@ fn ParamSection() -> impl IntoView {
                         ui.draft.update(|d| d.is_param_sensitive = on);
                     }
                 />
-                <label for="f-is_param_sensitive">{move || ui.tx().is_param_sensitive}</label>
+                <label for="f-is_param_sensitive">{tr(|t| t.is_param_sensitive)}</label>
             </div>
         </fieldset>
     }
@@ -836,7 +844,7 @@ fn ExecSection() -> impl IntoView {
     let windows = Memo::new(move |_| ui.draft.with(|d| d.script_language.is_windows_only()));
     view! {
         <fieldset class="section">
-            <legend>{move || ui.tx().section_exec}</legend>
+            <legend>{tr(|t| t.section_exec)}</legend>
             <TextInput
                 name="timeout"
                 label=|t| t.timeout
@@ -877,10 +885,9 @@ fn ExecSection() -> impl IntoView {
 
 #[component]
 fn TargetSection() -> impl IntoView {
-    let ui = ui();
     view! {
         <fieldset class="section">
-            <legend>{move || ui.tx().section_targets}</legend>
+            <legend>{tr(|t| t.section_targets)}</legend>
             <div class="grid">
                 <BulkInput
                     name="host_id_list"
@@ -931,16 +938,16 @@ fn TaskSection() -> impl IntoView {
     };
     view! {
         <fieldset class="section">
-            <legend>{move || ui.tx().section_task}</legend>
+            <legend>{tr(|t| t.section_task)}</legend>
             <div class="field">
-                <label for="f-task_name">{move || ui.tx().task_name}</label>
+                <label for="f-task_name">{tr(|t| t.task_name)}</label>
                 <div class="with-button">
                     <input
                         id="f-task_name"
                         name=name
                         type="text"
                         autocomplete="off"
-                        placeholder=move || ui.tx().task_name_placeholder
+                        placeholder=tr(|t| t.task_name_placeholder)
                         prop:value=move || value.get()
                         aria-invalid=invalid(ui, name)
                         aria-describedby=described_by(ui, name, false)
@@ -952,7 +959,7 @@ fn TaskSection() -> impl IntoView {
                         on:blur=move |_| ui.touch(name)
                     />
                     <button type="button" id="default-task-name" on:click=use_default>
-                        {move || ui.tx().use_default_name}
+                        {tr(|t| t.use_default_name)}
                     </button>
                 </div>
                 <FieldMessages name=name />
@@ -1032,7 +1039,7 @@ fn WarningList() -> impl IntoView {
     view! {
         <Show when=move || !all().is_empty()>
             <div class="warnings" role="status">
-                <p>{move || ui.tx().warnings}</p>
+                <p>{tr(|t| t.warnings)}</p>
                 <ul>{move || all().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
             </div>
         </Show>
@@ -1056,7 +1063,7 @@ fn ConnectionPanel() -> impl IntoView {
         let label_for = id.clone();
         view! {
             <div class="field">
-                <label for=label_for>{move || label(ui.tx())}</label>
+                <label for=label_for>{tr(label)}</label>
                 <input
                     id=id
                     name=name
@@ -1077,10 +1084,10 @@ fn ConnectionPanel() -> impl IntoView {
     let endpoint = move || conn.with(Connection::endpoint);
     view! {
         <details id="connection" class="panel">
-            <summary>{move || ui.tx().connection_title}</summary>
+            <summary>{tr(|t| t.connection_title)}</summary>
             <div class="panel-body">
                 <div class="field">
-                    <label for="f-api_base_url">{move || ui.tx().api_base_url}</label>
+                    <label for="f-api_base_url">{tr(|t| t.api_base_url)}</label>
                     <input
                         id="f-api_base_url"
                         name="api_base_url"
@@ -1097,11 +1104,11 @@ fn ConnectionPanel() -> impl IntoView {
                         }
                     />
                     <p class="hint" id="hint-api_base_url">
-                        {move || ui.tx().api_base_url_hint}
+                        {tr(|t| t.api_base_url_hint)}
                     </p>
                 </div>
                 <div class="field">
-                    <label for="f-auth_mode">{move || ui.tx().auth_mode}</label>
+                    <label for="f-auth_mode">{tr(|t| t.auth_mode)}</label>
                     <select
                         id="f-auth_mode"
                         name="auth_mode"
@@ -1127,7 +1134,7 @@ fn ConnectionPanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                     <p class="hint">
-                        {move || ui.tx().endpoint} ": " <code>"POST " {endpoint}</code>
+                        {tr(|t| t.endpoint)} ": " <code>"POST " {endpoint}</code>
                     </p>
                 </div>
                 <div class="row">
@@ -1138,9 +1145,9 @@ fn ConnectionPanel() -> impl IntoView {
                     {text_field("bk_username", |t| t.bk_username, |c| c.bk_username.clone(), |c, v| c.bk_username = v, false)}
                     {text_field("bk_token", |t| t.bk_token, |c| c.bk_token.clone(), |c, v| c.bk_token = v, true)}
                 </div>
-                <p class="hint">{move || ui.tx().secrets_note}</p>
+                <p class="hint">{tr(|t| t.secrets_note)}</p>
                 <div class="field">
-                    <label for="f-blueking_language">{move || ui.tx().message_lang}</label>
+                    <label for="f-blueking_language">{tr(|t| t.message_lang)}</label>
                     <select
                         id="f-blueking_language"
                         name="blueking_language"
@@ -1150,7 +1157,7 @@ fn ConnectionPanel() -> impl IntoView {
                         }
                     >
                         <option value="auto" selected=move || msg_lang.get() == MessageLang::Auto>
-                            {move || ui.tx().message_lang_auto}
+                            {tr(|t| t.message_lang_auto)}
                         </option>
                         <option value="zh-cn" selected=move || msg_lang.get() == MessageLang::Zh>
                             "中文 (zh-cn)"
@@ -1229,26 +1236,26 @@ fn PreviewPanel() -> impl IntoView {
                 }
             }
         >
-            <summary>{move || ui.tx().preview_title}</summary>
+            <summary>{tr(|t| t.preview_title)}</summary>
             <div class="panel-body">
-                <p class="hint">{move || ui.tx().preview_note}</p>
+                <p class="hint">{tr(|t| t.preview_note)}</p>
                 <pre class="code headers" id="request-headers">{headers}</pre>
                 <pre class="code" id="request-preview" tabindex="0">{preview}</pre>
-                <h3>{move || ui.tx().curl_title}</h3>
-                <p class="hint" id="curl-note">{move || ui.tx().curl_note}</p>
+                <h3>{tr(|t| t.curl_title)}</h3>
+                <p class="hint" id="curl-note">{tr(|t| t.curl_note)}</p>
                 <textarea
                     id="curl-command"
                     class="code"
                     readonly
                     rows="8"
                     spellcheck="false"
-                    aria-label=move || ui.tx().curl_title
+                    aria-label=tr(|t| t.curl_title)
                     aria-describedby="curl-note"
                     prop:value=move || curl.get()
                 ></textarea>
                 <div class="actions">
                     <button type="button" id="copy-curl" on:click=on_copy>
-                        {move || ui.tx().copy}
+                        {tr(|t| t.copy)}
                     </button>
                     <span role="status">
                         {move || {
@@ -1274,7 +1281,7 @@ fn OutcomePanel() -> impl IntoView {
             let kind = rec.outcome.kind();
             view! {
                 <section id="outcome" class=format!("outcome {kind}") data-kind=kind tabindex="-1">
-                    <h2>{move || ui.tx().outcome_title}</h2>
+                    <h2>{tr(|t| t.outcome_title)}</h2>
                     <OutcomeBody record=rec />
                     <UnknownFate />
                 </section>
@@ -1291,7 +1298,7 @@ fn UnknownFate() -> impl IntoView {
     view! {
         <Show when=unknown>
             <div class="unknown-fate" role="alert">
-                <p><strong>{move || ui.tx().unknown_fate}</strong></p>
+                <p><strong>{tr(|t| t.unknown_fate)}</strong></p>
                 <button
                     type="button"
                     id="ack-checked"
@@ -1299,20 +1306,16 @@ fn UnknownFate() -> impl IntoView {
                         g.acknowledge_checked();
                     })
                 >
-                    {move || ui.tx().ack_checked}
+                    {tr(|t| t.ack_checked)}
                 </button>
             </div>
         </Show>
     }
 }
 
-fn row(
-    label: impl Fn() -> &'static str + Send + 'static,
-    field: &'static str,
-    value: String,
-) -> impl IntoView {
+fn row(label: fn(&Texts) -> &'static str, field: &'static str, value: String) -> impl IntoView {
     view! {
-        <dt>{label}</dt>
+        <dt>{tr(label)}</dt>
         <dd data-field=field>{value}</dd>
     }
 }
@@ -1334,12 +1337,12 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             let path = route::job_path(&scope_type, &scope_id, data.job_instance_id);
             let nav = path.clone();
             view! {
-                <h3>{move || ui.tx().success_title}</h3>
+                <h3>{tr(|t| t.success_title)}</h3>
                 <dl class="kv">
-                    {row(move || ui.tx().job_instance_id, "job_instance_id", data.job_instance_id.to_string())}
-                    {row(move || ui.tx().job_instance_name, "job_instance_name", data.job_instance_name.clone())}
-                    {row(move || ui.tx().step_instance_id, "step_instance_id", data.step_instance_id.to_string())}
-                    {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
+                    {row(|t| t.job_instance_id, "job_instance_id", data.job_instance_id.to_string())}
+                    {row(|t| t.job_instance_name, "job_instance_name", data.job_instance_name.clone())}
+                    {row(|t| t.step_instance_id, "step_instance_id", data.step_instance_id.to_string())}
+                    {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
                 </dl>
                 <p>
                     <a
@@ -1350,7 +1353,7 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                             ui.navigate(&nav);
                         }
                     >
-                        {move || ui.tx().open_job}
+                        {tr(|t| t.open_job)}
                     </a>
                 </p>
             }
@@ -1399,15 +1402,15 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             };
             view! {
                 <div id="permission-panel">
-                    <h3>{move || ui.tx().permission_title}</h3>
+                    <h3>{tr(|t| t.permission_title)}</h3>
                     <dl class="kv">
-                        {row(move || ui.tx().code, "code", code.to_string())}
-                        {row(move || ui.tx().message, "message", message)}
-                        {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
+                        {row(|t| t.code, "code", code.to_string())}
+                        {row(|t| t.message, "message", message)}
+                        {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
                     </dl>
-                    <p>{move || ui.tx().permission_intro}</p>
+                    <p>{tr(|t| t.permission_intro)}</p>
                     <ul class="actions-list">{actions}</ul>
-                    <label for="permission-json">{move || ui.tx().permission_raw}</label>
+                    <label for="permission-json">{tr(|t| t.permission_raw)}</label>
                     <textarea
                         id="permission-json"
                         class="code"
@@ -1418,7 +1421,7 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                     ></textarea>
                     <div class="actions">
                         <button type="button" id="copy-permission" on:click=on_copy>
-                            {move || ui.tx().copy}
+                            {tr(|t| t.copy)}
                         </button>
                         <span role="status">
                             {move || {
@@ -1440,16 +1443,16 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
         } => {
             let hint = move || ErrorCode::from(code).hint(ui.lang.get());
             view! {
-                <h3>{move || ui.tx().api_error_title}</h3>
+                <h3>{tr(|t| t.api_error_title)}</h3>
                 <dl class="kv">
-                    {row(move || ui.tx().code, "code", code.to_string())}
-                    {row(move || ui.tx().message, "message", message)}
-                    {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
-                    {row(move || ui.tx().http_status, "http_status", http_status.to_string())}
+                    {row(|t| t.code, "code", code.to_string())}
+                    {row(|t| t.message, "message", message)}
+                    {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
+                    {row(|t| t.http_status, "http_status", http_status.to_string())}
                 </dl>
                 <Show when=move || hint().is_some()>
                     <p class="hint-box">
-                        <strong>{move || ui.tx().hint} ": "</strong>
+                        <strong>{tr(|t| t.hint)} ": "</strong>
                         {move || hint().unwrap_or_default()}
                     </p>
                 </Show>
@@ -1475,17 +1478,17 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             };
             let hint = move || code.and_then(|c| ErrorCode::from(c).hint(ui.lang.get()));
             view! {
-                <h3>{move || ui.tx().http_error_title}</h3>
+                <h3>{tr(|t| t.http_error_title)}</h3>
                 <p>{problem_text}</p>
                 <dl class="kv">
-                    {row(move || ui.tx().http_status, "http_status", http_status.to_string())}
-                    {code.map(|c| row(move || ui.tx().code, "code", c.to_string()))}
-                    {message.map(|m| row(move || ui.tx().message, "message", m))}
-                    {job_request_id.map(|r| row(move || ui.tx().job_request_id, "job_request_id", r))}
+                    {row(|t| t.http_status, "http_status", http_status.to_string())}
+                    {code.map(|c| row(|t| t.code, "code", c.to_string()))}
+                    {message.map(|m| row(|t| t.message, "message", m))}
+                    {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
                 </dl>
                 <Show when=move || hint().is_some()>
                     <p class="hint-box">
-                        <strong>{move || ui.tx().hint} ": "</strong>
+                        <strong>{tr(|t| t.hint)} ": "</strong>
                         {move || hint().unwrap_or_default()}
                     </p>
                 </Show>
@@ -1493,20 +1496,20 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                     let empty = excerpt.is_empty();
                     move || !empty
                 }>
-                    <p>{move || ui.tx().body_excerpt}</p>
+                    <p>{tr(|t| t.body_excerpt)}</p>
                     <pre class="code excerpt">{excerpt.clone()}</pre>
                 </Show>
             }
             .into_any()
         }
         Outcome::Network { detail } => view! {
-            <h3>{move || ui.tx().network_title}</h3>
-            <p>{move || ui.tx().network_detail}</p>
+            <h3>{tr(|t| t.network_title)}</h3>
+            <p>{tr(|t| t.network_detail)}</p>
             <pre class="code excerpt">{detail}</pre>
         }
         .into_any(),
         Outcome::Timeout { seconds } => view! {
-            <h3>{move || ui.tx().timeout_title}</h3>
+            <h3>{tr(|t| t.timeout_title)}</h3>
             <p>{move || fill(ui.tx().timeout_detail, "n", &seconds.to_string())}</p>
         }
         .into_any(),
