@@ -351,7 +351,7 @@ fn FieldMessages(name: &'static str) -> impl IntoView {
         <Show when=move || !errors().is_empty()>
             <div class="field-error" id=format!("err-{name}") data-error-for=name>
                 {move || {
-                    errors().into_iter().take(8).map(|e| view! { <p>{e}</p> }).collect_view()
+                    errors().into_iter().map(|e| view! { <p>{e}</p> }).collect_view()
                 }}
             </div>
         </Show>
@@ -990,7 +990,7 @@ fn ErrorSummary() -> impl IntoView {
             <div id="error-summary" class="error-summary" role="alert" tabindex="-1">
                 <p>
                     {move || {
-                        let n: usize = ui.error_texts.with(|m| m.values().map(Vec::len).sum());
+                        let n = ui.check.with(|c| c.errors.len());
                         fill(ui.tx().error_summary, "n", &n.to_string())
                     }}
                 </p>

@@ -68,15 +68,21 @@ fn bulk_text<'a>(draft: &'a Draft, field: &str) -> Option<&'a str> {
     })
 }
 
+/// The index of a bulk-list entry in a violation path (`target_server.ip_list[2].ip` → 2).
+fn entry_index(path: &str) -> Option<usize> {
+    let open = path.find('[')?;
+    let close = path[open..].find(']')? + open;
+    path[open + 1..close].parse().ok()
+}
+
 /// For a violation on one entry of a bulk list (`target_server.ip_list[2].ip`), the entry as
 /// typed, so the message can say which line is wrong.
 pub fn offending_item(v: &Violation, draft: &Draft) -> Option<String> {
-    let field = violation_field(v);
-    let text = bulk_text(draft, field)?;
-    let open = v.path.find('[')?;
-    let close = v.path[open..].find(']')? + open;
-    let index: usize = v.path[open + 1..close].parse().ok()?;
-    split_bulk(text).items.into_iter().nth(index)
+    let text = bulk_text(draft, violation_field(v))?;
+    split_bulk(text)
+        .items
+        .into_iter()
+        .nth(entry_index(&v.path)?)
 }
 
 /// The text shown for a violation: its message in `lang`, plus the offending entry if any.
@@ -87,18 +93,46 @@ pub fn violation_text(v: &Violation, draft: &Draft, lang: Lang) -> String {
     }
 }
 
-/// Field → texts of its errors, for the given violations (errors or warnings).
+/// At most this many messages are listed per field; the rest are summed up in one line.
+pub const MAX_TEXTS_PER_FIELD: usize = 10;
+
+/// Field → texts of its violations (errors or warnings), at most [`MAX_TEXTS_PER_FIELD`]
+/// each plus a "N more" line. Each bulk list is split once, however many entries are wrong,
+/// so a paste of thousands of bad lines stays cheap per keystroke.
 pub fn texts_by_field(
     violations: &[Violation],
     draft: &Draft,
     lang: Lang,
 ) -> BTreeMap<String, Vec<String>> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut hidden: BTreeMap<String, usize> = BTreeMap::new();
+    let mut split: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for v in violations {
-        let texts = map.entry(violation_field(v).to_owned()).or_default();
-        let text = violation_text(v, draft, lang);
+        let field = violation_field(v);
+        let texts = map.entry(field.to_owned()).or_default();
+        if texts.len() >= MAX_TEXTS_PER_FIELD {
+            *hidden.entry(field.to_owned()).or_default() += 1;
+            continue;
+        }
+        let item = match (bulk_text(draft, field), entry_index(&v.path)) {
+            (Some(text), Some(i)) => split
+                .entry(field)
+                .or_insert_with(|| split_bulk(text).items)
+                .get(i)
+                .cloned(),
+            _ => None,
+        };
+        let text = match item {
+            Some(item) => format!("{}: {item}", v.message(lang)),
+            None => v.message(lang).to_owned(),
+        };
         if !texts.contains(&text) {
             texts.push(text);
+        }
+    }
+    for (field, n) in hidden {
+        if let Some(texts) = map.get_mut(&field) {
+            texts.push(fill(t(lang).more_messages, "n", &n.to_string()));
         }
     }
     map
@@ -190,6 +224,27 @@ mod tests {
             "2 entries · 1 duplicates dropped"
         );
         assert_eq!(count_text(&out.counts.host_id_list, Lang::ZhCn), "0 项");
+        assert_eq!(
+            offending_item(&out.errors[0], &d).as_deref(),
+            Some("0:999.1.1.1")
+        );
+    }
+
+    #[test]
+    fn many_bad_entries_are_capped() {
+        let bad: Vec<String> = (0..5000).map(|i| format!("999.0.0.{i}")).collect();
+        let d = Draft {
+            host_id_list: String::new(),
+            ip_list: bad.join("\n"),
+            ..valid()
+        };
+        let out = validate_draft(&d, &Limits::default());
+        assert_eq!(out.errors.len(), 5000);
+        let map = texts_by_field(&out.errors, &d, Lang::En);
+        let ip = &map["ip_list"];
+        assert_eq!(ip.len(), MAX_TEXTS_PER_FIELD + 1);
+        assert!(ip[0].ends_with(": 999.0.0.0"), "{ip:?}");
+        assert_eq!(ip[MAX_TEXTS_PER_FIELD], "… and 4990 more");
     }
 
     #[test]
