@@ -529,3 +529,115 @@ async fn an_html_error_page_is_an_http_error_with_an_excerpt() {
     assert!(text("#outcome .excerpt").contains("Bad gateway"));
     restore_fetch();
 }
+
+fn key(el: &Element, key: &str, shift: bool) -> bool {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&ev).unwrap();
+    ev.default_prevented()
+}
+
+#[wasm_bindgen_test]
+async fn tab_indents_in_the_editor_and_esc_then_tab_leaves() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill("script_content", "if true; then\nfi").await;
+    let editor: HtmlTextAreaElement = control("script_content").unchecked_into();
+    editor.focus().unwrap();
+    editor.set_selection_range(14, 14).unwrap(); // start of line 2
+    assert!(key(&editor, "Tab", false), "Tab is taken by the editor");
+    settle().await;
+    assert_eq!(editor.value(), "if true; then\n    fi");
+    assert!(
+        text("#script-bytes").contains("20 B"),
+        "{}",
+        text("#script-bytes")
+    );
+
+    // Esc, then Tab: the browser keeps the Tab (focus moves on), nothing is inserted
+    assert!(!key(&editor, "Escape", false));
+    settle().await;
+    assert!(
+        !key(&editor, "Tab", false),
+        "Esc then Tab leaves the editor"
+    );
+    // Shift+Tab always leaves
+    assert!(!key(&editor, "Tab", true));
+    settle().await;
+    assert_eq!(editor.value(), "if true; then\n    fi");
+    assert!(text("#editor-keys").contains("Shift+Tab"));
+}
+
+/// Put a file made of `bytes` (a JS array literal) into the script file input.
+async fn open_file(name: &str, bytes_js: &str) {
+    let script = format!(
+        r#"const input = document.getElementById('script-file');
+           const dt = new DataTransfer();
+           dt.items.add(new File([new Uint8Array({bytes_js})], {name:?}));
+           input.files = dt.files;
+           input.dispatchEvent(new Event('change', {{ bubbles: true }}));"#
+    );
+    js_sys::eval(&script).unwrap();
+    for _ in 0..50 {
+        sleep(20).await;
+        if !text(".file-message").is_empty() {
+            break;
+        }
+    }
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn opening_a_file_strips_the_bom_and_refuses_non_utf8() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    // UTF-8 BOM + "echo hi\n", a Python file: the language follows the extension
+    open_file("run.py", "[0xEF,0xBB,0xBF,101,99,104,111,32,104,105,10]").await;
+    assert_eq!(value_of("script_content"), "echo hi\n");
+    let python: HtmlInputElement = query("[name=script_language][value='4']")
+        .unwrap()
+        .unchecked_into();
+    assert!(python.checked());
+    assert!(text(".file-message").contains("run.py"));
+
+    // GBK bytes: refused, the script is unchanged, the message says why
+    open_file("gbk.sh", "[0x65,0x63,0x68,0x6f,0x20,0xC4,0xE3,0xBA,0xC3]").await;
+    assert_eq!(value_of("script_content"), "echo hi\n");
+    let msg = text(".file-message .bad");
+    assert!(msg.contains("gbk.sh") && msg.contains("UTF-8"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+async fn the_job_link_opens_the_job_page_without_reloading() {
+    clear_storage();
+    let original = leptos::prelude::window().location().pathname().unwrap();
+    let _handle = mount();
+    settle().await;
+    fill_valid_form().await;
+    stub_fetch(
+        200,
+        r#"{"result":true,"code":0,"data":{"job_instance_id":9007199254740993,"job_instance_name":"n","step_instance_id":2}}"#,
+        0,
+    );
+    launch_button().click();
+    wait_for("#job-link").await;
+    by_id::<HtmlElement>("job-link").click();
+    settle().await;
+    let path = leptos::prelude::window().location().pathname().unwrap();
+    // put the test page back before asserting, so later tests mount the form
+    leptos::prelude::window()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&original))
+        .unwrap();
+    assert_eq!(path, "/jobs/biz/2/9007199254740993");
+    assert!(query("#launch-form").is_none());
+    assert!(text("main").contains("9007199254740993"));
+    restore_fetch();
+}
