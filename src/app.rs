@@ -190,9 +190,11 @@ pub fn App() -> impl IntoView {
         ui.route.set(route::parse(&dom::pathname()));
     });
     on_cleanup(move || popstate.remove());
-    // Mounted and restored: tell the benchmark, once.
-    Effect::new(move |prev: Option<()>| {
-        if prev.is_none() {
+    // Mounted and restored: tell the benchmark, once per page.
+    Effect::new(move |_| {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static MARKED: AtomicBool = AtomicBool::new(false);
+        if !MARKED.swap(true, Ordering::Relaxed) {
             dom::performance_mark("fastexec-interactive");
         }
     });
@@ -1068,6 +1070,7 @@ fn ConnectionPanel() -> impl IntoView {
                     id=id
                     name=name
                     type=if secret { "password" } else { "text" }
+                    aria-describedby=secret.then_some("secrets-note")
                     autocomplete=if secret { "new-password" } else { "off" }
                     spellcheck="false"
                     prop:value=move || value.get()
@@ -1085,7 +1088,13 @@ fn ConnectionPanel() -> impl IntoView {
     view! {
         <details id="connection" class="panel">
             <summary>{tr(|t| t.connection_title)}</summary>
-            <div class="panel-body">
+            // A form of its own (password fields belong in a form); Enter submits nothing.
+            <form
+                id="connection-form"
+                class="panel-body"
+                autocomplete="off"
+                on:submit=|ev: ev::SubmitEvent| ev.prevent_default()
+            >
                 <div class="field">
                     <label for="f-api_base_url">{tr(|t| t.api_base_url)}</label>
                     <input
@@ -1145,7 +1154,7 @@ fn ConnectionPanel() -> impl IntoView {
                     {text_field("bk_username", |t| t.bk_username, |c| c.bk_username.clone(), |c, v| c.bk_username = v, false)}
                     {text_field("bk_token", |t| t.bk_token, |c| c.bk_token.clone(), |c, v| c.bk_token = v, true)}
                 </div>
-                <p class="hint">{tr(|t| t.secrets_note)}</p>
+                <p class="hint" id="secrets-note">{tr(|t| t.secrets_note)}</p>
                 <div class="field">
                     <label for="f-blueking_language">{tr(|t| t.message_lang)}</label>
                     <select
@@ -1167,7 +1176,7 @@ fn ConnectionPanel() -> impl IntoView {
                         </option>
                     </select>
                 </div>
-            </div>
+            </form>
         </details>
     }
 }
@@ -1239,8 +1248,15 @@ fn PreviewPanel() -> impl IntoView {
             <summary>{tr(|t| t.preview_title)}</summary>
             <div class="panel-body">
                 <p class="hint">{tr(|t| t.preview_note)}</p>
-                <pre class="code headers" id="request-headers">{headers}</pre>
-                <pre class="code" id="request-preview" tabindex="0">{preview}</pre>
+                <pre class="code headers" id="request-headers" aria-label="HTTP">{headers}</pre>
+                <pre
+                    class="code"
+                    id="request-preview"
+                    tabindex="0"
+                    aria-label=tr(|t| t.preview_title)
+                >
+                    {preview}
+                </pre>
                 <h3>{tr(|t| t.curl_title)}</h3>
                 <p class="hint" id="curl-note">{tr(|t| t.curl_note)}</p>
                 <textarea

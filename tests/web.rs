@@ -292,6 +292,7 @@ async fn preview_shows_the_base64_of_script_and_parameter() {
     fill_valid_form().await;
     open_preview().await;
     let preview = text("#request-preview");
+    assert!(preview.starts_with('{'), "{preview:?}");
     let json: serde_json::Value = serde_json::from_str(&preview).expect("the preview is JSON");
     assert_eq!(
         json["script_content"],
