@@ -46,16 +46,20 @@ pub fn gutter_text(lines: usize) -> String {
     s
 }
 
-/// A byte size for people: `512 B`, `1.5 KiB`, `3.2 MiB`, plus the exact count.
+/// A byte size for people: `512 B`, `1.5 KiB (1536 B)`, `3.2 MiB (…)`, plus the exact count.
+/// Integer arithmetic only (no float formatting code in the wasm).
 pub fn human_bytes(n: usize) -> String {
-    const KIB: f64 = 1024.0;
-    let f = n as f64;
-    if f < KIB {
+    const KIB: usize = 1024;
+    let one_decimal = |unit: usize| {
+        let tenths = (n * 10 + unit / 2) / unit;
+        format!("{}.{}", tenths / 10, tenths % 10)
+    };
+    if n < KIB {
         format!("{n} B")
-    } else if f < KIB * KIB {
-        format!("{:.1} KiB ({n} B)", f / KIB)
+    } else if n < KIB * KIB {
+        format!("{} KiB ({n} B)", one_decimal(KIB))
     } else {
-        format!("{:.1} MiB ({n} B)", f / (KIB * KIB))
+        format!("{} MiB ({n} B)", one_decimal(KIB * KIB))
     }
 }
 
@@ -102,5 +106,8 @@ mod tests {
         assert_eq!(human_bytes(0), "0 B");
         assert_eq!(human_bytes(1536), "1.5 KiB (1536 B)");
         assert_eq!(human_bytes(3 * 1024 * 1024), "3.0 MiB (3145728 B)");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(1024 * 1024 - 1), "1024.0 KiB (1048575 B)");
+        assert_eq!(human_bytes(16_777_215), "16.0 MiB (16777215 B)");
     }
 }
