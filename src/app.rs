@@ -253,6 +253,7 @@ fn JobPage(job_instance_id: i64) -> impl IntoView {
             </p>
         </main>
     }
+    .into_any()
 }
 
 /// The launch page: connection settings, the form, preview and outcome.
@@ -317,6 +318,7 @@ fn LaunchPage() -> impl IntoView {
             <PreviewPanel />
         </main>
     }
+    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,6 +365,7 @@ fn FieldMessages(name: &'static str) -> impl IntoView {
             </div>
         </Show>
     }
+    .into_any()
 }
 
 /// A one-line text input bound to a draft field.
@@ -405,6 +408,7 @@ fn TextInput(
             <FieldMessages name=name />
         </div>
     }
+    .into_any()
 }
 
 /// A bulk-paste textarea for a target list, with its count and dropped duplicates.
@@ -451,6 +455,7 @@ fn BulkInput(
             <FieldMessages name=name />
         </div>
     }
+    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,6 +503,7 @@ fn ScopeSection() -> impl IntoView {
             </div>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -613,6 +619,7 @@ fn ScriptSection() -> impl IntoView {
             </Show>
         </fieldset>
     }
+    .into_any()
 }
 
 /// The script editor: a textarea with a line-number gutter, Tab indentation (Esc then Tab, or
@@ -790,6 +797,7 @@ fn ScriptEditor() -> impl IntoView {
             <FieldMessages name=name />
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -838,6 +846,7 @@ fn ParamSection() -> impl IntoView {
             </div>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -883,6 +892,7 @@ fn ExecSection() -> impl IntoView {
             </Show>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -926,6 +936,7 @@ fn TargetSection() -> impl IntoView {
             </div>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -976,6 +987,7 @@ fn TaskSection() -> impl IntoView {
             />
         </fieldset>
     }
+    .into_any()
 }
 
 /// The error summary after a blocked launch: role="alert", one link per invalid field.
@@ -1025,6 +1037,7 @@ fn ErrorSummary() -> impl IntoView {
             </div>
         </Show>
     }
+    .into_any()
 }
 
 /// All warnings (they never block), near the launch button.
@@ -1046,6 +1059,7 @@ fn WarningList() -> impl IntoView {
             </div>
         </Show>
     }
+    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1179,6 +1193,7 @@ fn ConnectionPanel() -> impl IntoView {
             </form>
         </details>
     }
+    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1284,6 +1299,7 @@ fn PreviewPanel() -> impl IntoView {
             </div>
         </details>
     }
+    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1327,6 +1343,7 @@ fn UnknownFate() -> impl IntoView {
             </div>
         </Show>
     }
+    .into_any()
 }
 
 fn row(label: fn(&Texts) -> &'static str, field: &'static str, value: String) -> impl IntoView {
