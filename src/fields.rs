@@ -146,7 +146,7 @@ pub fn first_invalid_field(errors: &[Violation]) -> Option<&str> {
         .min_by_key(|f| field_rank(f))
 }
 
-/// "3 entries · 1 duplicates dropped" for a bulk list.
+/// "Entries: 3 · duplicates dropped: 1" for a bulk list.
 pub fn count_text(count: &ListCount, lang: Lang) -> String {
     let tx = t(lang);
     let mut s = fill(tx.count_entries, "n", &count.items.to_string());
@@ -221,7 +221,7 @@ mod tests {
         assert!(ip[0].ends_with(": 0:999.1.1.1"), "{ip:?}");
         assert_eq!(
             count_text(&out.counts.ip_list, Lang::En),
-            "2 entries · 1 duplicates dropped"
+            "Entries: 2 · duplicates dropped: 1"
         );
         assert_eq!(count_text(&out.counts.host_id_list, Lang::ZhCn), "0 项");
         assert_eq!(

@@ -323,8 +323,8 @@ pub static EN: Texts = Texts {
     dynamic_group_list_hint: "One CMDB dynamic group ID per line.",
     topo_node_list: "Topology nodes (topo_node_list)",
     topo_node_list_hint: "One node_type:id per line, e.g. module:1000.",
-    count_entries: "{n} entries",
-    count_duplicates: "{n} duplicates dropped",
+    count_entries: "Entries: {n}",
+    count_duplicates: "duplicates dropped: {n}",
     section_task: "Job",
     task_name: "Task name (task_name)",
     task_name_placeholder: "Empty = the server generates a name",
@@ -425,7 +425,7 @@ mod tests {
 
     #[test]
     fn fill_placeholders() {
-        assert_eq!(fill(EN.count_entries, "n", "3"), "3 entries");
+        assert_eq!(fill(EN.count_entries, "n", "3"), "Entries: 3");
         assert_eq!(fill(ZH.job_page_title, "id", "42"), "作业 42");
     }
 
