@@ -18,6 +18,7 @@ use crate::dom;
 use crate::editor::{self, FileError};
 use crate::fields::{self, first_invalid_field};
 use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
+use crate::job::{remember_launch, JobRoute, JobView, RecentJobsList};
 use crate::launch::{LaunchGuard, LaunchState};
 use crate::outcome::{permission_rows, HttpProblem, Outcome};
 use crate::route::{self, Route};
@@ -155,10 +156,15 @@ fn attempt_launch(ui: Ui) {
     ui.result.set(None);
     let conn = ui.conn.get_untracked();
     let lang = ui.lang.get_untracked();
+    let draft = ui.draft.get_untracked();
     let scope_type = request.bk_scope_type.clone().unwrap_or_default();
     let scope_id = request.bk_scope_id.clone().unwrap_or_default();
     spawn_local(async move {
         let outcome = dom::send_launch(&conn, &request, lang, dom::LAUNCH_TIMEOUT_SECS).await;
+        if let Outcome::Success { data, .. } = &outcome {
+            // The recent-jobs list of the job view (localStorage, without secrets).
+            remember_launch(&draft, data);
+        }
         ui.guard.update(|g| g.finish(outcome.settled()));
         ui.result.set(Some(LaunchRecord {
             scope_type,
@@ -199,6 +205,15 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let on_keydown = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter"
+            && (ev.ctrl_key() || ev.meta_key())
+            && ui.route.with_untracked(|r| *r == Route::Launch)
+        {
+            ev.prevent_default();
+            attempt_launch(ui);
+        }
+    };
     let on_lang = move |ev: ev::Event| {
         let lang = lang_from_tag(&event_target_value(&ev));
         ui.lang.set(lang);
@@ -223,52 +238,53 @@ pub fn App() -> impl IntoView {
                 </select>
             </div>
         </header>
-        {move || match ui.route.get() {
-            Route::Launch => view! { <LaunchPage /> }.into_any(),
-            Route::Job { job_instance_id, .. } => {
-                view! { <JobPage job_instance_id=job_instance_id /> }.into_any()
-            }
-        }}
+        // Ctrl+Enter launches from anywhere on the launch page (connection settings included).
+        <main id="main" on:keydown=on_keydown>
+            // On every page: the job view calls the API with the same settings.
+            <ConnectionPanel />
+            {move || match ui.route.get() {
+                Route::Launch => view! { <LaunchPage /> }.into_any(),
+                Route::Job(route) => view! { <JobPage route=route /> }.into_any(),
+            }}
+        </main>
     }
 }
 
-/// Placeholder of the job view (another issue).
+/// The job view (`crate::job`), over the app's connection settings and language. "Redo" puts
+/// the job's draft back into the form.
 #[component]
-fn JobPage(job_instance_id: i64) -> impl IntoView {
+fn JobPage(route: JobRoute) -> impl IntoView {
     let ui = ui();
+    let on_redo = Callback::new(move |draft: Draft| {
+        ui.draft.set(draft);
+        ui.touched.set(HashSet::new());
+        ui.submitted.set(false);
+        ui.navigate("/");
+    });
     view! {
-        <main id="main" class="job-page">
-            <h2>{move || fill(ui.tx().job_page_title, "id", &job_instance_id.to_string())}</h2>
-            <p>{tr(|t| t.job_page_note)}</p>
-            <p>
-                <a
-                    href="/"
-                    on:click=move |ev: ev::MouseEvent| {
-                        ev.prevent_default();
-                        ui.navigate("/");
-                    }
-                >
-                    {tr(|t| t.back_to_form)}
-                </a>
-            </p>
-        </main>
+        <JobView route=route conn=ui.conn lang=ui.lang on_redo=on_redo />
+        <p class="back-link">
+            <a
+                href="/"
+                on:click=move |ev: ev::MouseEvent| {
+                    ev.prevent_default();
+                    ui.navigate("/");
+                }
+            >
+                {tr(|t| t.back_to_form)}
+            </a>
+        </p>
     }
     .into_any()
 }
 
-/// The launch page: connection settings, the form, preview and outcome.
+/// The launch page: the form, its outcome, the request preview and the recent jobs.
 #[component]
 fn LaunchPage() -> impl IntoView {
     let ui = ui();
     let on_submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         attempt_launch(ui);
-    };
-    let on_keydown = move |ev: ev::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-            ev.prevent_default();
-            attempt_launch(ui);
-        }
     };
     let on_reset = move |_| {
         if dom::confirm(ui.tx().reset_confirm) {
@@ -282,9 +298,7 @@ fn LaunchPage() -> impl IntoView {
     let unknown = move || ui.guard.with(|g| g.state() == LaunchState::Unknown);
 
     view! {
-        // Ctrl+Enter launches from anywhere on the page (connection settings included).
-        <main id="main" on:keydown=on_keydown>
-            <ConnectionPanel />
+        <div class="launch-page">
             <form id="launch-form" novalidate on:submit=on_submit>
                 <ErrorSummary />
                 <ScopeSection />
@@ -316,7 +330,13 @@ fn LaunchPage() -> impl IntoView {
             </form>
             <OutcomePanel />
             <PreviewPanel />
-        </main>
+            // Re-read after each launch (a success is added to the list).
+            {move || {
+                ui.result.track();
+                let on_open = Callback::new(move |r: JobRoute| ui.navigate(&r.path()));
+                view! { <RecentJobsList lang=ui.lang on_open=on_open /> }
+            }}
+        </div>
     }
     .into_any()
 }

@@ -126,8 +126,6 @@ pub struct Texts {
     pub timeout_detail: &'static str,
     pub unknown_fate: &'static str,
     pub ack_checked: &'static str,
-    pub job_page_title: &'static str,
-    pub job_page_note: &'static str,
     pub back_to_form: &'static str,
 }
 
@@ -250,8 +248,6 @@ pub static ZH: Texts = Texts {
     timeout_detail: "{n} 秒内没有收到响应，请求已中止。",
     unknown_fate: "作业可能已经创建！请先到作业历史中确认，不要直接重新执行。",
     ack_checked: "我已确认，允许再次执行",
-    job_page_title: "作业 {id}",
-    job_page_note: "作业详情页尚在开发中。",
     back_to_form: "返回快速执行",
 };
 
@@ -374,8 +370,6 @@ pub static EN: Texts = Texts {
     timeout_detail: "No answer within {n} seconds; the request was aborted.",
     unknown_fate: "The job MAY have been created. Check the job history first; do not simply launch again.",
     ack_checked: "I have checked, allow a new launch",
-    job_page_title: "Job {id}",
-    job_page_note: "The job view is not built yet.",
     back_to_form: "Back to the launch form",
 };
 
@@ -426,7 +420,7 @@ mod tests {
     #[test]
     fn fill_placeholders() {
         assert_eq!(fill(EN.count_entries, "n", "3"), "Entries: 3");
-        assert_eq!(fill(ZH.job_page_title, "id", "42"), "作业 42");
+        assert_eq!(fill(ZH.count_entries, "n", "42"), "42 项");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod dom;
 pub mod editor;
 pub mod fields;
 pub mod i18n;
+pub mod job;
 pub mod launch;
 pub mod outcome;
 pub mod route;

@@ -639,6 +639,11 @@ async fn the_job_link_opens_the_job_page_without_reloading() {
         .unwrap();
     assert_eq!(path, "/jobs/biz/2/9007199254740993");
     assert!(query("#launch-form").is_none());
-    assert!(text("main").contains("9007199254740993"));
+    assert!(
+        query("#job-view[data-job-instance-id='9007199254740993']").is_some(),
+        "the job view is mounted for the exact id"
+    );
+    // the connection settings stay available on the job page
+    assert!(query("[name=bk_app_secret]").is_some());
     restore_fetch();
 }
