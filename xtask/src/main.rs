@@ -7,6 +7,7 @@
 //!   end-to-end tests. Fails if any step fails.
 //! - `dev`:   setup, build the app in release mode and run `fastexec-server` serving it.
 
+mod bench;
 mod setup;
 mod util;
 
@@ -14,13 +15,14 @@ use std::process::ExitCode;
 
 use util::{cargo, command, project_root, run};
 
-const USAGE: &str = "usage: cargo xtask <setup|test|dev|help>
+const USAGE: &str = "usage: cargo xtask <setup|test|dev|bench|help>
 
   setup   install what is missing (idempotent; a second run does nothing)
   test    setup, then fmt, clippy, native tests, wasm tests (headless Chromium),
           release build, end-to-end tests
   dev     setup, build the app (release) and run fastexec-server serving it
-          options: --listen ADDR (default 127.0.0.1:8000), --config FILE";
+          options: --listen ADDR (default 127.0.0.1:8000), --config FILE
+  bench   release build, sizes, browser + server benchmarks -> BENCHMARKS.md, bench/results.json";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::ensure().map(|_| ()),
         Some("test") => test(),
         Some("dev") => dev(&args[1..]),
+        Some("bench") => bench::run(),
         Some("help") | Some("--help") | Some("-h") => {
             println!("{USAGE}");
             Ok(())
@@ -93,6 +96,7 @@ fn test() -> Result<(), String> {
 
     step("release build of the app (trunk)")?;
     trunk_build_release()?;
+    bench::check_size_budget(&root.join("dist"))?;
 
     step("end-to-end tests (fastexec-server + headless Chromium)")?;
     run(cargo().args(["build", "-p", "fastexec-server", "--locked"]))?;
