@@ -429,6 +429,12 @@ pub fn render_markdown(r: &Value) -> String {
                 continue;
             }
             let unit = row["unit"].as_str().unwrap_or("");
+            // Sub-0.1 ms times read better in µs.
+            let tiny = unit == "ms"
+                && num(&row["median"]).is_some_and(|m| m < 0.1)
+                && num(&row["max"]).is_none_or(|m| m < 0.1);
+            let (unit, scale) = if tiny { ("µs", 1000.0) } else { (unit, 1.0) };
+            let fmt_num = |x: f64| fmt_num(x * scale);
             let with_unit = |x: f64| {
                 if unit.is_empty() {
                     fmt_num(x)
