@@ -76,7 +76,7 @@ async fn open_job(server: &Server, d: &WebDriver, id: i64) {
     d.goto(format!("{}jobs/biz/{}/{id}", server.url, demo::BIZ_ID))
         .await
         .unwrap();
-    d.query(By::Css(&format!(
+    d.query(By::Css(format!(
         r#"#job-view[data-job-instance-id="{id}"]"#
     )))
     .wait(Duration::from_secs(30), Duration::from_millis(100))
@@ -142,7 +142,7 @@ async fn a_job_on_three_online_hosts_and_one_offline_ends_grouped_with_logs() {
 
     // each online host's log holds the printed lines
     for host in [101, 102, 103] {
-        d.find(By::Css(&format!(r#"[data-host-id="{host}"]"#)))
+        d.find(By::Css(format!(r#"[data-host-id="{host}"]"#)))
             .await
             .unwrap_or_else(|e| panic!("row of host {host}: {e}"))
             .click()
@@ -285,7 +285,7 @@ async fn a_long_job_terminated_from_the_view_ends_terminated_and_survives_a_relo
 
     // a reload keeps the view (same job, same final state)
     d.refresh().await.unwrap();
-    d.query(By::Css(&format!(
+    d.query(By::Css(format!(
         r#"#job-view[data-job-instance-id="{id}"]"#
     )))
     .wait(Duration::from_secs(30), Duration::from_millis(100))
