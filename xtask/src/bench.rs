@@ -224,7 +224,7 @@ pub fn run() -> Result<(), String> {
             .arg(&out)
             .env(
                 "FASTEXEC_SERVER_BIN",
-                root.join("target/release/fastexec-server"),
+                crate::util::target_dir().join("release/fastexec-server"),
             ),
     )?;
 

@@ -96,14 +96,17 @@ fn test() -> Result<(), String> {
 
     step("release build of the app (trunk)")?;
     trunk_build_release()?;
-    bench::check_size_budget(&root.join("dist"))?;
 
     step("end-to-end tests (fastexec-server + headless Chromium)")?;
     run(cargo().args(["build", "-p", "fastexec-server", "--locked"]))?;
     run(cargo().args(["test", "-p", "e2e", "--locked"]).env(
         "FASTEXEC_SERVER_BIN",
-        root.join("target/debug/fastexec-server"),
+        util::target_dir().join("debug/fastexec-server"),
     ))?;
+
+    // Last, so a size regression never hides a failing test (or the other way round).
+    step("first-visit size budget")?;
+    bench::check_size_budget(&root.join("dist"))?;
 
     println!("\nxtask test: all suites passed");
     Ok(())

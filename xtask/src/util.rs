@@ -12,6 +12,21 @@ pub fn project_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target dir: `CARGO_TARGET_DIR` when set (CI or a second checkout may point it
+/// elsewhere), else `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| {
+            if p.is_absolute() {
+                p
+            } else {
+                project_root().join(p)
+            }
+        })
+        .unwrap_or_else(|| project_root().join("target"))
+}
+
 /// PATH with the project's pinned tools first: `node_modules/.bin` (binaryen 132's wasm-opt must
 /// shadow Debian's broken 108) and cargo's bin folder (trunk, wasm-bindgen installed by setup).
 pub fn tool_path() -> OsString {
