@@ -1,26 +1,21 @@
 //! Benchmark entry points (`cargo xtask bench`): thin `#[wasm_bindgen]` exports into the app's
 //! real code paths, so the browser benchmark times exactly what the form and the job view run.
 //! Nothing here has logic of its own: Base64 and validation come from `bkjob-api`, answer
-//! reading and host grouping/filtering from [`crate::job`], and [`bench_mount_job_view`] mounts
-//! the real [`JobView`] (its real HTTP client; the benchmark page answers its `fetch`).
+//! reading and host grouping/filtering from [`crate::job`]. (The rendered job view is measured
+//! through the app's own route, no export needed.)
 //!
 //! Trunk puts these exports on `window.wasmBindings`; the page times them with
 //! `performance.now()` (the exports that loop measure inside wasm, so a call's JS↔wasm copy of a
 //! big string is not counted where the figure is per keystroke).
 
-use std::any::Any;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use bkjob_api::{validate_draft, Draft, JobInstanceStatusData, Lang, Limits};
-use leptos::prelude::*;
+use bkjob_api::{validate_draft, Draft, JobInstanceStatusData, Limits};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::conn::Connection;
 use crate::job::api::read_answer;
 use crate::job::hosts::{filter_group, visible_window, HostModel};
-use crate::job::{JobRoute, JobView};
 
 /// Base64 of `text` exactly as the form encodes `script_content` / `script_param`.
 #[wasm_bindgen]
@@ -64,38 +59,6 @@ pub fn bench_validate_draft(script_bytes: u32, target_lines: u32, iterations: u3
 thread_local! {
     /// The job model the last [`bench_job_parse_group`] built, for the switch/filter timings.
     static JOB: RefCell<Option<HostModel>> = const { RefCell::new(None) };
-    /// The job view [`bench_mount_job_view`] mounted (dropping it unmounts it).
-    static MOUNTED: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
-}
-
-/// Mounts the app's real job view for job `job_instance_id` of business 2 (same-origin API,
-/// English) into a new `<div id="bench-job">` at the end of `<body>`, unmounting the one a
-/// previous call mounted. It polls `get_job_instance_status` through `window.fetch`, which
-/// the benchmark page answers.
-#[wasm_bindgen]
-pub fn bench_mount_job_view(job_instance_id: f64) -> Result<(), JsValue> {
-    MOUNTED.with(|m| m.borrow_mut().take());
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    if let Some(old) = doc.get_element_by_id("bench-job") {
-        old.remove();
-    }
-    let host = doc.create_element("div")?;
-    host.set_id("bench-job");
-    doc.body().ok_or("no body")?.append_child(&host)?;
-    let route = JobRoute::new("biz", "2", job_instance_id as i64);
-    let handle = leptos::mount::mount_to(host.unchecked_into(), move || {
-        view! {
-            <JobView
-                route=route
-                conn=Signal::stored(Connection::default())
-                lang=Signal::stored(Lang::En)
-            />
-        }
-    });
-    MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
-    Ok(())
 }
 
 /// Reads a `get_job_instance_status` answer (the whole JSON body) as the job view does and

@@ -768,9 +768,11 @@ window.__jobBody = body;
 return body.length;
 "#;
 
-/// Mounts the real job view (src/bench.rs `bench_mount_job_view`) with `window.fetch`
-/// answering `get_job_instance_status` with the synthetic body; resolves with the ms from the
-/// mount call to the first host row and group tab in the DOM (a MutationObserver sees them).
+/// Opens the app's real job view in the running app (`history.pushState` to
+/// `/jobs/biz/2/1` + `popstate`, as the app's own links do) with `window.fetch` answering
+/// `get_job_instance_status` with the synthetic body; resolves with the ms from the
+/// navigation to the first host row and group tab in the DOM (a MutationObserver sees them).
+/// It first goes back to `/` so each run mounts the view afresh.
 const JOB_VIEW_RENDER: &str = r#"
 const done = arguments[arguments.length - 1];
 const body = window.__jobBody;
@@ -782,18 +784,24 @@ window.fetch = function (input, init) {
   }
   return window.__realFetch.call(window, input, init);
 };
+const go = (path) => { history.pushState(null, "", path); dispatchEvent(new PopStateEvent("popstate", { state: null })); };
 const ready = () => {
-  const root = document.getElementById("bench-job");
+  const root = document.getElementById("job-view");
   return !!(root && root.querySelector(".job-host-row") && root.querySelector(".job-group-tab"));
 };
-const t0 = performance.now();
-let finished = false;
-const finish = (v) => { if (!finished) { finished = true; obs.disconnect(); done(v); } };
-const obs = new MutationObserver(() => { if (ready()) finish(performance.now() - t0); });
-obs.observe(document.body, { childList: true, subtree: true });
-try { window.wasmBindings.bench_mount_job_view(1); } catch (e) { finish("mount failed: " + e); }
-if (ready()) finish(performance.now() - t0);
-setTimeout(() => finish(null), 60000);
+(async () => {
+  go("/");
+  await new Promise((r) => setTimeout(r, 300));
+  if (document.getElementById("job-view")) { done("the job view stayed mounted on /"); return; }
+  let finished = false;
+  const finish = (v) => { if (!finished) { finished = true; obs.disconnect(); done(v); } };
+  const obs = new MutationObserver(() => { if (ready()) finish(performance.now() - t0); });
+  obs.observe(document.body, { childList: true, subtree: true });
+  const t0 = performance.now();
+  go("/jobs/biz/2/1");
+  if (ready()) finish(performance.now() - t0);
+  setTimeout(() => finish(null), 60000);
+})();
 "#;
 
 /// In the mounted job view: `runs` group switches (a tab click) or filter inputs, each timed
@@ -802,7 +810,7 @@ setTimeout(() => finish(null), 60000);
 const JOB_VIEW_INTERACT: &str = r#"
 const done = arguments[arguments.length - 1];
 const [what, runs] = [arguments[0], arguments[1]];
-const root = document.getElementById("bench-job");
+const root = document.getElementById("job-view");
 if (!root) { done("no job view"); return; }
 const nextTask = () => new Promise((r) => setTimeout(r, 0));
 const firstRow = () => { const r = root.querySelector(".job-host-row"); return r ? r.getAttribute("data-host-id") : ""; };
@@ -845,12 +853,13 @@ async fn big_jobs(d: &WebDriver, ready: bool) -> Value {
                (timed in JS around the call, so the copy of the text into wasm counts); \
                **switch group** = `HostModel::group` + `filter_group` (blank) + \
                `visible_window` (mean of 10,000 calls per run: the clock ticks in 0.1 ms); \
-               **apply filter** = `filter_group` with a typed query over the biggest group (~47,000 rows) + `visible_window`. **Rendered:** the real \
-               `JobView` (its `HttpJobApi`, polling, `HostResults` virtual list) mounted by \
-               `bench_mount_job_view` while `window.fetch` answers `get_job_instance_status` \
-               with the same text: first render = mount call → first host row and group tab in \
-               the DOM (MutationObserver); switch = a group tab's click, filter = an `input` \
-               event on `host_filter`, each → the next task (all handlers, effects and DOM \
+               **apply filter** = `filter_group` with a typed query over the biggest group (~47,000 rows) + `visible_window`. **Rendered:** the app's real \
+               job page (`JobView`: its `HttpJobApi`, polling, `HostResults` virtual list), \
+               opened inside the running app by `history.pushState` + `popstate` to \
+               `/jobs/biz/2/1` while `window.fetch` answers `get_job_instance_status` with the \
+               same text: first render = navigation → first host row and group tab in the DOM \
+               (MutationObserver); switch = a group tab's click, filter = an `input` event on \
+               `host_filter`, each → the next task (all handlers, effects and DOM \
                updates done; the paint follows).";
     let frame = "one frame (16 ms)";
     let view_rows = |why: &str| {
@@ -1017,7 +1026,8 @@ async fn big_jobs(d: &WebDriver, ready: bool) -> Value {
     }
     js(
         d,
-        "delete window.__jobBody; if (window.__realFetch) window.fetch = window.__realFetch; return 0;",
+        "delete window.__jobBody; if (window.__realFetch) window.fetch = window.__realFetch; \
+         history.pushState(null, '', '/'); dispatchEvent(new PopStateEvent('popstate')); return 0;",
         vec![],
     )
     .await;
