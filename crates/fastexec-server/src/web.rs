@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::error::Meta;
 use crate::AppState;
 
 pub fn router(dist: Option<PathBuf>) -> Router<Arc<AppState>> {
@@ -36,15 +35,17 @@ async fn not_built() -> impl IntoResponse {
     )
 }
 
-/// Unknown `/api/...` paths: a JSON 404, never the app's index page.
-pub async fn api_not_found(meta: Meta) -> impl IntoResponse {
+/// Unknown `/api/...` paths: the API gateway's own 404 (code 1640401 `API_NOT_FOUND`, from its
+/// published error reference), never the app's index page.
+pub async fn api_not_found(method: Method, uri: Uri) -> impl IntoResponse {
     (
         StatusCode::NOT_FOUND,
         axum::Json(serde_json::json!({
             "result": false,
-            "code": 404,
-            "message": meta.lang.pick("接口不存在", "API not found"),
-            "job_request_id": meta.job_request_id,
+            "code": 1_640_401,
+            "code_name": "API_NOT_FOUND",
+            "message": format!("API not found [method=\"{method}\" path=\"{}\"]", uri.path()),
+            "data": null,
         })),
     )
 }

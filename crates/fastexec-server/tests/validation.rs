@@ -557,6 +557,8 @@ async fn serves_the_app_with_spa_fallback() {
     std::fs::create_dir_all(dist.join("assets")).unwrap();
     std::fs::write(dist.join("index.html"), "<html>app</html>").unwrap();
     std::fs::write(dist.join("assets/app.js"), "console.log(1)").unwrap();
+    let big = "console.log('fastexec');\n".repeat(200);
+    std::fs::write(dist.join("assets/big.js"), &big).unwrap();
     let srv = TestServer::start_full(&test_config(""), tmp, Some(dist)).await;
     let api = srv.api();
     for path in ["", "execute/quick-launch/5", "index.html"] {
@@ -565,9 +567,32 @@ async fn serves_the_app_with_spa_fallback() {
     }
     let (s, _, text) = api.raw("GET", "assets/app.js", &[], vec![]).await;
     assert_eq!((s, text.as_str()), (200, "console.log(1)"));
-    let (s, ct, _) = api.raw("GET", "api/v3/unknown", &[], vec![]).await;
+    // Assets are compressed for browsers that ask (the wasm shrinks about 3x).
+    let (s, _, plain) = api.raw("GET", "assets/big.js", &[], vec![]).await;
+    assert_eq!((s, plain.as_str()), (200, big.as_str()));
+    let (s, _, gz) = api
+        .raw(
+            "GET",
+            "assets/big.js",
+            &[("Accept-Encoding", "gzip")],
+            vec![],
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        gz.starts_with('\u{1f}') && gz.len() < big.len() / 4,
+        "not gzip"
+    );
+    let (s, ct, text) = api.raw("GET", "api/v3/unknown", &[], vec![]).await;
     assert_eq!(s, 404);
     assert!(ct.starts_with("application/json"));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["code"], 1640401, "{v}");
+    assert_eq!(v["code_name"], "API_NOT_FOUND", "{v}");
+    assert_eq!(
+        v["message"],
+        "API not found [method=\"GET\" path=\"/api/v3/unknown\"]"
+    );
     srv.stop().await;
 
     // Without a built app the API still works and `/` says how to build it.
