@@ -7,6 +7,7 @@
 //! (validation, Base64, API messages) comes from `bkjob-api`.
 
 pub mod app;
+pub mod bench;
 pub mod conn;
 pub mod dom;
 pub mod editor;
