@@ -443,6 +443,8 @@ fn BulkInput(
 ) -> impl IntoView {
     let ui = ui();
     let value = Memo::new(move |_| ui.draft.with(get));
+    let node: NodeRef<html::Textarea> = NodeRef::new();
+    let typed = sync_textarea(value, node);
     let counts = Memo::new(move |_| ui.check.with(|c| count(&c.counts)));
     let id = format!("f-{name}");
     let label_for = id.clone();
@@ -455,7 +457,8 @@ fn BulkInput(
                 rows="4"
                 spellcheck="false"
                 autocomplete="off"
-                prop:value=move || value.get()
+                node_ref=node
+                prop:value=value.get_untracked()
                 aria-invalid=invalid(ui, name)
                 aria-describedby=move || {
                     let rest = described_by(ui, name, true)().unwrap_or_default();
@@ -463,7 +466,10 @@ fn BulkInput(
                 }
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
-                    ui.draft.update(|d| set(d, v));
+                    if ui.draft.with_untracked(|d| get(d) != v) {
+                        typed.set_value(true);
+                        ui.draft.update(|d| set(d, v));
+                    }
                     ui.touch(name);
                 }
                 on:blur=move |_| ui.touch(name)
@@ -642,6 +648,24 @@ fn ScriptSection() -> impl IntoView {
     .into_any()
 }
 
+/// Writes the draft's `value` into a textarea only when it changed somewhere else (opening a
+/// file, reset, redo, restoring the draft). Typing already put the text there; writing it back
+/// on every keystroke, as `prop:value` does, makes the browser lay the whole text out again:
+/// with a 1 MiB script that cost most of a second per key. The input handler sets the returned
+/// flag when it stores what the user typed, so the next run skips the write.
+fn sync_textarea(value: Memo<String>, node: NodeRef<html::Textarea>) -> StoredValue<bool> {
+    let typed = StoredValue::new(false);
+    Effect::new(move |_| {
+        let v = value.get();
+        if typed.get_value() {
+            typed.set_value(false);
+        } else if let Some(ta) = node.get() {
+            ta.set_value(&v);
+        }
+    });
+    typed
+}
+
 /// The script editor: a textarea with a line-number gutter, Tab indentation (Esc then Tab, or
 /// Shift+Tab, leaves), a UTF-8 byte counter and opening a local UTF-8 file.
 #[component]
@@ -655,6 +679,15 @@ fn ScriptEditor() -> impl IntoView {
     let tab_released = RwSignal::new(false);
     let file_message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let gutter_ref: NodeRef<html::Pre> = NodeRef::new();
+    let textarea_ref: NodeRef<html::Textarea> = NodeRef::new();
+    let typed = sync_textarea(content, textarea_ref);
+    let from_dom = move |v: String| {
+        if ui.draft.with_untracked(|d| d.script_content != v) {
+            typed.set_value(true);
+            ui.draft.update(|d| d.script_content = v);
+        }
+        ui.touch(name);
+    };
 
     let on_keydown = move |ev: ev::KeyboardEvent| {
         let key = ev.key();
@@ -681,9 +714,7 @@ fn ScriptEditor() -> impl IntoView {
                     end,
                     "end",
                 );
-                let v = ta.value();
-                ui.draft.update(|d| d.script_content = v);
-                ui.touch(name);
+                from_dom(ta.value());
             }
             return;
         }
@@ -761,17 +792,14 @@ fn ScriptEditor() -> impl IntoView {
                     spellcheck="false"
                     autocomplete="off"
                     autocapitalize="off"
-                    prop:value=move || content.get()
+                    node_ref=textarea_ref
+                    prop:value=content.get_untracked()
                     aria-invalid=invalid(ui, name)
                     aria-describedby=move || {
                         let rest = described_by(ui, name, true)().unwrap_or_default();
                         format!("editor-keys {rest}").trim().to_owned()
                     }
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        ui.draft.update(|d| d.script_content = v);
-                        ui.touch(name);
-                    }
+                    on:input=move |ev| from_dom(event_target_value(&ev))
                     on:blur=move |_| {
                         tab_released.set(false);
                         ui.touch(name)
