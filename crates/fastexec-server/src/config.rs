@@ -2,7 +2,8 @@
 //!
 //! It stands in for the BlueKing platform around BK-JOB: the API gateway's app registry
 //! (`[[apps]]`), the login service (`[[users]]` with their `bk_token`s), IAM (`grants`), CMDB
-//! (`[[businesses]]`, `[[biz_sets]]`, `[[hosts]]`) and JOB's own account and script
+//! (`[[businesses]]`, `[[biz_sets]]`, `[[hosts]]`, the topology `[[topo]]` and
+//! `[[dynamic_groups]]`) and JOB's own account and script
 //! libraries (`[[accounts]]`, `[[scripts]]`). See `/fastexec.toml` at the repo root for a
 //! documented example.
 
@@ -39,6 +40,12 @@ pub struct Config {
     pub biz_sets: Vec<BizSetConfig>,
     #[serde(default)]
     pub hosts: Vec<HostConfig>,
+    /// CMDB business topology: sets and modules (hosts live in modules).
+    #[serde(default)]
+    pub topo: Vec<TopoNodeConfig>,
+    /// CMDB dynamic groups (saved host queries, here: fixed host lists).
+    #[serde(default)]
+    pub dynamic_groups: Vec<DynamicGroupConfig>,
     #[serde(default)]
     pub accounts: Vec<AccountConfig>,
     #[serde(default)]
@@ -146,6 +153,36 @@ pub struct HostConfig {
     /// Offline hosts never run anything (host status 1 "Agent 异常").
     #[serde(default = "yes")]
     pub agent_online: bool,
+}
+
+/// A CMDB topology node of a business: a set (集群) or a module (模块).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopoNodeConfig {
+    /// CMDB `bk_obj_id`: `set` or `module`.
+    pub node_type: String,
+    /// CMDB `bk_inst_id` (unique per node type).
+    pub id: i64,
+    pub name: String,
+    pub biz_id: i64,
+    /// For a module: the id of its set (required). Sets hang directly under the business.
+    #[serde(default)]
+    pub parent: Option<i64>,
+    /// Hosts of a module (hosts of a set are its modules' hosts).
+    #[serde(default)]
+    pub host_ids: Vec<i64>,
+}
+
+/// A CMDB dynamic group of a business.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicGroupConfig {
+    /// CMDB dynamic group id, a string such as `blo8gojho0skft7pr5q0`.
+    pub id: String,
+    pub name: String,
+    pub biz_id: i64,
+    #[serde(default)]
+    pub host_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -264,6 +301,7 @@ impl Config {
                 bail!("host {}: ip {:?} is not IPv4", h.id, h.ip);
             }
         }
+        self.check_topology()?;
         for u in &self.users {
             for g in &u.grants {
                 for a in &g.actions {
@@ -275,6 +313,78 @@ impl Config {
         }
         if self.limits.max_concurrent_processes == 0 {
             bail!("limits.max_concurrent_processes must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// `[[topo]]` and `[[dynamic_groups]]`: known businesses, modules under a set of the same
+    /// business, hosts that exist and belong to the node's business.
+    fn check_topology(&self) -> anyhow::Result<()> {
+        let biz_known = |id: i64| self.businesses.iter().any(|b| b.id == id);
+        let host_biz: HashMap<i64, i64> = self.hosts.iter().map(|h| (h.id, h.biz_id)).collect();
+        let check_hosts = |what: &str, biz_id: i64, ids: &[i64]| -> anyhow::Result<()> {
+            for id in ids {
+                match host_biz.get(id) {
+                    None => bail!("{what}: host {id} is not in [[hosts]]"),
+                    Some(&b) if b != biz_id => {
+                        bail!("{what}: host {id} belongs to business {b}, not {biz_id}")
+                    }
+                    Some(_) => {}
+                }
+            }
+            Ok(())
+        };
+        let mut seen = std::collections::HashSet::new();
+        for n in &self.topo {
+            let what = format!("topo {} {}", n.node_type, n.id);
+            if !seen.insert((n.node_type.as_str(), n.id)) {
+                bail!("duplicate {what}");
+            }
+            if !biz_known(n.biz_id) {
+                bail!("{what}: business {} is not in [[businesses]]", n.biz_id);
+            }
+            match n.node_type.as_str() {
+                "set" => {
+                    if n.parent.is_some() {
+                        bail!("{what}: a set hangs under its business (no parent)");
+                    }
+                    if !n.host_ids.is_empty() {
+                        bail!("{what}: hosts belong to modules, list them under a module");
+                    }
+                }
+                "module" => {
+                    let Some(parent) = n.parent else {
+                        bail!("{what}: a module needs `parent` (its set id)");
+                    };
+                    let set = self
+                        .topo
+                        .iter()
+                        .find(|s| s.node_type == "set" && s.id == parent);
+                    match set {
+                        None => bail!("{what}: parent set {parent} is not in [[topo]]"),
+                        Some(s) if s.biz_id != n.biz_id => {
+                            bail!("{what}: parent set {parent} is in another business")
+                        }
+                        Some(_) => {}
+                    }
+                    check_hosts(&what, n.biz_id, &n.host_ids)?;
+                }
+                other => bail!("{what}: node_type {other:?} is not \"set\" or \"module\""),
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for g in &self.dynamic_groups {
+            let what = format!("dynamic group {:?}", g.id);
+            if g.id.trim().is_empty() {
+                bail!("dynamic group with an empty id");
+            }
+            if !seen.insert(g.id.as_str()) {
+                bail!("duplicate {what}");
+            }
+            if !biz_known(g.biz_id) {
+                bail!("{what}: business {} is not in [[businesses]]", g.biz_id);
+            }
+            check_hosts(&what, g.biz_id, &g.host_ids)?;
         }
         Ok(())
     }
@@ -363,6 +473,42 @@ impl Directory {
             .find_map(|s| s.versions.iter().find(|v| v.id == id).map(|v| (s, v)))
     }
 
+    /// A topology node by CMDB type and instance id (`set` / `module`).
+    pub fn topo_node(&self, node_type: &str, id: i64) -> Option<&TopoNodeConfig> {
+        self.cfg
+            .topo
+            .iter()
+            .find(|n| n.node_type == node_type && n.id == id)
+    }
+
+    /// The path from the business down to `node` (excluded: the business; included: the
+    /// node): `[set]` for a set, `[set, module]` for a module.
+    pub fn topo_chain<'a>(&'a self, node: &'a TopoNodeConfig) -> Vec<&'a TopoNodeConfig> {
+        let mut chain = vec![node];
+        if let Some(set) = node.parent.and_then(|p| self.topo_node("set", p)) {
+            chain.insert(0, set);
+        }
+        chain
+    }
+
+    /// Host ids under a node, in config order: a module's own hosts; a set's modules' hosts.
+    pub fn topo_host_ids(&self, node: &TopoNodeConfig) -> Vec<i64> {
+        match node.node_type.as_str() {
+            "set" => self
+                .cfg
+                .topo
+                .iter()
+                .filter(|m| m.node_type == "module" && m.parent == Some(node.id))
+                .flat_map(|m| m.host_ids.iter().copied())
+                .collect(),
+            _ => node.host_ids.clone(),
+        }
+    }
+
+    pub fn dynamic_group(&self, id: &str) -> Option<&DynamicGroupConfig> {
+        self.cfg.dynamic_groups.iter().find(|g| g.id == id)
+    }
+
     /// Does `user` hold `action` in the scope?
     pub fn allowed(&self, user: &str, action: &str, scope_type: &str, scope_id: &str) -> bool {
         let Some(u) = self.user(user) else {
@@ -372,5 +518,72 @@ impl Directory {
             (g.scope_id == "*" || (g.scope_type == scope_type && g.scope_id == scope_id))
                 && g.actions.iter().any(|a| a == "*" || a == action)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The repository's default configuration loads, with the demo topology.
+    #[test]
+    fn default_config_has_demo_topology() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fastexec.toml");
+        let dir = Directory::new(Config::load(&path).unwrap());
+        let web = dir.topo_node("module", 1000).unwrap();
+        assert_eq!((web.name.as_str(), web.biz_id), ("web", 2));
+        assert_eq!(dir.topo_host_ids(web), vec![101, 102]);
+        let set = dir.topo_node("set", 100).unwrap();
+        assert_eq!(set.name, "demo-set");
+        assert_eq!(dir.topo_host_ids(set), vec![101, 102, 103, 104]);
+        let chain: Vec<i64> = dir.topo_chain(web).iter().map(|n| n.id).collect();
+        assert_eq!(chain, vec![100, 1000]);
+        let g = dir.dynamic_group("blo8gojho0skft7pr5q0").unwrap();
+        assert_eq!(
+            (g.name.as_str(), g.host_ids.clone()),
+            ("all-online", vec![101, 102, 103])
+        );
+    }
+
+    fn err(extra: &str) -> String {
+        let base = "[[businesses]]\nid = 2\nname = \"b\"\n[[businesses]]\nid = 3\nname = \"c\"\n\
+                    [[hosts]]\nid = 101\nip = \"127.0.0.2\"\nbiz_id = 2\n\
+                    [[hosts]]\nid = 201\nip = \"127.0.0.3\"\nbiz_id = 3\n\
+                    [[topo]]\nnode_type = \"set\"\nid = 1\nname = \"s\"\nbiz_id = 2\n";
+        format!(
+            "{:#}",
+            Config::from_toml(&format!("{base}{extra}")).unwrap_err()
+        )
+    }
+
+    #[test]
+    fn topology_is_checked() {
+        let m = |extra: &str| {
+            format!("[[topo]]\nnode_type = \"module\"\nid = 10\nname = \"m\"\n{extra}")
+        };
+        assert!(err(&m("biz_id = 2\nhost_ids = [101]\n")).contains("parent"));
+        assert!(err(&m("biz_id = 2\nparent = 9\n")).contains("parent set 9"));
+        assert!(err(&m("biz_id = 3\nparent = 1\n")).contains("another business"));
+        assert!(err(&m("biz_id = 2\nparent = 1\nhost_ids = [201]\n")).contains("business 3"));
+        assert!(err(&m("biz_id = 2\nparent = 1\nhost_ids = [999]\n")).contains("host 999"));
+        assert!(err(&m("biz_id = 7\nparent = 1\n")).contains("business 7"));
+        assert!(
+            err("[[topo]]\nnode_type = \"rack\"\nid = 5\nname = \"r\"\nbiz_id = 2\n")
+                .contains("node_type")
+        );
+        assert!(
+            err("[[topo]]\nnode_type = \"set\"\nid = 1\nname = \"again\"\nbiz_id = 2\n")
+                .contains("duplicate")
+        );
+        assert!(err(
+            "[[topo]]\nnode_type = \"set\"\nid = 2\nname = \"x\"\nbiz_id = 2\nhost_ids = [101]\n"
+        )
+        .contains("modules"));
+        let g = |extra: &str| format!("[[dynamic_groups]]\nid = \"g\"\nname = \"g\"\n{extra}");
+        assert!(err(&g("biz_id = 2\nhost_ids = [201]\n")).contains("business 3"));
+        assert!(err(&format!("{0}{0}", g("biz_id = 2\n"))).contains("duplicate"));
+        assert!(
+            err("[[dynamic_groups]]\nid = \" \"\nname = \"g\"\nbiz_id = 2\n").contains("empty id")
+        );
     }
 }
