@@ -6,8 +6,12 @@
 //! account (1244003) → hosts (1244030/1244002) → resolved target empty (1244028) → host count
 //! (1244022) → permission (9900403) → save + start.
 //!
-//! Not modelled: dynamic groups and topology nodes (there is no CMDB topology here, so they
-//! resolve to no hosts), dangerous-script rules (1244019) and running-job quotas (1244032-34).
+//! Targets: static hosts (`host_id_list`, else `ip_list`) are checked for existence and scope;
+//! topology nodes (`biz`/`set`/`module`) and dynamic groups are expanded from the configured
+//! CMDB topology ([`resolve_dynamic_targets`]); everything is merged and de-duplicated by host
+//! id before the empty (1244028) and count (1244022) checks.
+//!
+//! Not modelled: dangerous-script rules (1244019) and running-job quotas (1244032-34).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -270,7 +274,8 @@ async fn launch(
         }
     };
 
-    // Hosts: host_id_list wins over ip_list; IPs trimmed (contract §2).
+    // Static hosts: host_id_list wins over ip_list; IPs trimmed (contract §2). They must exist
+    // (1244030) and belong to the scope (1244002).
     let target = req.target_server.clone().unwrap_or_default();
     let mut missing: Vec<String> = Vec::new();
     let mut found: Vec<&HostConfig> = Vec::new();
@@ -314,6 +319,25 @@ async fn launch(
     }
     let mut seen = HashSet::new();
     found.retain(|h| seen.insert(h.id));
+    // Static hosts are their own permission resources ([biz, host]).
+    let static_hosts: Vec<HostRef> = found
+        .iter()
+        .map(|h| HostRef {
+            host_id: h.id,
+            ip: h.ip.clone(),
+        })
+        .collect();
+
+    // Topology nodes and dynamic groups, resolved through "CMDB" (the config) and merged with
+    // the static hosts, de-duplicated by host id (first occurrence wins).
+    let dynamic = resolve_dynamic_targets(state, &scope, &target, lang);
+    for id in &dynamic.host_ids {
+        if let Some(h) = dir.host(*id) {
+            if seen.insert(h.id) {
+                found.push(h);
+            }
+        }
+    }
 
     let name = match non_blank(&req.task_name) {
         Some(n) => n.to_string(),
@@ -358,16 +382,18 @@ async fn launch(
                 lang,
             ))
         } else if scope.type_ == "biz" {
-            let hosts: Vec<HostRef> = found
-                .iter()
-                .map(|h| HostRef {
-                    host_id: h.id,
-                    ip: h.ip.clone(),
-                })
-                .collect();
-            Permission::quick_execute_script(&sid, &scope.name, &hosts, None, lang)
+            // Static hosts as [biz, host]; then each topology node as its CMDB path
+            // (biz → set → module) and each dynamic group as [biz, dynamic_group], all
+            // under the one related resource type `host` of the action.
+            let mut p =
+                Permission::quick_execute_script(&sid, &scope.name, &static_hosts, None, lang);
+            if let Some(host_type) = p.actions[0].related_resource_types.first_mut() {
+                host_type.instances.extend(dynamic.paths);
+            }
+            p
         } else {
-            // In a biz_set scope static hosts are represented by one biz_set instance.
+            // In a biz_set scope static hosts are represented by one biz_set instance (and so
+            // are topology nodes and dynamic groups: the biz set covers them all).
             Permission::job(lang).with_action(PermissionAction::new(
                 "quick_execute_script",
                 vec![RelatedResourceType::new(
@@ -435,6 +461,93 @@ async fn launch(
         job_instance_name: name,
         step_instance_id: step_id,
     }))
+}
+
+/// Hosts and permission paths of the "dynamic" part of a target: topology nodes and dynamic
+/// groups.
+struct DynamicTargets {
+    /// Host ids in request order (topology nodes first, then dynamic groups), may repeat.
+    host_ids: Vec<i64>,
+    /// Permission paths: `[biz, set, module…]` per topology node, `[biz, dynamic_group]` per
+    /// dynamic group.
+    paths: Vec<Vec<PermissionInstance>>,
+}
+
+/// Resolve `topo_node_list` and `dynamic_group_list` as BK-JOB does through CMDB.
+///
+/// A node or group that CMDB does not know in the scope's businesses (unknown id, unknown
+/// node type, another business) selects no hosts; the contract has no dedicated error code
+/// for it, so the only visible effect is 1244028 when the whole target resolves to nothing.
+/// Such a node has no CMDB path either, so it adds nothing to the permission object.
+fn resolve_dynamic_targets(
+    state: &AppState,
+    scope: &Scope,
+    target: &bkjob_api::TargetServer,
+    lang: bkjob_api::Lang,
+) -> DynamicTargets {
+    let dir = &state.dir;
+    let mut out = DynamicTargets {
+        host_ids: Vec::new(),
+        paths: Vec::new(),
+    };
+    let biz_instance = |biz_id: i64| {
+        let name = dir
+            .business(biz_id)
+            .map(|b| b.name.clone())
+            .unwrap_or_default();
+        PermissionInstance::new("biz", biz_id.to_string(), name, lang)
+    };
+    for node in target.topo_node_list.iter().flatten() {
+        let (Some(id), Some(node_type)) = (node.id, node.node_type.as_deref().map(str::trim))
+        else {
+            continue;
+        };
+        if node_type == "biz" {
+            // The business node selects the whole business.
+            if scope.biz_ids.contains(&id) && dir.business(id).is_some() {
+                out.host_ids.extend(
+                    dir.cfg
+                        .hosts
+                        .iter()
+                        .filter(|h| h.biz_id == id)
+                        .map(|h| h.id),
+                );
+                out.paths.push(vec![biz_instance(id)]);
+            }
+            continue;
+        }
+        let Some(n) = dir
+            .topo_node(node_type, id)
+            .filter(|n| scope.biz_ids.contains(&n.biz_id))
+        else {
+            continue;
+        };
+        out.host_ids.extend(dir.topo_host_ids(n));
+        let mut path = vec![biz_instance(n.biz_id)];
+        path.extend(
+            dir.topo_chain(n)
+                .into_iter()
+                .map(|c| PermissionInstance::new(&c.node_type, c.id.to_string(), &c.name, lang)),
+        );
+        out.paths.push(path);
+    }
+    for group in target.dynamic_group_list.iter().flatten() {
+        let Some(g) = group
+            .id
+            .as_deref()
+            .map(str::trim)
+            .and_then(|id| dir.dynamic_group(id))
+            .filter(|g| scope.biz_ids.contains(&g.biz_id))
+        else {
+            continue;
+        };
+        out.host_ids.extend(g.host_ids.iter().copied());
+        out.paths.push(vec![
+            biz_instance(g.biz_id),
+            PermissionInstance::new("dynamic_group", &g.id, &g.name, lang),
+        ]);
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
