@@ -121,10 +121,19 @@ async fn fast_execute_script_checks_in_bk_job_order() {
         v["message"].as_str().unwrap().contains("0:127.0.1.2"),
         "{v}"
     );
-    // 14. only dynamic groups / topo nodes (no CMDB topology here) → resolved empty 1244028
+    // 14. only dynamic groups / topo nodes that select no host (unknown here) → resolved
+    //     empty 1244028 (tests/topology.rs covers the known ones)
     let mut t = r.clone();
     t["task_name"] = json!("my task");
     t["target_server"] = json!({"dynamic_group_list": [{"id": "g1"}]});
+    expect(
+        &api,
+        t.clone(),
+        1244028,
+        "步骤 [my task] 的目标执行对象为空",
+    )
+    .await;
+    t["target_server"] = json!({"topo_node_list": [{"id": 424242, "node_type": "module"}]});
     expect(&api, t, 1244028, "步骤 [my task] 的目标执行对象为空").await;
     // ip_list with a bad IP is a bean-validation failure (1240003 "IP 非法").
     let mut ipbad = r.clone();

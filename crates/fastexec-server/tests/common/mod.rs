@@ -18,10 +18,14 @@ use tokio::sync::oneshot;
 
 pub const APP: &str = "test-app";
 pub const SECRET: &str = "test-secret";
+/// The dynamic group of business 2 in [`test_config`].
+pub const DYN_GROUP: &str = "blo8gojho0skft7pr5q0";
 
 /// The test configuration: business 2 ("test-biz") with hosts 101-103 online and 104 offline,
 /// business 3 with host 201, users admin (everything), limited (business access only),
-/// viewer (access + view_history), outsider (nothing).
+/// viewer (access + view_history), outsider (nothing). CMDB topology of business 2: set 100
+/// "test-set" with modules 1000 "web" (101, 102) and 1001 "db" (103, 104); dynamic group
+/// `DYN_GROUP` "all-online" (101-103). Business 3: set 300 / module 3000 (201), group "g-other".
 pub fn test_config(extra_limits: &str) -> String {
     format!(
         r#"
@@ -88,6 +92,54 @@ agent_online = false
 id = 201
 ip = "127.0.1.2"
 biz_id = 3
+
+[[topo]]
+node_type = "set"
+id = 100
+name = "test-set"
+biz_id = 2
+
+[[topo]]
+node_type = "module"
+id = 1000
+name = "web"
+biz_id = 2
+parent = 100
+host_ids = [101, 102]
+
+[[topo]]
+node_type = "module"
+id = 1001
+name = "db"
+biz_id = 2
+parent = 100
+host_ids = [103, 104]
+
+[[topo]]
+node_type = "set"
+id = 300
+name = "other-set"
+biz_id = 3
+
+[[topo]]
+node_type = "module"
+id = 3000
+name = "other-module"
+biz_id = 3
+parent = 300
+host_ids = [201]
+
+[[dynamic_groups]]
+id = "{DYN_GROUP}"
+name = "all-online"
+biz_id = 2
+host_ids = [101, 102, 103]
+
+[[dynamic_groups]]
+id = "g-other"
+name = "other group"
+biz_id = 3
+host_ids = [201]
 
 [[accounts]]
 id = 1000
