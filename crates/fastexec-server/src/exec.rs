@@ -621,6 +621,13 @@ async fn run_host(
             _ = &mut read_task, if !read_done => { read_done = true; }
         }
     };
+    // A terminate kills the group itself (kill_all), so the child's exit by SIGKILL and the
+    // cancel signal race in the select above: a killed script is terminated (403), never a
+    // non-zero exit (104).
+    let end = match end {
+        End::Exited(_) | End::WaitFailed(_) if *cancel.borrow() => End::Cancelled,
+        other => other,
+    };
     if matches!(end, End::Timeout | End::Cancelled) {
         kill_group(pgid);
         let _ = child.wait().await;
