@@ -292,33 +292,10 @@ fn machine() -> Value {
     })
 }
 
-/// "YYYY-MM-DD HH:MM UTC" from the system clock (std only).
+/// "YYYY-MM-DD HH:MM UTC" from the system's `date` (a calendar of our own would be one more
+/// copy of bkjob-api's day arithmetic).
 fn utc_now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = date_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
-}
-
-/// Proleptic Gregorian (year, month, day) of a count of days since 1970-01-01.
-fn date_from_days(days: i64) -> (i64, i64, i64) {
-    // Shift to a calendar whose years start on 1 March, in 400-year eras of 146,097 days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])).unwrap_or_default()
 }
 
 fn num(v: &Value) -> Option<f64> {
@@ -477,14 +454,6 @@ pub fn render_markdown(r: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(date_from_days(0), (1970, 1, 1));
-        assert_eq!(date_from_days(11_016), (2000, 2, 29));
-        assert_eq!(date_from_days(20_454), (2026, 1, 1));
-        assert_eq!(date_from_days(-1), (1969, 12, 31));
-    }
 
     #[test]
     fn compressed_sizes_are_smaller_for_text() {

@@ -85,6 +85,12 @@ impl Server {
 
     /// Starts the server on an existing data dir (a restart keeps its jobs).
     pub fn start_in(config: &Path, data: TempDir) -> Self {
+        Self::start_with(config, &project_root().join("dist"), data)
+    }
+
+    /// Starts the server serving `dist` (the benchmark serves a copy with its baseline page).
+    /// The binary is `FASTEXEC_SERVER_BIN`, else the debug build in the workspace's target dir.
+    pub fn start_with(config: &Path, dist: &Path, data: TempDir) -> Self {
         let root = project_root();
         let bin = std::env::var_os("FASTEXEC_SERVER_BIN")
             .map(PathBuf::from)
@@ -94,10 +100,10 @@ impl Server {
             "{} is missing: build it first (cargo xtask test does)",
             bin.display()
         );
-        let dist = root.join("dist");
         assert!(
             dist.join("index.html").exists(),
-            "dist/ is missing: run `trunk build --release` first (cargo xtask test does)"
+            "{}/index.html is missing: run `trunk build --release` first (cargo xtask test does)",
+            dist.display()
         );
         let mut child = GroupChild::spawn(
             Command::new(&bin)
@@ -105,7 +111,7 @@ impl Server {
                 .arg(root.join(config))
                 .args(["--listen", "127.0.0.1:0"])
                 .arg("--dist")
-                .arg(&dist)
+                .arg(dist)
                 .arg("--data-dir")
                 .arg(&data.0)
                 .stdout(Stdio::piped())

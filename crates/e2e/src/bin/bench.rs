@@ -12,15 +12,12 @@
 //! A benchmark: it writes figures, it does not judge them (exit code 1 only if it cannot run).
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use e2e::{demo, project_root, Browser, TempDir};
+use e2e::{demo, project_root, Browser, Server, TempDir};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
@@ -158,20 +155,17 @@ fn section(title: &str, how: &str, rows: Vec<Value>, notes: Vec<String>) -> Valu
 // ---------------------------------------------------------------------------------------------
 // Server: the harness's way (own process group, killed on drop), on a snapshot of dist/.
 
+/// The harness's server on a copy of `dist/` plus the baseline page, so a `trunk build`
+/// running meanwhile cannot change what is measured.
 struct BenchServer {
+    _server: Server,
     url: String,
-    child: Child,
     _dist: TempDir,
-    _data: TempDir,
 }
 
 impl BenchServer {
     fn start() -> Self {
         let root = project_root();
-        let bin = std::env::var_os("FASTEXEC_SERVER_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target/release/fastexec-server"));
-        assert!(bin.exists(), "{} is missing: build it first", bin.display());
         let dist = TempDir::new("fastexec-bench-dist");
         // Someone may be running `trunk build` right now: retry until the copy's index.html
         // names only files the copy has.
@@ -191,61 +185,20 @@ impl BenchServer {
         }
         std::fs::copy(root.join("bench/baseline.html"), dist.0.join(BASELINE_FILE))
             .expect("copy bench/baseline.html");
-        let data = TempDir::new("fastexec-bench-data");
-        let mut child = Command::new(&bin)
-            .arg("--config")
-            .arg(root.join("fastexec.toml"))
-            .args(["--listen", "127.0.0.1:0"])
-            .arg("--dist")
-            .arg(&dist.0)
-            .arg("--data-dir")
-            .arg(&data.0)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("start fastexec-server");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let mut server = BenchServer {
-            url: String::new(),
-            child,
-            _dist: dist,
-            _data: data,
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        server.url = loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(url) = line.strip_prefix("fastexec-server listening on ") {
-                        break url.trim().to_string();
-                    }
-                }
-                Err(_) => panic!("fastexec-server did not print its URL within 30 s"),
-            }
-        };
-        if !server.url.ends_with('/') {
-            server.url.push('/');
+        let server = Server::start_with(
+            Path::new("fastexec.toml"),
+            &dist.0,
+            TempDir::new("fastexec-bench-data"),
+        );
+        let mut url = server.url.clone();
+        if !url.ends_with('/') {
+            url.push('/');
         }
-        server
-    }
-}
-
-impl Drop for BenchServer {
-    fn drop(&mut self) {
-        // The whole group: the server and any script it still runs.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
+        BenchServer {
+            _server: server,
+            url,
+            _dist: dist,
+        }
     }
 }
 
