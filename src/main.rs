@@ -1,4 +1,6 @@
 fn main() {
+    // Debug builds only: the hook's message formatting is dead weight in the release bundle.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(fastexec::App);
 }

@@ -313,9 +313,20 @@ pub fn format_seconds(ms: Option<i64>) -> String {
     match ms {
         None => "--".to_owned(),
         Some(ms) => {
-            let s = format!("{:.3}", ms as f64 / 1000.0);
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            s.to_owned()
+            // Integer arithmetic only: f64 formatting would pull ~13 KB of float code into the wasm.
+            let abs = ms.unsigned_abs();
+            let mut s = String::new();
+            if ms < 0 {
+                s.push('-');
+            }
+            s.push_str(&(abs / 1000).to_string());
+            let frac = abs % 1000;
+            if frac != 0 {
+                let digits = (1000 + frac).to_string();
+                s.push('.');
+                s.push_str(digits[1..].trim_end_matches('0'));
+            }
+            s
         }
     }
 }
@@ -475,5 +486,8 @@ mod tests {
         assert_eq!(format_seconds(Some(1500)), "1.5");
         assert_eq!(format_seconds(Some(0)), "0");
         assert_eq!(format_seconds(None), "--");
+        assert_eq!(format_seconds(Some(1050)), "1.05");
+        assert_eq!(format_seconds(Some(7)), "0.007");
+        assert_eq!(format_seconds(Some(-1500)), "-1.5");
     }
 }

@@ -399,8 +399,8 @@ pub fn HostResults(
                 on:scroll=on_scroll
                 on:keydown=on_key
             >
-                <div class="job-host-spacer" style=move || format!("height:{}px;position:relative", window.get().total_px)>
-                    <div class="job-host-window" style=move || format!("position:absolute;left:0;right:0;top:0;transform:translateY({}px)", window.get().offset_px)>
+                <div class="job-host-spacer" style=move || format!("height:{}px;position:relative", window.get().total_px as i64)>
+                    <div class="job-host-window" style=move || format!("position:absolute;left:0;right:0;top:0;transform:translateY({}px)", window.get().offset_px as i64)>
                         {row_views}
                     </div>
                 </div>
