@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::conn::{self, AuthMode, Connection, MessageLang};
-use crate::dom;
+use crate::dom::{self, rv};
 use crate::editor::{self, FileError};
 use crate::fields::{self, first_invalid_field};
 use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
@@ -242,10 +242,10 @@ pub fn App() -> impl IntoView {
         <main id="main" on:keydown=on_keydown>
             // On every page: the job view calls the API with the same settings.
             <ConnectionPanel />
-            {move || match ui.route.get() {
+            {rv(move || match ui.route.get() {
                 Route::Launch => view! { <LaunchPage /> }.into_any(),
                 Route::Job(route) => view! { <JobPage route=route /> }.into_any(),
-            }}
+            })}
         </main>
     }
 }
@@ -318,7 +318,7 @@ fn LaunchPage() -> impl IntoView {
                         aria-busy=move || in_flight().then_some("true")
                         aria-describedby="launch-hint"
                     >
-                        {move || if in_flight() { ui.tx().launching } else { ui.tx().launch }}
+                        {rv(move || if in_flight() { ui.tx().launching } else { ui.tx().launch })}
                     </button>
                     <button type="button" id="reset" on:click=on_reset>
                         {tr(|t| t.reset)}
@@ -331,11 +331,11 @@ fn LaunchPage() -> impl IntoView {
             <OutcomePanel />
             <PreviewPanel />
             // Re-read after each launch (a success is added to the list).
-            {move || {
+            {rv(move || {
                 ui.result.track();
                 let on_open = Callback::new(move |r: JobRoute| ui.navigate(&r.path()));
                 view! { <RecentJobsList lang=ui.lang on_open=on_open /> }
-            }}
+            })}
         </div>
     }
     .into_any()
@@ -374,14 +374,14 @@ fn FieldMessages(name: &'static str) -> impl IntoView {
     view! {
         <Show when=move || !errors().is_empty()>
             <div class="field-error" id=format!("err-{name}") data-error-for=name>
-                {move || {
+                {rv(move || {
                     errors().into_iter().map(|e| view! { <p>{e}</p> }).collect_view()
-                }}
+                })}
             </div>
         </Show>
         <Show when=move || !warnings().is_empty()>
             <div class="field-warning" id=format!("warn-{name}")>
-                {move || warnings().into_iter().map(|w| view! { <p>{w}</p> }).collect_view()}
+                {rv(move || warnings().into_iter().map(|w| view! { <p>{w}</p> }).collect_view())}
             </div>
         </Show>
     }
@@ -475,7 +475,7 @@ fn BulkInput(
                 on:blur=move |_| ui.touch(name)
             ></textarea>
             <p class="count" id=format!("count-{name}")>
-                {move || fields::count_text(&counts.get(), ui.lang.get())}
+                {rv(move || fields::count_text(&counts.get(), ui.lang.get()))}
             </p>
             <p class="hint" id=format!("hint-{name}")>{tr(hint)}</p>
             <FieldMessages name=name />
@@ -782,7 +782,7 @@ fn ScriptEditor() -> impl IntoView {
             <label for="f-script_content">{tr(|t| t.script_content)}</label>
             <div class="editor" class:invalid=move || !ui.visible_errors(name).is_empty()>
                 <pre class="gutter" aria-hidden="true" node_ref=gutter_ref>
-                    {move || gutter.get()}
+                    {rv(move || gutter.get())}
                 </pre>
                 <textarea
                     id="f-script_content"
@@ -811,15 +811,15 @@ fn ScriptEditor() -> impl IntoView {
             <p class="hint" id="editor-keys">
                 {tr(|t| t.editor_keys_hint)}
                 <span class="sr-status" aria-live="polite">
-                    {move || tab_released.get().then(|| ui.tx().tab_released)}
+                    {rv(move || tab_released.get().then(|| ui.tx().tab_released))}
                 </span>
             </p>
             <p class="meta" id="hint-script_content">
                 <span id="script-bytes">
-                    {tr(|t| t.utf8_size)} ": " {move || editor::human_bytes(bytes.get())}
+                    {tr(|t| t.utf8_size)} ": " {rv(move || editor::human_bytes(bytes.get()))}
                 </span>
                 " · "
-                <span>{tr(|t| t.lines)} ": " {move || lines.get()}</span>
+                <span>{tr(|t| t.lines)} ": " {rv(move || lines.get())}</span>
             </p>
             <div class="file-open">
                 <label for="script-file" class="button-like">{tr(|t| t.open_file)}</label>
@@ -831,7 +831,7 @@ fn ScriptEditor() -> impl IntoView {
                     on:change=on_file
                 />
                 <p class="file-message" role="status">
-                    {move || {
+                    {rv(move || {
                         file_message
                             .get()
                             .map(|(ok, m)| {
@@ -839,7 +839,7 @@ fn ScriptEditor() -> impl IntoView {
                                     <span class=if ok { "ok" } else { "bad" }>{m}</span>
                                 }
                             })
-                    }}
+                    })}
                 </p>
             </div>
             <FieldMessages name=name />
@@ -1051,13 +1051,13 @@ fn ErrorSummary() -> impl IntoView {
         <Show when=move || ui.show_summary.get() && !ui.error_texts.with(|m| m.is_empty())>
             <div id="error-summary" class="error-summary" role="alert" tabindex="-1">
                 <p>
-                    {move || {
+                    {rv(move || {
                         let n = ui.check.with(|c| c.errors.len());
                         fill(ui.tx().error_summary, "n", &n.to_string())
-                    }}
+                    })}
                 </p>
                 <ul>
-                    {move || {
+                    {rv(move || {
                         items()
                             .into_iter()
                             .map(|(field, texts)| {
@@ -1080,7 +1080,7 @@ fn ErrorSummary() -> impl IntoView {
                                 }
                             })
                             .collect_view()
-                    }}
+                    })}
                 </ul>
             </div>
         </Show>
@@ -1103,7 +1103,7 @@ fn WarningList() -> impl IntoView {
         <Show when=move || !all().is_empty()>
             <div class="warnings" role="status">
                 <p>{tr(|t| t.warnings)}</p>
-                <ul>{move || all().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                <ul>{rv(move || all().into_iter().map(|w| view! { <li>{w}</li> }).collect_view())}</ul>
             </div>
         </Show>
     }
@@ -1337,11 +1337,11 @@ fn PreviewPanel() -> impl IntoView {
                         {tr(|t| t.copy)}
                     </button>
                     <span role="status">
-                        {move || {
+                        {rv(move || {
                             copy_state
                                 .get()
                                 .map(|ok| if ok { ui.tx().copied } else { ui.tx().copy_failed })
-                        }}
+                        })}
                     </span>
                 </div>
             </div>
@@ -1505,11 +1505,11 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                             {tr(|t| t.copy)}
                         </button>
                         <span role="status">
-                            {move || {
+                            {rv(move || {
                                 copy_state
                                     .get()
                                     .map(|ok| if ok { ui.tx().copied } else { ui.tx().copy_failed })
-                            }}
+                            })}
                         </span>
                     </div>
                 </div>
@@ -1534,7 +1534,7 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                 <Show when=move || hint().is_some()>
                     <p class="hint-box">
                         <strong>{tr(|t| t.hint)} ": "</strong>
-                        {move || hint().unwrap_or_default()}
+                        {rv(move || hint().unwrap_or_default())}
                     </p>
                 </Show>
             }
@@ -1570,7 +1570,7 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                 <Show when=move || hint().is_some()>
                     <p class="hint-box">
                         <strong>{tr(|t| t.hint)} ": "</strong>
-                        {move || hint().unwrap_or_default()}
+                        {rv(move || hint().unwrap_or_default())}
                     </p>
                 </Show>
                 <Show when={
@@ -1591,7 +1591,7 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
         .into_any(),
         Outcome::Timeout { seconds } => view! {
             <h3>{tr(|t| t.timeout_title)}</h3>
-            <p>{move || fill(ui.tx().timeout_detail, "n", &seconds.to_string())}</p>
+            <p>{rv(move || fill(ui.tx().timeout_detail, "n", &seconds.to_string()))}</p>
         }
         .into_any(),
     }

@@ -163,3 +163,16 @@ pub async fn send_launch(
     }
     outcome
 }
+
+/// A reactive view child, type-erased: every `{rv(move || ...)}` shares one `Render`
+/// implementation (`Arc<Mutex<dyn FnMut() -> AnyView>>`) instead of instantiating the
+/// render-effect code once per closure type, which keeps the wasm much smaller.
+pub fn rv<V, F>(
+    mut f: F,
+) -> std::sync::Arc<std::sync::Mutex<dyn FnMut() -> leptos::prelude::AnyView + Send>>
+where
+    F: FnMut() -> V + Send + 'static,
+    V: leptos::prelude::IntoAny,
+{
+    std::sync::Arc::new(std::sync::Mutex::new(move || f().into_any()))
+}

@@ -25,6 +25,7 @@ use super::recent::{redo_draft, RecentJob, RecentJobs, RECENT_JOBS_KEY};
 use super::route::JobRoute;
 use super::texts::{fill, format_duration, format_time, job_texts};
 use crate::conn::Connection;
+use crate::dom::rv;
 
 /// Height of one host row, px (the virtual list needs a fixed height).
 pub const ROW_PX: f64 = 28.0;
@@ -341,11 +342,11 @@ pub fn HostResults(
                 {tabs}
             </div>
             <Show when=move || model.with(|m| m.rows.is_empty())>
-                <p class="job-no-hosts">{move || t().no_hosts}</p>
+                <p class="job-no-hosts">{rv(move || t().no_hosts)}</p>
             </Show>
             <div class="job-host-tools">
                 <label>
-                    <span>{move || t().host_filter}</span>
+                    <span>{rv(move || t().host_filter)}</span>
                     <input
                         type="search"
                         name="host_filter"
@@ -356,18 +357,18 @@ pub fn HostResults(
                     />
                 </label>
                 <span class="job-filter-count" data-field="filter_count">
-                    {move || fill(t().filter_count, &[("n", &rows.with(|r| r.len()).to_string()), ("total", &total_in_group().to_string())])}
+                    {rv(move || fill(t().filter_count, &[("n", &rows.with(|r| r.len()).to_string()), ("total", &total_in_group().to_string())]))}
                 </span>
                 <span class="job-copy">
-                    <button type="button" data-copy="ip" on:click=move |_| do_copy(CopyFormat::Ip)>{move || t().copy_ip}</button>
-                    <button type="button" data-copy="cloud_ip" on:click=move |_| do_copy(CopyFormat::CloudIp)>{move || t().copy_cloud_ip}</button>
-                    <button type="button" data-copy="host_id" on:click=move |_| do_copy(CopyFormat::HostId)>{move || t().copy_host_id}</button>
+                    <button type="button" data-copy="ip" on:click=move |_| do_copy(CopyFormat::Ip)>{rv(move || t().copy_ip)}</button>
+                    <button type="button" data-copy="cloud_ip" on:click=move |_| do_copy(CopyFormat::CloudIp)>{rv(move || t().copy_cloud_ip)}</button>
+                    <button type="button" data-copy="host_id" on:click=move |_| do_copy(CopyFormat::HostId)>{rv(move || t().copy_host_id)}</button>
                 </span>
                 <span class="job-copy-note" role="status">
-                    {move || copy_note.get().map(|n| fill(t().copied, &[("n", &n)]))}
+                    {rv(move || copy_note.get().map(|n| fill(t().copied, &[("n", &n)])))}
                 </span>
             </div>
-            {move || copy_fallback.get().map(|text| {
+            {rv(move || copy_fallback.get().map(|text| {
                 let area = NodeRef::<leptos::html::Textarea>::new();
                 area.on_load(move |el| {
                     let _ = el.focus();
@@ -375,18 +376,18 @@ pub fn HostResults(
                 });
                 view! {
                     <div class="job-copy-fallback">
-                        <p>{move || t().copy_fallback}</p>
+                        <p>{rv(move || t().copy_fallback)}</p>
                         <textarea id="copy-fallback" readonly rows="6" node_ref=area>{text}</textarea>
                     </div>
                 }
-            })}
+            }))}
             <div class="job-host-head" role="row" aria-hidden="true">
-                <span>{move || t().col_ip}</span>
-                <span>{move || t().col_cloud}</span>
-                <span>{move || t().col_host_id}</span>
-                <span>{move || t().col_status}</span>
-                <span>{move || t().col_exit_code}</span>
-                <span>{move || t().col_time}</span>
+                <span>{rv(move || t().col_ip)}</span>
+                <span>{rv(move || t().col_cloud)}</span>
+                <span>{rv(move || t().col_host_id)}</span>
+                <span>{rv(move || t().col_status)}</span>
+                <span>{rv(move || t().col_exit_code)}</span>
+                <span>{rv(move || t().col_time)}</span>
             </div>
             <div
                 class="job-host-scroll"
@@ -499,8 +500,8 @@ fn LogPanel(
     view! {
         <div class="job-log">
             <h3>
-                {move || t().log_title}
-                {move || host.get().map(|h| format!(" — {} ({})", h.ip.unwrap_or_default(), h.bk_host_id.map(|v| v.to_string()).unwrap_or_default()))}
+                {rv(move || t().log_title)}
+                {rv(move || host.get().map(|h| format!(" — {} ({})", h.ip.unwrap_or_default(), h.bk_host_id.map(|v| v.to_string()).unwrap_or_default())))}
             </h3>
             <div class="job-log-tools">
                 <input
@@ -515,10 +516,10 @@ fn LogPanel(
                 <span class="job-log-matches" data-field="log_matches" role="status">{matches}</span>
                 <label>
                     <input type="checkbox" name="log_wrap" prop:checked=move || wrap.get() on:change=move |ev| wrap.set(event_target_checked(&ev))/>
-                    {move || t().wrap}
+                    {rv(move || t().wrap)}
                 </label>
                 <button type="button" id="download-log" disabled=move || text.get().is_none() on:click=download>
-                    {move || t().download_log}
+                    {rv(move || t().download_log)}
                 </button>
             </div>
             <pre
@@ -992,14 +993,14 @@ pub fn JobViewWith(
         >
             <header class="job-head">
                 <h2>
-                    <span>{move || t().title}</span>
+                    <span>{rv(move || t().title)}</span>
                     " #" {job_id.to_string()} " "
                     <span class="job-name" data-field="name">{job_name}</span>
                 </h2>
                 <div class="job-actions">
                     <Show when=move || status.with(|s| s.is_some()) && !finished.get()>
                         <button type="button" id="terminate" class="danger" on:click=move |_| confirming.set(true)>
-                            {move || t().terminate}
+                            {rv(move || t().terminate)}
                         </button>
                     </Show>
                     <button
@@ -1016,73 +1017,73 @@ pub fn JobViewWith(
                             }
                         }
                     >
-                        {move || t().redo}
+                        {rv(move || t().redo)}
                     </button>
                 </div>
             </header>
             <Show when=move || confirming.get()>
                 <div class="job-confirm" id="terminate-dialog" role="alertdialog" aria-modal="false">
-                    <p>{move || fill(t().terminate_question, &[
+                    <p>{rv(move || fill(t().terminate_question, &[
                         ("name", &job_name()),
                         ("id", &job_id.to_string()),
                         ("n", &progress.get().total.to_string()),
-                    ])}</p>
-                    <button type="button" id="terminate-confirm" class="danger" on:click=do_terminate>{move || t().terminate_confirm}</button>
-                    <button type="button" id="terminate-cancel" on:click=move |_| confirming.set(false)>{move || t().cancel}</button>
+                    ]))}</p>
+                    <button type="button" id="terminate-confirm" class="danger" on:click=do_terminate>{rv(move || t().terminate_confirm)}</button>
+                    <button type="button" id="terminate-cancel" on:click=move |_| confirming.set(false)>{rv(move || t().cancel)}</button>
                 </div>
             </Show>
-            {move || terminate_note.get().map(|r| match r {
-                Ok(()) => view! { <p class="job-note" id="terminate-note" role="status">{move || t().terminate_sent}</p> }.into_any(),
+            {rv(move || terminate_note.get().map(|r| match r {
+                Ok(()) => view! { <p class="job-note" id="terminate-note" role="status">{rv(move || t().terminate_sent)}</p> }.into_any(),
                 Err(e) => view! { <ErrorPanel lang error=e/> }.into_any(),
-            })}
+            }))}
             <dl class="job-summary">
-                <div><dt>{move || t().job_status}</dt>
+                <div><dt>{rv(move || t().job_status)}</dt>
                     <dd data-field="job_status" data-code=move || job_status().map(|s| s.to_string()).unwrap_or_default()>
-                        {move || match job_status() { Some(s) => RunStatus::label_for_code(s, lang.get()), None => t().loading.to_owned() }}
+                        {rv(move || match job_status() { Some(s) => RunStatus::label_for_code(s, lang.get()), None => t().loading.to_owned() })}
                     </dd></div>
-                <div><dt>{move || t().step_status}</dt>
-                    <dd data-field="step_status">{move || step().map(|s| RunStatus::label_for_code(s.status, lang.get())).unwrap_or_else(|| "--".into())}</dd></div>
-                <div><dt>{move || t().start_time}</dt>
-                    <dd data-field="start_time">{move || format_time(status.with(|s| s.as_ref().and_then(|d| d.job_instance.start_time)), offset)}</dd></div>
-                <div><dt>{move || t().end_time}</dt>
-                    <dd data-field="end_time">{move || format_time(status.with(|s| s.as_ref().and_then(|d| d.job_instance.end_time)), offset)}</dd></div>
-                <div><dt>{move || t().total_time}</dt>
-                    <dd data-field="job_total_time">{move || format_duration(status.with(|s| s.as_ref().and_then(|d| d.job_instance.total_time)))}</dd></div>
-                <div><dt>{move || t().progress}</dt>
+                <div><dt>{rv(move || t().step_status)}</dt>
+                    <dd data-field="step_status">{rv(move || step().map(|s| RunStatus::label_for_code(s.status, lang.get())).unwrap_or_else(|| "--".into()))}</dd></div>
+                <div><dt>{rv(move || t().start_time)}</dt>
+                    <dd data-field="start_time">{rv(move || format_time(status.with(|s| s.as_ref().and_then(|d| d.job_instance.start_time)), offset))}</dd></div>
+                <div><dt>{rv(move || t().end_time)}</dt>
+                    <dd data-field="end_time">{rv(move || format_time(status.with(|s| s.as_ref().and_then(|d| d.job_instance.end_time)), offset))}</dd></div>
+                <div><dt>{rv(move || t().total_time)}</dt>
+                    <dd data-field="job_total_time">{rv(move || format_duration(status.with(|s| s.as_ref().and_then(|d| d.job_instance.total_time))))}</dd></div>
+                <div><dt>{rv(move || t().progress)}</dt>
                     <dd data-field="progress">
                         <progress max=move || progress.get().total.max(1) value=move || progress.get().done></progress>
                         " "
-                        <span data-field="done">{move || progress.get().done}</span>
+                        <span data-field="done">{rv(move || progress.get().done)}</span>
                         " / "
-                        <span data-field="total">{move || progress.get().total}</span>
+                        <span data-field="total">{rv(move || progress.get().total)}</span>
                         " · "
-                        <span data-field="success_count">{move || progress.get().success}</span>
-                        " " {move || t().success} " · "
-                        <span data-field="failed_count">{move || progress.get().failed}</span>
-                        " " {move || t().failed}
+                        <span data-field="success_count">{rv(move || progress.get().success)}</span>
+                        " " {rv(move || t().success)} " · "
+                        <span data-field="failed_count">{rv(move || progress.get().failed)}</span>
+                        " " {rv(move || t().failed)}
                     </dd></div>
             </dl>
             <p class="job-poll-state" role="status" data-field="poll_state">
-                {move || if finished.get() { t().finished } else if status.with(|s| s.is_none()) && error.with(|e| e.is_none()) { t().loading } else if retry_in.get().is_none() { t().polling } else { "" }}
+                {rv(move || if finished.get() { t().finished } else if status.with(|s| s.is_none()) && error.with(|e| e.is_none()) { t().loading } else if retry_in.get().is_none() { t().polling } else { "" })}
             </p>
-            {move || retry_in.get().map(|d| {
+            {rv(move || retry_in.get().map(|d| {
                 let secs = whole_seconds(d);
                 view! {
                     <p class="job-retry" id="job-retry" data-retry-in=secs role="status">
-                        {move || fill(t().retrying, &[("n", &secs.to_string())])}
+                        {rv(move || fill(t().retrying, &[("n", &secs.to_string())]))}
                         " "
-                        <button type="button" id="retry-now" on:click=move |_| shared.with_value(|c| { c.restart_cadence(); c.poll_now(); })>{move || t().retry_now}</button>
+                        <button type="button" id="retry-now" on:click=move |_| shared.with_value(|c| { c.restart_cadence(); c.poll_now(); })>{rv(move || t().retry_now)}</button>
                     </p>
                 }
-            })}
-            {move || error.get().map(|e| view! { <ErrorPanel lang error=e/> })}
+            }))}
+            {rv(move || error.get().map(|e| view! { <ErrorPanel lang error=e/> }))}
             <div class="job-body">
                 <HostResults model=Signal::from(model) lang state=host_state/>
                 <div class="job-group-download">
                     <button type="button" id="download-group" disabled=move || downloading.get().is_some() on:click=download_group>
-                        {move || t().download_group}
+                        {rv(move || t().download_group)}
                     </button>
-                    {move || downloading.get().map(|(d, n)| fill(t().downloading, &[("done", &d.to_string()), ("total", &n.to_string())]))}
+                    {rv(move || downloading.get().map(|(d, n)| fill(t().downloading, &[("done", &d.to_string()), ("total", &n.to_string())])))}
                 </div>
                 <LogPanel lang log host=selected_host job_instance_id=job_id/>
             </div>
@@ -1107,8 +1108,8 @@ pub fn RecentJobsList(
     let empty = list.jobs.is_empty();
     view! {
         <section class="recent-jobs">
-            <h2>{move || t().recent_title}</h2>
-            {empty.then(|| view! { <p class="recent-empty">{move || t().recent_empty}</p> })}
+            <h2>{rv(move || t().recent_title)}</h2>
+            {empty.then(|| view! { <p class="recent-empty">{rv(move || t().recent_empty)}</p> })}
             <ul id="recent-jobs">
                 {list.jobs.into_iter().map(|j| {
                     let route = j.route();
@@ -1133,7 +1134,7 @@ pub fn RecentJobsList(
                             <time>{format_time(Some(j.launched_at_ms), offset)}</time>
                             " "
                             <span class="recent-status" data-code=status.map(|s| s.to_string()).unwrap_or_default()>
-                                {move || status.map(|s| RunStatus::label_for_code(s, lang.get())).unwrap_or_default()}
+                                {rv(move || status.map(|s| RunStatus::label_for_code(s, lang.get())).unwrap_or_default())}
                             </span>
                         </li>
                     }
