@@ -275,7 +275,6 @@ fn JobPage(route: JobRoute) -> impl IntoView {
             </a>
         </p>
     }
-    .into_any()
 }
 
 /// The launch page: the form, its outcome, the request preview and the recent jobs.
@@ -338,7 +337,6 @@ fn LaunchPage() -> impl IntoView {
             })}
         </div>
     }
-    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,7 +527,6 @@ fn ScopeSection() -> impl IntoView {
             </div>
         </fieldset>
     }
-    .into_any()
 }
 
 #[component]
@@ -645,7 +642,6 @@ fn ScriptSection() -> impl IntoView {
             </Show>
         </fieldset>
     }
-    .into_any()
 }
 
 /// Writes the draft's `value` into a textarea only when it changed somewhere else (opening a
@@ -845,7 +841,6 @@ fn ScriptEditor() -> impl IntoView {
             <FieldMessages name=name />
         </div>
     }
-    .into_any()
 }
 
 #[component]
@@ -894,7 +889,6 @@ fn ParamSection() -> impl IntoView {
             </div>
         </fieldset>
     }
-    .into_any()
 }
 
 #[component]
@@ -940,7 +934,6 @@ fn ExecSection() -> impl IntoView {
             </Show>
         </fieldset>
     }
-    .into_any()
 }
 
 #[component]
@@ -984,7 +977,6 @@ fn TargetSection() -> impl IntoView {
             </div>
         </fieldset>
     }
-    .into_any()
 }
 
 #[component]
@@ -1035,7 +1027,6 @@ fn TaskSection() -> impl IntoView {
             />
         </fieldset>
     }
-    .into_any()
 }
 
 /// The error summary after a blocked launch: role="alert", one link per invalid field.
@@ -1085,7 +1076,6 @@ fn ErrorSummary() -> impl IntoView {
             </div>
         </Show>
     }
-    .into_any()
 }
 
 /// All warnings (they never block), near the launch button.
@@ -1107,7 +1097,6 @@ fn WarningList() -> impl IntoView {
             </div>
         </Show>
     }
-    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1241,7 +1230,6 @@ fn ConnectionPanel() -> impl IntoView {
             </form>
         </details>
     }
-    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1347,7 +1335,6 @@ fn PreviewPanel() -> impl IntoView {
             </div>
         </details>
     }
-    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1391,7 +1378,6 @@ fn UnknownFate() -> impl IntoView {
             </div>
         </Show>
     }
-    .into_any()
 }
 
 fn row(label: fn(&Texts) -> &'static str, field: &'static str, value: String) -> impl IntoView {
