@@ -76,7 +76,8 @@ fn chromium() -> Result<bool, String> {
         c
     };
     run(&mut apt(&["update"]))?;
-    let mut install = apt(&["install", "-y", "--no-install-recommends"]);
+    // With recommends, as the proven recipe does (fonts and the like Chromium expects).
+    let mut install = apt(&["install", "-y"]);
     install.args(&missing);
     run(&mut install)?;
     Ok(true)
