@@ -87,7 +87,7 @@ pub fn random_hex() -> String {
 }
 
 /// An error answer. Business errors are HTTP 200 with `result:false` (contract §1.4); only
-/// gateway authentication problems use 401, and an oversized body 413.
+/// the gateway's own answers differ (400 for authentication, 413 for an oversized body).
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -133,7 +133,16 @@ impl IntoResponse for ApiError {
                 "message": self.message,
                 "data": null,
             });
-            return (self.status, Json(body)).into_response();
+            let mut resp = (self.status, Json(body)).into_response();
+            if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+                // The rest of the body was never read: the connection cannot be reused, and a
+                // client must not try (it would see a broken keep-alive connection).
+                resp.headers_mut().insert(
+                    axum::http::header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
+            }
+            return resp;
         }
         let mut env: ApiResponse<()> =
             ApiResponse::err(self.code, self.message, self.job_request_id);
@@ -177,14 +186,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkJson<T> {
     }
 }
 
-fn too_large(meta: &Meta) -> ApiError {
-    let mut e = ApiError::bad_request(meta);
-    e.status = StatusCode::PAYLOAD_TOO_LARGE;
-    e.message = meta
-        .lang
-        .pick("请求体过大", "Request body too large")
-        .to_string();
-    e
+/// An oversized body is stopped by the API gateway in front of BK-JOB, in its own protocol
+/// (HTTP 413, 1641301 `BODY_SIZE_LIMIT_EXCEED`, the gateway's published error reference).
+fn too_large(_meta: &Meta) -> ApiError {
+    ApiError {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        code: 1_641_301,
+        message: "Request body size too large.".to_string(),
+        job_request_id: None,
+        permission: None,
+        gateway_code_name: Some("BODY_SIZE_LIMIT_EXCEED"),
+    }
 }
 
 /// Query-string extractor with the same BK-style rejection.
