@@ -182,10 +182,45 @@ pub fn App() -> impl IntoView {
     let ui = Ui::restore();
     provide_context(ui);
 
-    // Persist what may be persisted, on each change (never a secret).
-    Effect::new(move |_| {
-        let json = ui.draft.with(storage::draft_to_json);
-        dom::storage_set(storage::KEY_DRAFT, &json);
+    // Persist what may be persisted (never a secret). Storing a 1 MiB draft takes several ms,
+    // too much for every keystroke: the draft is stored 300 ms after the last change, and at
+    // once when the page is hidden or left (pagehide) or the app unmounts, so nothing is lost.
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let write_draft = move || {
+        if let Some(json) = ui.draft.try_with_untracked(storage::draft_to_json) {
+            dom::storage_set(storage::KEY_DRAFT, &json);
+        }
+    };
+    let flush_draft = move || {
+        if let Some(h) = pending.try_get_value().flatten() {
+            h.clear();
+            pending.try_set_value(None);
+            write_draft();
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        ui.draft.track();
+        // The first run sees the draft just restored from storage: nothing new to store.
+        if first.is_none() {
+            return;
+        }
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        let h = set_timeout_with_handle(
+            move || {
+                pending.try_set_value(None);
+                write_draft();
+            },
+            std::time::Duration::from_millis(300),
+        )
+        .ok();
+        pending.set_value(h);
+    });
+    let pagehide = window_event_listener(ev::pagehide, move |_| flush_draft());
+    on_cleanup(move || {
+        flush_draft();
+        pagehide.remove();
     });
     Effect::new(move |_| {
         let json = ui.conn.with(storage::connection_to_json);

@@ -647,3 +647,20 @@ async fn the_job_link_opens_the_job_page_without_reloading() {
     assert!(query("[name=bk_app_secret]").is_some());
     restore_fetch();
 }
+
+#[wasm_bindgen_test]
+async fn the_draft_is_stored_shortly_after_typing_stops() {
+    clear_storage();
+    let _handle = mount();
+    settle().await;
+    fill("script_content", "echo stored-later\n").await;
+    // Stored off the keystroke path, 300 ms after the last change (and at once on pagehide or
+    // unmount, which the remount test covers).
+    for _ in 0..50 {
+        if all_storage_text().contains("stored-later") {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("the draft was not stored within 1 s of the last change");
+}
