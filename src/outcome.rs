@@ -140,7 +140,8 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-fn str_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+/// A text field of an envelope; a number (some gateways send numeric ids) as its digits.
+pub(crate) fn str_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
     match obj.get(key) {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),

@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use super::route::JobRoute;
 use crate::conn::{AuthMode, Connection};
+use crate::outcome::{excerpt, str_field, EXCERPT_CHARS};
 
 /// BK-JOB's "permission denied" code.
 pub const CODE_PERMISSION: i64 = 9_900_403;
@@ -205,30 +206,18 @@ impl CallError {
     }
 }
 
-fn excerpt(s: &str) -> String {
-    match s.char_indices().nth(300) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
-    }
-}
-
 /// Read an answer: the `data` of a success, else what went wrong. IDs are read by serde_json
 /// straight into `i64` (exact above 2^53).
 pub fn read_answer<T: DeserializeOwned>(http_status: u16, body: &str) -> Result<T, CallError> {
     let http = || CallError::Http {
         http_status,
-        excerpt: excerpt(body),
+        excerpt: excerpt(body, EXCERPT_CHARS),
     };
     let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(body) else {
         return Err(http());
     };
     let code = obj.get("code").and_then(Value::as_i64);
     let result = obj.get("result").and_then(Value::as_bool);
-    let text = |obj: &serde_json::Map<String, Value>, k: &str| match obj.get(k) {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
     match (result, code) {
         (Some(true), Some(0)) | (Some(true), None) if (200..300).contains(&http_status) => obj
             .remove("data")
@@ -237,8 +226,9 @@ pub fn read_answer<T: DeserializeOwned>(http_status: u16, body: &str) -> Result<
         (_, Some(code)) if code != 0 => Err(CallError::Api {
             http_status,
             code,
-            message: text(&obj, "message").unwrap_or_default(),
-            job_request_id: text(&obj, "job_request_id").or_else(|| text(&obj, "request_id")),
+            message: str_field(&obj, "message").unwrap_or_default(),
+            job_request_id: str_field(&obj, "job_request_id")
+                .or_else(|| str_field(&obj, "request_id")),
             permission: obj
                 .remove("permission")
                 .and_then(|p| serde_json::from_value(p).ok()),
