@@ -18,7 +18,7 @@ use crate::dom::{self, rv};
 use crate::editor::{self, FileError};
 use crate::fields::{self, first_invalid_field};
 use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
-use crate::job::{remember_launch, JobRoute, JobView, RecentJobsList};
+use crate::job::{remember_launch, JobRoute, RecentJobsList};
 use crate::launch::{LaunchGuard, LaunchState};
 use crate::outcome::{permission_rows, HttpProblem, Outcome};
 use crate::route::{self, Route};
@@ -285,19 +285,101 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The job view (`crate::job`), over the app's connection settings and language. "Redo" puts
-/// the job's draft back into the form.
+/// Where the lazily loaded job module is.
+#[derive(Clone, Debug, PartialEq)]
+enum JobModuleState {
+    Loading,
+    Failed(String),
+    Mounted,
+}
+
+/// The job view (`crate::job`), over the app's connection settings and language. It lives in a
+/// second wasm module ([`crate::jobmod`]), loaded here on first use. "Redo" puts the job's draft
+/// back into the form.
 #[component]
 fn JobPage(route: JobRoute) -> impl IntoView {
     let ui = ui();
-    let on_redo = Callback::new(move |draft: Draft| {
-        ui.draft.set(draft);
-        ui.touched.set(HashSet::new());
-        ui.submitted.set(false);
-        ui.navigate("/");
+    let host: NodeRef<html::Div> = NodeRef::new();
+    let state = RwSignal::new(JobModuleState::Loading);
+    let attempt = RwSignal::new(0u32);
+    let module = StoredValue::new_local(None::<crate::jobmod::JobModule>);
+    // False once this page is gone: a load finishing later must not mount anything.
+    let alive = StoredValue::new(true);
+    let on_redo = StoredValue::new_local(wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(
+        move |json: String| {
+            if let Some(draft) = storage::draft_from_json(&json) {
+                ui.draft.set(draft);
+                ui.touched.set(HashSet::new());
+                ui.submitted.set(false);
+                ui.navigate("/");
+            }
+        },
+    ));
+    let path = route.path();
+    let still = move || alive.try_get_value().unwrap_or(false);
+    Effect::new(move |_| {
+        let n = attempt.get();
+        let Some(el) = host.get() else { return };
+        state.set(JobModuleState::Loading);
+        let path = path.clone();
+        spawn_local(async move {
+            let result = crate::jobmod::load(n).await.and_then(|m| {
+                if !still() {
+                    return Ok(());
+                }
+                let redo = on_redo.with_value(|c| c.as_ref().clone());
+                let (c, l) = (ui.conn.get_untracked(), ui.lang.get_untracked());
+                m.mount(&el, &path, &c, l, redo.unchecked_ref())?;
+                module.set_value(Some(m));
+                Ok(())
+            });
+            if still() {
+                state.set(match result {
+                    Ok(()) => JobModuleState::Mounted,
+                    Err(e) => JobModuleState::Failed(e),
+                });
+            }
+        });
+    });
+    // Later edits of the settings or the language reach the mounted view.
+    Effect::new(move |_| {
+        let (c, l) = (ui.conn.get(), ui.lang.get());
+        module.with_value(|m| {
+            if let Some(m) = m {
+                m.set_conn(&c);
+                m.set_lang(l);
+            }
+        });
+    });
+    on_cleanup(move || {
+        alive.set_value(false);
+        module.with_value(|m| {
+            if let Some(m) = m {
+                m.unmount();
+            }
+        });
     });
     view! {
-        <JobView route=route conn=ui.conn lang=ui.lang on_redo=on_redo />
+        {rv(move || match state.get() {
+            JobModuleState::Loading => {
+                view! { <p class="job-loading" role="status">{tr(|t| t.job_view_loading)}</p> }
+                    .into_any()
+            }
+            JobModuleState::Failed(detail) => {
+                view! {
+                    <div class="job-load-failed" role="alert">
+                        <p>{tr(|t| t.job_view_load_failed)}</p>
+                        <p class="hint">{detail}</p>
+                        <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                            {tr(|t| t.job_view_retry)}
+                        </button>
+                    </div>
+                }
+                    .into_any()
+            }
+            JobModuleState::Mounted => ().into_any(),
+        })}
+        <div class="job-host" node_ref=host></div>
         <p class="back-link">
             <a
                 href="/"

@@ -127,6 +127,9 @@ pub struct Texts {
     pub unknown_fate: &'static str,
     pub ack_checked: &'static str,
     pub back_to_form: &'static str,
+    pub job_view_loading: &'static str,
+    pub job_view_load_failed: &'static str,
+    pub job_view_retry: &'static str,
 }
 
 /// Simplified Chinese.
@@ -249,6 +252,9 @@ pub static ZH: Texts = Texts {
     unknown_fate: "作业可能已经创建！请先到作业历史中确认，不要直接重新执行。",
     ack_checked: "我已确认，允许再次执行",
     back_to_form: "返回快速执行",
+    job_view_loading: "正在加载作业视图…",
+    job_view_load_failed: "作业视图加载失败（网络中断或应用已更新）。作业本身不受影响。",
+    job_view_retry: "重试",
 };
 
 /// English.
@@ -371,6 +377,9 @@ pub static EN: Texts = Texts {
     unknown_fate: "The job MAY have been created. Check the job history first; do not simply launch again.",
     ack_checked: "I have checked, allow a new launch",
     back_to_form: "Back to the launch form",
+    job_view_loading: "Loading the job view…",
+    job_view_load_failed: "The job view could not be loaded (network lost, or the app was updated). The job itself is not affected.",
+    job_view_retry: "Retry",
 };
 
 /// The strings of `lang`.

@@ -7,6 +7,8 @@
 //! (validation, Base64, API messages) comes from `bkjob-api`.
 
 pub mod app;
+// Benchmark exports only in bench builds (`cargo xtask bench`), never in the shipped bundle.
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod conn;
 pub mod dom;
@@ -14,6 +16,7 @@ pub mod editor;
 pub mod fields;
 pub mod i18n;
 pub mod job;
+pub mod jobmod;
 pub mod launch;
 pub mod outcome;
 pub mod route;

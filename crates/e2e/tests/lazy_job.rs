@@ -1,0 +1,157 @@
+//! The job view is a second wasm module (`fastexec-job.js` / `_bg.wasm`) the app imports only
+//! when a job is shown. Real server, real Chromium: the form's first visit must not download
+//! it, a job link must, the bridge must carry language and credentials, and a module that
+//! cannot be fetched must say so and recover on "Retry".
+
+use std::path::Path;
+use std::time::Duration;
+
+use e2e::form::{connect_as, wait_form};
+use e2e::{demo, project_root, Browser, Server, TempDir};
+use thirtyfour::prelude::*;
+
+/// Every URL the page has fetched so far (Resource Timing).
+async fn fetched(d: &WebDriver) -> Vec<String> {
+    let v = d
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    serde_json::from_value(v).unwrap()
+}
+
+fn has_job_module(urls: &[String]) -> bool {
+    urls.iter().any(|u| u.contains("fastexec-job"))
+}
+
+async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
+    d.query(By::Css(css))
+        .wait(Duration::from_secs(30), Duration::from_millis(100))
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+/// Selects a UI language in the header.
+async fn set_ui_lang(d: &WebDriver, value: &str) {
+    d.execute(
+        r#"const s = document.getElementById('ui-lang');
+           s.value = arguments[0];
+           s.dispatchEvent(new Event('change', {bubbles: true}));"#,
+        vec![value.into()],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    let urls = fetched(d).await;
+    assert!(
+        !has_job_module(&urls),
+        "the form's first visit fetched the job module: {urls:?}"
+    );
+
+    // A job that does not exist is enough: the view mounts, asks and shows the API's answer.
+    d.goto(format!("{}jobs/biz/{}/424242", server.url, demo::BIZ_ID))
+        .await
+        .unwrap();
+    let view = wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
+    let urls = fetched(d).await;
+    for file in ["fastexec-job.js", "fastexec-job_bg.wasm"] {
+        assert!(
+            urls.iter().any(|u| u.ends_with(file)),
+            "{file} not fetched: {urls:?}"
+        );
+    }
+    assert!(
+        d.find(By::Css(".job-loading")).await.is_err(),
+        "the loading notice is gone once mounted"
+    );
+
+    // The language reaches the other module.
+    set_ui_lang(d, "en").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let en = view.text().await.unwrap();
+    set_ui_lang(d, "zh-CN").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let zh = view.text().await.unwrap();
+    assert_ne!(en, zh, "the job view follows the UI language");
+
+    // So do the credentials typed in the app (memory only): the view asks again and gets the
+    // server's answer for an unknown job instead of an authentication error.
+    connect_as(d, demo::ADMIN).await;
+    wait_css(d, r#".job-error[data-code="1244006"]"#).await;
+
+    // Back to the form: the view is unmounted (its polling stops with it).
+    d.find(By::Css(".back-link a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_form(d).await;
+    assert!(d.find(By::Id("job-view")).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_module_that_cannot_be_fetched_is_reported_and_retried() {
+    // A copy of the build without the job module's wasm.
+    let dist = TempDir::new("fastexec-e2e-dist");
+    let src = project_root().join("dist");
+    copy_dir(&src, &dist.0);
+    std::fs::remove_file(dist.0.join("fastexec-job_bg.wasm")).unwrap();
+    let server = Server::start_with(
+        Path::new("fastexec.toml"),
+        &dist.0,
+        TempDir::new("fastexec-e2e-data"),
+    );
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+
+    d.goto(format!("{}jobs/biz/{}/424242", server.url, demo::BIZ_ID))
+        .await
+        .unwrap();
+    let alert = wait_css(d, r#".job-load-failed[role="alert"]"#).await;
+    assert!(!alert.text().await.unwrap().trim().is_empty());
+    assert!(d.find(By::Id("job-view")).await.is_err());
+
+    // The file is back (e.g. the network returned): "Retry" mounts the view.
+    std::fs::copy(
+        src.join("fastexec-job_bg.wasm"),
+        dist.0.join("fastexec-job_bg.wasm"),
+    )
+    .unwrap();
+    alert
+        .find(By::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
+    assert!(d.find(By::Css(".job-load-failed")).await.is_err());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
