@@ -4,8 +4,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::http::{Method, StatusCode, Uri};
-use axum::response::{Html, IntoResponse};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -15,10 +17,41 @@ pub fn router(dist: Option<PathBuf>) -> Router<Arc<AppState>> {
     match dist.filter(|d| d.join("index.html").is_file()) {
         Some(d) => {
             let index = d.join("index.html");
-            Router::new().fallback_service(ServeDir::new(d).fallback(ServeFile::new(index)))
+            Router::new()
+                .fallback_service(ServeDir::new(d).fallback(ServeFile::new(index)))
+                .layer(middleware::from_fn(cache_headers))
         }
         None => Router::new().fallback(not_built),
     }
+}
+
+/// Files whose name carries Trunk's content hash (`name-<16 hex>[_bg].ext`) never change under
+/// that name: cache them for good. Everything else (the page, the lazily loaded job module
+/// `fastexec-job.js` / `_bg.wasm`, wasm-bindgen snippets) keeps its name across builds, so the
+/// browser must revalidate it, or an old job module could meet a new app after an upgrade.
+pub fn cache_control(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let hashed = !path[..path.len() - name.len()].contains("snippets/")
+        && stem
+            .rsplit_once('-')
+            .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+async fn cache_headers(req: Request, next: Next) -> Response {
+    let value = cache_control(req.uri().path());
+    let mut res = next.run(req).await;
+    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
 }
 
 async fn not_built() -> impl IntoResponse {
@@ -48,4 +81,35 @@ pub async fn api_not_found(method: Method, uri: Uri) -> impl IntoResponse {
             "data": null,
         })),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_control;
+
+    #[test]
+    fn only_content_hashed_files_are_immutable() {
+        for p in [
+            "/fastexec-f722e83c39fa1c23.js",
+            "/fastexec-f722e83c39fa1c23_bg.wasm",
+            "/main-8611d5d3f335e93c.css",
+        ] {
+            assert_eq!(
+                cache_control(p),
+                "public, max-age=31536000, immutable",
+                "{p}"
+            );
+        }
+        for p in [
+            "/",
+            "/index.html",
+            "/jobs/biz/2/5",
+            "/fastexec-job.js",
+            "/fastexec-job_bg.wasm",
+            "/snippets/fastexec-ba7639ddade2950a/inline0.js",
+            "/main-8611d5d3f335e93.css",
+        ] {
+            assert_eq!(cache_control(p), "no-cache", "{p}");
+        }
+    }
 }
