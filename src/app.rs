@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::conn::{self, AuthMode, Connection, MessageLang};
-use crate::dom::{self, rv};
+use crate::dom::{self, memo, rv, when};
 use crate::editor::{self, FileError};
 use crate::fields::{self, first_invalid_field};
 use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
@@ -65,12 +65,12 @@ impl Ui {
         let lang = RwSignal::new(lang);
         let draft = RwSignal::new(draft);
         let limits = Limits::default();
-        let check = Memo::new(move |_| draft.with(|d| validate_draft(d, &limits)));
-        let error_texts = Memo::new(move |_| {
+        let check = memo(move || draft.with(|d| validate_draft(d, &limits)));
+        let error_texts = memo(move || {
             let l = lang.get();
             check.with(|c| draft.with(|d| fields::texts_by_field(&c.errors, d, l)))
         });
-        let warning_texts = Memo::new(move |_| {
+        let warning_texts = memo(move || {
             let l = lang.get();
             check.with(|c| draft.with(|d| fields::texts_by_field(&c.warnings, d, l)))
         });
@@ -487,18 +487,18 @@ fn FieldMessages(name: &'static str) -> impl IntoView {
     let errors = move || ui.visible_errors(name);
     let warnings = move || ui.warnings_for(name);
     view! {
-        <Show when=move || !errors().is_empty()>
+        {when(move || !errors().is_empty(), move || view! {
             <div class="field-error" id=format!("err-{name}") data-error-for=name>
                 {rv(move || {
                     errors().into_iter().map(|e| view! { <p>{e}</p> }).collect_view()
                 })}
             </div>
-        </Show>
-        <Show when=move || !warnings().is_empty()>
+        })}
+        {when(move || !warnings().is_empty(), move || view! {
             <div class="field-warning" id=format!("warn-{name}")>
                 {rv(move || warnings().into_iter().map(|w| view! { <p>{w}</p> }).collect_view())}
             </div>
-        </Show>
+        })}
     }
     .into_any()
 }
@@ -516,7 +516,7 @@ fn TextInput(
     #[prop(optional)] input_type: Option<&'static str>,
 ) -> impl IntoView {
     let ui = ui();
-    let value = Memo::new(move |_| ui.draft.with(get));
+    let value = memo(move || ui.draft.with(get));
     let id = format!("f-{name}");
     let label_for = id.clone();
     view! {
@@ -557,10 +557,10 @@ fn BulkInput(
     count: fn(&bkjob_api::TargetCounts) -> bkjob_api::ListCount,
 ) -> impl IntoView {
     let ui = ui();
-    let value = Memo::new(move |_| ui.draft.with(get));
+    let value = memo(move || ui.draft.with(get));
     let node: NodeRef<html::Textarea> = NodeRef::new();
     let typed = sync_textarea(value, node);
-    let counts = Memo::new(move |_| ui.check.with(|c| count(&c.counts)));
+    let counts = memo(move || ui.check.with(|c| count(&c.counts)));
     let id = format!("f-{name}");
     let label_for = id.clone();
     view! {
@@ -605,7 +605,7 @@ fn BulkInput(
 #[component]
 fn ScopeSection() -> impl IntoView {
     let ui = ui();
-    let scope_type = Memo::new(move |_| ui.draft.with(|d| d.scope_type.clone()));
+    let scope_type = memo(move || ui.draft.with(|d| d.scope_type.clone()));
     let name = "bk_scope_type";
     view! {
         <fieldset class="section">
@@ -649,8 +649,8 @@ fn ScopeSection() -> impl IntoView {
 #[component]
 fn ScriptSection() -> impl IntoView {
     let ui = ui();
-    let source = Memo::new(move |_| ui.draft.with(|d| d.source));
-    let language = Memo::new(move |_| ui.draft.with(|d| d.script_language));
+    let source = memo(move || ui.draft.with(|d| d.source));
+    let language = memo(move || ui.draft.with(|d| d.script_language));
     let sources = [
         (
             ScriptSource::Content,
@@ -730,15 +730,15 @@ fn ScriptSection() -> impl IntoView {
                 {source_radios}
                 <p class="hint" id="hint-script_source">{tr(|t| t.source_priority)}</p>
             </fieldset>
-            <Show when=move || source.get() == ScriptSource::Content>
+            {when(move || source.get() == ScriptSource::Content, move || view! {
                 <fieldset class="tabs" role="radiogroup">
                     <legend>{tr(|t| t.script_language)}</legend>
                     <div class="tab-row">{language_radios}</div>
                     <FieldMessages name="script_language" />
                 </fieldset>
                 <ScriptEditor />
-            </Show>
-            <Show when=move || source.get() == ScriptSource::ScriptId>
+            })}
+            {when(move || source.get() == ScriptSource::ScriptId, move || view! {
                 <TextInput
                     name="script_id"
                     label=|t| t.script_id
@@ -746,8 +746,8 @@ fn ScriptSection() -> impl IntoView {
                     get=|d| d.script_id.clone()
                     set=|d, v| d.script_id = v
                 />
-            </Show>
-            <Show when=move || source.get() == ScriptSource::ScriptVersionId>
+            })}
+            {when(move || source.get() == ScriptSource::ScriptVersionId, move || view! {
                 <TextInput
                     name="script_version_id"
                     label=|t| t.script_version_id
@@ -756,7 +756,7 @@ fn ScriptSection() -> impl IntoView {
                     get=|d| d.script_version_id.clone()
                     set=|d, v| d.script_version_id = v
                 />
-            </Show>
+            })}
         </fieldset>
     }
 }
@@ -785,10 +785,10 @@ fn sync_textarea(value: Memo<String>, node: NodeRef<html::Textarea>) -> StoredVa
 fn ScriptEditor() -> impl IntoView {
     let ui = ui();
     let name = "script_content";
-    let content = Memo::new(move |_| ui.draft.with(|d| d.script_content.clone()));
-    let bytes = Memo::new(move |_| ui.draft.with(|d| d.script_content.len()));
-    let lines = Memo::new(move |_| ui.draft.with(|d| editor::line_count(&d.script_content)));
-    let gutter = Memo::new(move |_| editor::gutter_text(lines.get()));
+    let content = memo(move || ui.draft.with(|d| d.script_content.clone()));
+    let bytes = memo(move || ui.draft.with(|d| d.script_content.len()));
+    let lines = memo(move || ui.draft.with(|d| editor::line_count(&d.script_content)));
+    let gutter = memo(move || editor::gutter_text(lines.get()));
     let tab_released = RwSignal::new(false);
     let file_message: RwSignal<Option<(bool, String)>> = RwSignal::new(None);
     let gutter_ref: NodeRef<html::Pre> = NodeRef::new();
@@ -963,8 +963,8 @@ fn ScriptEditor() -> impl IntoView {
 #[component]
 fn ParamSection() -> impl IntoView {
     let ui = ui();
-    let value = Memo::new(move |_| ui.draft.with(|d| d.script_param.clone()));
-    let sensitive = Memo::new(move |_| ui.draft.with(|d| d.is_param_sensitive));
+    let value = memo(move || ui.draft.with(|d| d.script_param.clone()));
+    let sensitive = memo(move || ui.draft.with(|d| d.is_param_sensitive));
     let name = "script_param";
     view! {
         <fieldset class="section">
@@ -1011,7 +1011,7 @@ fn ParamSection() -> impl IntoView {
 #[component]
 fn ExecSection() -> impl IntoView {
     let ui = ui();
-    let windows = Memo::new(move |_| ui.draft.with(|d| d.script_language.is_windows_only()));
+    let windows = memo(move || ui.draft.with(|d| d.script_language.is_windows_only()));
     view! {
         <fieldset class="section">
             <legend>{tr(|t| t.section_exec)}</legend>
@@ -1040,7 +1040,7 @@ fn ExecSection() -> impl IntoView {
                     set=|d, v| d.account_id = v
                 />
             </div>
-            <Show when=move || windows.get()>
+            {when(move || windows.get(), move || view! {
                 <TextInput
                     name="windows_interpreter"
                     label=|t| t.windows_interpreter
@@ -1048,7 +1048,7 @@ fn ExecSection() -> impl IntoView {
                     get=|d| d.windows_interpreter.clone()
                     set=|d, v| d.windows_interpreter = v
                 />
-            </Show>
+            })}
         </fieldset>
     }
 }
@@ -1099,7 +1099,7 @@ fn TargetSection() -> impl IntoView {
 #[component]
 fn TaskSection() -> impl IntoView {
     let ui = ui();
-    let value = Memo::new(move |_| ui.draft.with(|d| d.task_name.clone()));
+    let value = memo(move || ui.draft.with(|d| d.task_name.clone()));
     let name = "task_name";
     let use_default = move |_| {
         let n = default_task_name(ui.lang.get_untracked(), dom::now_ms_local());
@@ -1156,7 +1156,7 @@ fn ErrorSummary() -> impl IntoView {
         v
     };
     view! {
-        <Show when=move || ui.show_summary.get() && !ui.error_texts.with(|m| m.is_empty())>
+        {when(move || ui.show_summary.get() && !ui.error_texts.with(|m| m.is_empty()), move || view! {
             <div id="error-summary" class="error-summary" role="alert" tabindex="-1">
                 <p>
                     {rv(move || {
@@ -1191,7 +1191,7 @@ fn ErrorSummary() -> impl IntoView {
                     })}
                 </ul>
             </div>
-        </Show>
+        })}
     }
 }
 
@@ -1207,12 +1207,12 @@ fn WarningList() -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        <Show when=move || !all().is_empty()>
+        {when(move || !all().is_empty(), move || view! {
             <div class="warnings" role="status">
                 <p>{tr(|t| t.warnings)}</p>
                 <ul>{rv(move || all().into_iter().map(|w| view! { <li>{w}</li> }).collect_view())}</ul>
             </div>
-        </Show>
+        })}
     }
 }
 
@@ -1228,7 +1228,7 @@ fn ConnectionPanel() -> impl IntoView {
                            get: fn(&Connection) -> String,
                            set: fn(&mut Connection, String),
                            secret: bool| {
-        let value = Memo::new(move |_| conn.with(get));
+        let value = memo(move || conn.with(get));
         let id = format!("f-{name}");
         let label_for = id.clone();
         view! {
@@ -1250,8 +1250,8 @@ fn ConnectionPanel() -> impl IntoView {
             </div>
         }
     };
-    let mode = Memo::new(move |_| conn.with(|c| c.auth_mode));
-    let msg_lang = Memo::new(move |_| conn.with(|c| c.message_lang));
+    let mode = memo(move || conn.with(|c| c.auth_mode));
+    let msg_lang = memo(move || conn.with(|c| c.message_lang));
     let endpoint = move || conn.with(Connection::endpoint);
     view! {
         <details id="connection" class="panel">
@@ -1358,7 +1358,7 @@ fn PreviewPanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let copy_state: RwSignal<Option<bool>> = RwSignal::new(None);
     // Computed only while the panel is open, so typing stays cheap.
-    let request = Memo::new(move |_| {
+    let request = memo(move || {
         if open.get() {
             ui.check.with(|c| c.request.clone())
         } else {
@@ -1383,7 +1383,7 @@ fn PreviewPanel() -> impl IntoView {
             s
         })
     };
-    let curl = Memo::new(move |_| {
+    let curl = memo(move || {
         let l = ui.lang.get();
         request.with(|r| {
             r.as_ref()
@@ -1480,7 +1480,7 @@ fn UnknownFate() -> impl IntoView {
     let ui = ui();
     let unknown = move || ui.guard.with(|g| g.state() == LaunchState::Unknown);
     view! {
-        <Show when=unknown>
+        {when(unknown, move || view! {
             <div class="unknown-fate" role="alert">
                 <p><strong>{tr(|t| t.unknown_fate)}</strong></p>
                 <button
@@ -1493,7 +1493,7 @@ fn UnknownFate() -> impl IntoView {
                     {tr(|t| t.ack_checked)}
                 </button>
             </div>
-        </Show>
+        })}
     }
 }
 
@@ -1634,12 +1634,12 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                     {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
                     {row(|t| t.http_status, "http_status", http_status.to_string())}
                 </dl>
-                <Show when=move || hint().is_some()>
+                {when(move || hint().is_some(), move || view! {
                     <p class="hint-box">
                         <strong>{tr(|t| t.hint)} ": "</strong>
                         {rv(move || hint().unwrap_or_default())}
                     </p>
-                </Show>
+                })}
             }
             .into_any()
         }
@@ -1670,19 +1670,16 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                     {message.map(|m| row(|t| t.message, "message", m))}
                     {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
                 </dl>
-                <Show when=move || hint().is_some()>
+                {when(move || hint().is_some(), move || view! {
                     <p class="hint-box">
                         <strong>{tr(|t| t.hint)} ": "</strong>
                         {rv(move || hint().unwrap_or_default())}
                     </p>
-                </Show>
-                <Show when={
-                    let empty = excerpt.is_empty();
-                    move || !empty
-                }>
+                })}
+                {(!excerpt.is_empty()).then(|| view! {
                     <p>{tr(|t| t.body_excerpt)}</p>
                     <pre class="code excerpt">{excerpt.clone()}</pre>
-                </Show>
+                })}
             }
             .into_any()
         }

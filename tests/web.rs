@@ -639,9 +639,13 @@ async fn the_job_link_opens_the_job_page_without_reloading() {
         .unwrap();
     assert_eq!(path, "/jobs/biz/2/9007199254740993");
     assert!(query("#launch-form").is_none());
+    // The view itself is the second wasm module, which this test page does not serve: the job
+    // page is there and loading (or reporting the failed load). crates/e2e/tests/lazy_job.rs
+    // mounts the real module.
+    assert!(query(".job-host").is_some(), "the job page is shown");
     assert!(
-        query("#job-view[data-job-instance-id='9007199254740993']").is_some(),
-        "the job view is mounted for the exact id"
+        query(".job-loading, .job-load-failed").is_some(),
+        "the job page loads its module"
     );
     // the connection settings stay available on the job page
     assert!(query("[name=bk_app_secret]").is_some());
