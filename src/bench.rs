@@ -4,6 +4,11 @@
 //! reading and host grouping/filtering from [`crate::job`]. (The rendered job view is measured
 //! through the app's own route, no export needed.)
 //!
+//! Compiled only with the `bench` feature (`cargo xtask bench` builds it with `trunk build
+//! --release --features bench` into `<target>/bench-dist`). Wasm exports are never dead code, so
+//! in the shipped bundle they would put the job model (which ships in the lazily loaded job
+//! module) and everything else they call into the first visit's wasm.
+//!
 //! Trunk puts these exports on `window.wasmBindings`; the page times them with
 //! `performance.now()` (the exports that loop measure inside wasm, so a call's JS↔wasm copy of a
 //! big string is not counted where the figure is per keystroke).

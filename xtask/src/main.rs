@@ -22,7 +22,11 @@ const USAGE: &str = "usage: cargo xtask <setup|test|dev|bench|help>
           release build, end-to-end tests
   dev     setup, build the app (release) and run fastexec-server serving it
           options: --listen ADDR (default 127.0.0.1:8000), --config FILE
-  bench   release build, sizes, browser + server benchmarks -> BENCHMARKS.md, bench/results.json";
+  bench   release build, sizes, browser + server benchmarks -> BENCHMARKS.md, bench/results.json
+          (micro-benchmarks on a second build with --features bench, in <target>/bench-dist)
+          options: --size-only (sizes of the current build only), --dist DIR (production
+          build folder, default dist), --report DIR (where BENCHMARKS.md and
+          bench/results.json go, default the repository root)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,7 +34,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::ensure().map(|_| ()),
         Some("test") => test(),
         Some("dev") => dev(&args[1..]),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") => {
             println!("{USAGE}");
             Ok(())
@@ -65,19 +69,26 @@ fn test() -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
-    step("cargo clippy (wasm32, app)")?;
-    run(cargo().args([
-        "clippy",
-        "-p",
-        "fastexec",
-        "--all-targets",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--locked",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    // Twice: as shipped, and with the `bench` feature, so the benchmark exports (src/bench.rs)
+    // are linted too and code only they use is caught as dead in the shipped build.
+    for features in [&[][..], &["--features", "bench"]] {
+        step(&format!(
+            "cargo clippy (wasm32, app) {}",
+            features.join(" ")
+        ))?;
+        run(cargo()
+            .args([
+                "clippy",
+                "-p",
+                "fastexec",
+                "--all-targets",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--locked",
+            ])
+            .args(features)
+            .args(["--", "-D", "warnings"]))?;
+    }
 
     step("native tests (workspace)")?;
     // The end-to-end crate needs the release build and a server binary; it runs last.

@@ -3,11 +3,17 @@
 //! 50,000-host job model in headless Chromium, then the server's launch throughput, latency and
 //! "nothing lost" count over loopback.
 //!
-//!   cargo run -p e2e --release --bin bench -- --out bench/results.json
+//!   cargo run -p e2e --release --bin bench -- [--out FILE] [--dist DIR] [--bench-dist DIR]
 //!
-//! `FASTEXEC_SERVER_BIN` names the server binary (default target/release/fastexec-server). The
-//! app's `dist/` is copied into a temporary folder with `bench/baseline.html` beside it and the
-//! server serves that copy, so both pages come from the same server and a concurrent
+//! Two builds, each served by its own fastexec-server: the production build (`--dist`, default
+//! `dist/`: startup, the real form, the rendered job view, the server figures) and the bench
+//! build (`--bench-dist`, default `<target>/bench-dist`, made by `trunk build --release
+//! --features bench`), whose `window.wasmBindings.bench_*` exports (src/bench.rs) the
+//! micro-benchmarks call; the shipped bundle has none.
+//!
+//! `FASTEXEC_SERVER_BIN` names the server binary (default target/release/fastexec-server). Each
+//! build is copied into a temporary folder with `bench/baseline.html` beside it and its server
+//! serves that copy, so the app and the baseline come from the same server and a concurrent
 //! `trunk build` cannot pull files from under the run. Everything is bounded and loopback only.
 //! A benchmark: it writes figures, it does not judge them (exit code 1 only if it cannot run).
 
@@ -31,7 +37,8 @@ const ENCODE_BYTES: usize = 16 * 1024 * 1024;
 const VALIDATE_RUNS: usize = 30;
 /// Hosts in the synthetic status answer.
 const JOB_HOSTS: usize = 50_000;
-/// Mounts of the real job view over that answer.
+/// Page loads that each open the real job view over that answer once (the first job of a page
+/// also loads the job module), then mounts of the view in the last page.
 const JOB_VIEW_MOUNTS: usize = 5;
 /// Sequential launches for the latency figure.
 const LATENCY_LAUNCHES: usize = 20;
@@ -47,18 +54,30 @@ const BASELINE_FILE: &str = "bench-baseline.html";
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    let root = project_root();
+    let mut out = root.join("bench/results.json");
+    let mut dist = root.join("dist");
+    let mut bench_dist = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|t| root.join(t))
+        .unwrap_or_else(|| root.join("target"))
+        .join("bench-dist");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let out = match args.as_slice() {
-        [flag, path] if flag == "--out" => PathBuf::from(path),
-        [] => project_root().join("bench/results.json"),
-        _ => {
-            eprintln!("usage: bench [--out FILE]");
-            std::process::exit(2);
+    for pair in args.chunks(2) {
+        match pair {
+            [flag, path] if flag == "--out" => out = PathBuf::from(path),
+            [flag, path] if flag == "--dist" => dist = PathBuf::from(path),
+            [flag, path] if flag == "--bench-dist" => bench_dist = PathBuf::from(path),
+            _ => {
+                eprintln!("usage: bench [--out FILE] [--dist DIR] [--bench-dist DIR]");
+                std::process::exit(2);
+            }
         }
-    };
+    }
     let started = Instant::now();
-    let server = BenchServer::start();
-    println!("bench: server at {}", server.url);
+    let app = BenchServer::start(&dist);
+    println!("bench: production build at {}", app.url);
+    let bench = BenchServer::start(&bench_dist);
+    println!("bench: bench build at {}", bench.url);
 
     let mut sections = Vec::new();
     {
@@ -67,19 +86,20 @@ async fn main() {
         d.set_script_timeout(Duration::from_secs(120))
             .await
             .expect("script timeout");
-        sections.push(startup(d, &server).await);
+        sections.push(startup(d, &app).await);
         println!("bench: startup done ({:?})", started.elapsed());
-        let ready = open_app(d, &server).await;
+        let ready = open_bench(d, &bench).await;
         sections.push(encoding(d, ready).await);
         println!("bench: encoding done ({:?})", started.elapsed());
-        sections.push(typing(d, &server, ready).await);
+        sections.push(typing(d, &app, ready).await);
         println!("bench: typing done ({:?})", started.elapsed());
-        let ready = open_app(d, &server).await;
-        sections.push(big_jobs(d, ready).await);
+        let ready = open_bench(d, &bench).await;
+        sections.push(big_jobs(d, &app, ready).await);
         println!("bench: big jobs done ({:?})", started.elapsed());
         let _ = browser.driver.clone().quit().await;
     }
-    sections.push(server_load(&server).await);
+    drop(bench);
+    sections.push(server_load(&app).await);
     println!("bench: server done ({:?})", started.elapsed());
 
     let results = json!({
@@ -155,7 +175,7 @@ fn section(title: &str, how: &str, rows: Vec<Value>, notes: Vec<String>) -> Valu
 // ---------------------------------------------------------------------------------------------
 // Server: the harness's way (own process group, killed on drop), on a snapshot of dist/.
 
-/// The harness's server on a copy of `dist/` plus the baseline page, so a `trunk build`
+/// The harness's server on a copy of a build plus the baseline page, so a `trunk build`
 /// running meanwhile cannot change what is measured.
 struct BenchServer {
     _server: Server,
@@ -164,7 +184,7 @@ struct BenchServer {
 }
 
 impl BenchServer {
-    fn start() -> Self {
+    fn start(build: &Path) -> Self {
         let root = project_root();
         let dist = TempDir::new("fastexec-bench-dist");
         // Someone may be running `trunk build` right now: retry until the copy's index.html
@@ -172,15 +192,21 @@ impl BenchServer {
         let mut tries = 0;
         loop {
             let _ = std::fs::remove_dir_all(&dist.0);
-            copy_dir(&root.join("dist"), &dist.0);
+            copy_dir(build, &dist.0);
             match missing_assets(&dist.0) {
                 Ok(()) => break,
                 Err(e) if tries < 24 => {
-                    eprintln!("bench: dist/ is incomplete ({e}); retrying in 5 s");
+                    eprintln!(
+                        "bench: {} is incomplete ({e}); retrying in 5 s",
+                        build.display()
+                    );
                     tries += 1;
                     std::thread::sleep(Duration::from_secs(5));
                 }
-                Err(e) => panic!("dist/ is incomplete: {e}; run `trunk build --release`"),
+                Err(e) => panic!(
+                    "{} is incomplete: {e}; run `cargo xtask bench`, which builds it",
+                    build.display()
+                ),
             }
         }
         std::fs::copy(root.join("bench/baseline.html"), dist.0.join(BASELINE_FILE))
@@ -202,8 +228,8 @@ impl BenchServer {
     }
 }
 
-/// Err naming the first file `index.html` refers to (`/name.ext` in an attribute or import)
-/// that the folder lacks, or a missing index.html.
+/// Err naming the first file `index.html` refers to (`/path/name.ext` in an attribute or
+/// import) that the folder lacks, or a missing index.html.
 fn missing_assets(dist: &Path) -> Result<(), String> {
     let html = std::fs::read_to_string(dist.join("index.html"))
         .map_err(|_| "no index.html".to_string())?;
@@ -214,7 +240,7 @@ fn missing_assets(dist: &Path) -> Result<(), String> {
         }
         let name: String = html[i + 1..]
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
             .collect();
         if name.contains('.') && !dist.join(&name).exists() {
             return Err(format!("index.html names /{name}, which is missing"));
@@ -278,8 +304,20 @@ async fn wait_mark(d: &WebDriver, timeout: Duration) -> Option<f64> {
     }
 }
 
-/// Loads the app and waits for its wasm exports; false when they never appear.
+/// Loads the production app and waits for its interactive mark; false when it never comes.
 async fn open_app(d: &WebDriver, server: &BenchServer) -> bool {
+    if d.goto(&server.url).await.is_err() {
+        return false;
+    }
+    let ok = wait_mark(d, Duration::from_secs(30)).await.is_some();
+    if !ok {
+        eprintln!("bench: the app never set the {MARK} mark");
+    }
+    ok
+}
+
+/// Loads the bench build and waits for its wasm exports; false when they never appear.
+async fn open_bench(d: &WebDriver, server: &BenchServer) -> bool {
     if d.goto(&server.url).await.is_err() {
         return false;
     }
@@ -295,7 +333,7 @@ async fn open_app(d: &WebDriver, server: &BenchServer) -> bool {
             return true;
         }
         if Instant::now() >= deadline {
-            eprintln!("bench: window.wasmBindings.bench_* never appeared");
+            eprintln!("bench: window.wasmBindings.bench_* never appeared (not a bench build?)");
             return false;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -311,7 +349,8 @@ async fn startup(d: &WebDriver, server: &BenchServer) -> Value {
         "Navigation start → `performance.mark(\"{MARK}\")`, which the app sets once the form is \
          mounted and the stored draft restored, and which `bench/baseline.html` (the same fields \
          as plain HTML, one inline script that restores the draft, no framework) sets at the end \
-         of its script. Both pages come from the same fastexec-server (release build) in the \
+         of its script. Both pages come from the same fastexec-server (release build) serving the \
+         production build, in the \
          same Chromium session, loaded alternately, {COLD_LOADS} cold loads each: before every \
          load the browser cache is cleared (`Network.clearBrowserCache`) and disabled \
          (`Network.setCacheDisabled`) through chromedriver's CDP endpoint. The ratio is taken \
@@ -481,7 +520,7 @@ return ms;
 async fn encoding(d: &WebDriver, ready: bool) -> Value {
     let title = "3. Encoding (Base64 of a 16 MiB script)";
     let how = "A 16 MiB (UTF-8) shell script of mixed ASCII and CJK lines, built in the page. \
-               **App path:** `window.wasmBindings.bench_encode_base64` (src/bench.rs → \
+               **App path** (bench build): `window.wasmBindings.bench_encode_base64` (src/bench.rs → \
                `bkjob_api::encoding::encode_base64`, what the form sends as `script_content`), \
                timed in JS around the call, so the copies of the text into wasm and of the \
                Base64 back out are included. **Native path:** `TextEncoder` + `btoa` over \
@@ -489,7 +528,7 @@ async fn encoding(d: &WebDriver, ready: bool) -> Value {
                compared for equality.";
     let goal = "not slower than native (ratio ≥ 1)";
     if !ready {
-        let why = "the app's wasm exports did not load";
+        let why = "the bench build's wasm exports did not load";
         return section(
             title,
             how,
@@ -616,12 +655,12 @@ async fn type_in_form(d: &WebDriver) -> Option<(Vec<f64>, Vec<f64>)> {
 
 async fn typing(d: &WebDriver, server: &BenchServer, ready: bool) -> Value {
     let title = "4. Typing (validation per keystroke)";
-    let how = "**Validation:** `window.wasmBindings.bench_validate_draft(1 MiB, 5000, 1)` \
+    let how = "**Validation** (bench build): `window.wasmBindings.bench_validate_draft(1 MiB, 5000, 1)` \
                (src/bench.rs) builds a Draft with a 1 MiB script (ASCII + CJK) and 5,000 \
                `cloud:ip` target lines once, then times one `bkjob_api::draft::validate_draft` \
                (what the form runs on every keystroke: parse every list, Base64 the script, all \
                rules) with `performance.now()` inside wasm; one validation per run. **Real \
-               form:** the same text typed into the mounted form's `script_content` and \
+               form** (production build): the same text typed into the mounted form's `script_content` and \
                `ip_list`; one `input` event on the script → the next task (every handler and \
                effect the keystroke triggers, before the browser may paint).";
     let goal = "well under one frame (16 ms); target 1 ms";
@@ -660,7 +699,7 @@ async fn typing(d: &WebDriver, server: &BenchServer, ready: bool) -> Value {
         rows.push(not_measured(
             "validate_draft, 1 MiB script + 5,000 targets",
             goal,
-            "the app's wasm exports did not load",
+            "the bench build's wasm exports did not load",
         ));
     }
     // The same keystroke through the real form, and in the same run through the plain-HTML
@@ -842,26 +881,33 @@ const queries = ["10.0.1", "1:10.0.12", "1000123", "10.0.2", ""];
 })();
 "#;
 
-async fn big_jobs(d: &WebDriver, ready: bool) -> Value {
+/// The job model through the bench build's exports (`ready`: its page is open), then the real
+/// job view in the production app.
+async fn big_jobs(d: &WebDriver, app: &BenchServer, ready: bool) -> Value {
     let title = "5. Big jobs (50,000-host status answer)";
     let how = "A synthetic `get_job_instance_status` answer with 50,000 hosts (98 % success, a \
                tenth of them tagged `slow`, 2 % non-zero exits, 0.1 % agent errors: 4 groups), \
-               built in the page as JSON text. Through src/bench.rs into the job view's own code: \
+               built in the page as JSON text. Through src/bench.rs (bench build) into the job view's own code: \
                **parse + group** = `job::api::read_answer` + `job::hosts::HostModel::new` \
                (timed in JS around the call, so the copy of the text into wasm counts); \
                **switch group** = `HostModel::group` + `filter_group` (blank) + \
                `visible_window` (mean of 10,000 calls per run: the clock ticks in 0.1 ms); \
-               **apply filter** = `filter_group` with a typed query over the biggest group (~47,000 rows) + `visible_window`. **Rendered:** the app's real \
+               **apply filter** = `filter_group` with a typed query over the biggest group (~47,000 rows) + `visible_window`. **Rendered** (production build): the app's real \
                job page (`JobView`: its `HttpJobApi`, polling, `HostResults` virtual list), \
                opened inside the running app by `history.pushState` + `popstate` to \
                `/jobs/biz/2/1` while `window.fetch` answers `get_job_instance_status` with the \
                same text: first render = navigation → first host row and group tab in the DOM \
                (MutationObserver); switch = a group tab's click, filter = an `input` event on \
                `host_filter`, each → the next task (all handlers, effects and DOM \
-               updates done; the paint follows).";
+               updates done; the paint follows). The first job opened in a page also downloads \
+               and instantiates the job view's module (`fastexec-job.js` + \
+               `fastexec-job_bg.wasm`, when the build has one): that is its own row, the first \
+               job of each of 5 fresh page loads (cache disabled); the first-render row is 5 \
+               more openings in the last page.";
     let frame = "one frame (16 ms)";
     let view_rows = |why: &str| {
         vec![
+            not_measured(FIRST_OPEN, "reference", why),
             not_measured(
                 "First render of the job view (50,000 hosts)",
                 RESPONSE_GOAL,
@@ -871,16 +917,112 @@ async fn big_jobs(d: &WebDriver, ready: bool) -> Value {
             not_measured("Apply filter, rendered", frame, why),
         ]
     };
-    if !ready {
-        let why = "the app's wasm exports did not load";
-        let mut rows = vec![
+    let (mut rows, mut notes) = if ready {
+        job_model(d, frame).await
+    } else {
+        let why = "the bench build's wasm exports did not load";
+        let rows = vec![
             not_measured("Parse + group", RESPONSE_GOAL, why),
             not_measured("Switch group (model)", frame, why),
             not_measured("Apply filter (model)", frame, why),
         ];
-        rows.extend(view_rows(why));
-        return section(title, how, rows, vec![]);
+        (rows, vec![])
+    };
+    js(d, "delete window.__jobBody; return 0;", vec![]).await;
+
+    // The real job view of the production app, mounted over the same answer: the first job of
+    // a freshly loaded page (the cache stays disabled, so the job module comes over the
+    // network each time), then, in the last page, the view mounted again and again.
+    let mut first_open = Vec::new();
+    let mut render = Vec::new();
+    let mut render_error = None;
+    // ms to the first host row, or what went wrong.
+    let opened = |r: WebDriverResult<ScriptRet>| match r {
+        Ok(r) => match r.json() {
+            Value::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
+            other => Err(format!("{other}")),
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    for _ in 0..JOB_VIEW_MOUNTS {
+        if !open_app(d, app).await {
+            render_error = Some("the production app did not start".into());
+            continue;
+        }
+        js(d, JOB_SETUP, vec![json!(JOB_HOSTS)]).await;
+        match opened(d.execute_async(JOB_VIEW_RENDER, vec![]).await) {
+            Ok(ms) => first_open.push(ms),
+            Err(e) => render_error = Some(e),
+        }
     }
+    for _ in 0..JOB_VIEW_MOUNTS {
+        if first_open.is_empty() {
+            break;
+        }
+        match opened(d.execute_async(JOB_VIEW_RENDER, vec![]).await) {
+            Ok(ms) => render.push(ms),
+            Err(e) => render_error = Some(e),
+        }
+    }
+    if render.is_empty() {
+        let why = format!(
+            "the job view did not render ({})",
+            render_error.as_deref().unwrap_or("?")
+        );
+        rows.extend(view_rows(&why));
+    } else {
+        rows.push(row(FIRST_OPEN, "ms", &first_open, "reference", None));
+        let m = median(&render);
+        rows.push(row(
+            "First render of the job view (50,000 hosts)",
+            "ms",
+            &render,
+            RESPONSE_GOAL,
+            verdict(m < 100.0),
+        ));
+        for (what, name) in [
+            ("switch", "Switch group, rendered (tab click)"),
+            ("filter", "Apply filter, rendered (typed query)"),
+        ] {
+            let v = match d
+                .execute_async(JOB_VIEW_INTERACT, vec![json!(what), json!(20)])
+                .await
+            {
+                Ok(r) => r.json().clone(),
+                Err(e) => json!(e.to_string()),
+            };
+            let ms: Vec<f64> = v["ms"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default();
+            if ms.is_empty() {
+                rows.push(not_measured(name, frame, &format!("{v}")));
+            } else {
+                notes.push(format!(
+                    "{name}: the list changed after {} of {} events.",
+                    v["changed"],
+                    ms.len()
+                ));
+                rows.push(row(name, "ms", &ms, frame, verdict(median(&ms) < 16.0)));
+            }
+        }
+    }
+    js(
+        d,
+        "delete window.__jobBody; if (window.__realFetch) window.fetch = window.__realFetch; \
+         history.pushState(null, '', '/'); dispatchEvent(new PopStateEvent('popstate')); return 0;",
+        vec![],
+    )
+    .await;
+    section(title, how, rows, notes)
+}
+
+/// The first opening of a job in a page: the job module's download and start, then the view.
+const FIRST_OPEN: &str =
+    "First job opened in the page (loads the job view's module, then renders 50,000 hosts)";
+
+/// The model figures on the open bench page: (rows, notes).
+async fn job_model(d: &WebDriver, frame: &str) -> (Vec<Value>, Vec<String>) {
     let body_len = js(d, JOB_SETUP, vec![json!(JOB_HOSTS)]).await;
     let mut parse = Vec::new();
     let mut groups = 0;
@@ -936,7 +1078,7 @@ async fn big_jobs(d: &WebDriver, ready: bool) -> Value {
             }
         }
     }
-    let mut notes = vec![format!(
+    let notes = vec![format!(
         "Answer: {:.1} MB of JSON, {} hosts read, {groups} groups; the three model filter \
          queries matched {:?} rows.",
         body_len.as_f64().unwrap_or(0.0) / 1e6,
@@ -944,7 +1086,7 @@ async fn big_jobs(d: &WebDriver, ready: bool) -> Value {
         matched
     )];
     let p = median(&parse);
-    let mut rows = vec![
+    let rows = vec![
         row(
             "Parse + group (read_answer + HostModel::new)",
             "ms",
@@ -968,68 +1110,7 @@ async fn big_jobs(d: &WebDriver, ready: bool) -> Value {
         ),
     ];
 
-    // The real job view, mounted over the same answer.
-    let mut render = Vec::new();
-    let mut render_error = None;
-    for _ in 0..JOB_VIEW_MOUNTS {
-        match d.execute_async(JOB_VIEW_RENDER, vec![]).await {
-            Ok(r) => match r.json() {
-                Value::Number(n) => render.push(n.as_f64().unwrap_or(f64::NAN)),
-                other => render_error = Some(format!("{other}")),
-            },
-            Err(e) => render_error = Some(e.to_string()),
-        }
-    }
-    if render.is_empty() {
-        let why = format!(
-            "the job view did not render ({})",
-            render_error.as_deref().unwrap_or("?")
-        );
-        rows.extend(view_rows(&why));
-    } else {
-        let m = median(&render);
-        rows.push(row(
-            "First render of the job view (50,000 hosts)",
-            "ms",
-            &render,
-            RESPONSE_GOAL,
-            verdict(m < 100.0),
-        ));
-        for (what, name) in [
-            ("switch", "Switch group, rendered (tab click)"),
-            ("filter", "Apply filter, rendered (typed query)"),
-        ] {
-            let v = match d
-                .execute_async(JOB_VIEW_INTERACT, vec![json!(what), json!(20)])
-                .await
-            {
-                Ok(r) => r.json().clone(),
-                Err(e) => json!(e.to_string()),
-            };
-            let ms: Vec<f64> = v["ms"]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_f64).collect())
-                .unwrap_or_default();
-            if ms.is_empty() {
-                rows.push(not_measured(name, frame, &format!("{v}")));
-            } else {
-                notes.push(format!(
-                    "{name}: the list changed after {} of {} events.",
-                    v["changed"],
-                    ms.len()
-                ));
-                rows.push(row(name, "ms", &ms, frame, verdict(median(&ms) < 16.0)));
-            }
-        }
-    }
-    js(
-        d,
-        "delete window.__jobBody; if (window.__realFetch) window.fetch = window.__realFetch; \
-         history.pushState(null, '', '/'); dispatchEvent(new PopStateEvent('popstate')); return 0;",
-        vec![],
-    )
-    .await;
-    section(title, how, rows, notes)
+    (rows, notes)
 }
 
 // ---------------------------------------------------------------------------------------------
