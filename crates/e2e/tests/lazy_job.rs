@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use e2e::form::{connect_as, wait_form};
+use e2e::form::{choose, connect_as, fill, wait_form};
 use e2e::{demo, project_root, Browser, Server, TempDir};
 use thirtyfour::prelude::*;
 
@@ -101,6 +101,85 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
         .await
         .unwrap();
     wait_form(d).await;
+    assert!(d.find(By::Id("job-view")).await.is_err());
+}
+
+/// A launch from the form opens the job (the secret typed in the form reaches the other
+/// module), and the job's "Redo" comes back across the bridge into the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    connect_as(d, demo::ADMIN).await;
+    fill(d, "bk_scope_type", "biz").await;
+    fill(d, "bk_scope_id", demo::BIZ_ID).await;
+    choose(d, "script_source", "content").await;
+    choose(d, "script_language", "1").await;
+    fill(d, "script_content", "echo lazy-redo\n").await;
+    fill(d, "account_alias", "root").await;
+    fill(d, "host_id_list", "101").await;
+    fill(d, "task_name", "e2e lazy redo").await;
+    d.find(By::Id("launch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_css(d, "#job-link").await.click().await.unwrap();
+
+    // No credentials typed on the job page: the view reaches the end with the form's.
+    d.query(By::Css(r#"#job-view[data-finished="true"]"#))
+        .wait(Duration::from_secs(60), Duration::from_millis(200))
+        .first()
+        .await
+        .expect("the view follows the launched job to its end");
+
+    let id = wait_css(d, "#job-view")
+        .await
+        .attr("data-job-instance-id")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Change the form, then come back to the job through the recent-jobs list: "Redo" must
+    // put the launched request back.
+    d.find(By::Css(".back-link a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_form(d).await;
+    fill(d, "script_content", "echo changed\n").await;
+    fill(d, "host_id_list", "102").await;
+    wait_css(d, &format!(r#"a[href$="/jobs/biz/{}/{id}"]"#, demo::BIZ_ID))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_css(d, "#redo:not([disabled])")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_form(d).await;
+    let value = |name: &'static str| async move {
+        d.execute(
+            "return document.querySelector(`[name=\"${arguments[0]}\"]`).value;",
+            vec![name.into()],
+        )
+        .await
+        .unwrap()
+        .json()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    };
+    assert_eq!(value("script_content").await, "echo lazy-redo\n");
+    assert_eq!(value("host_id_list").await, "101");
     assert!(d.find(By::Id("job-view")).await.is_err());
 }
 
