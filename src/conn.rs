@@ -4,9 +4,8 @@
 //! Secrets (app secret, bk_token) live only in [`Connection`] in memory; [`StoredConnection`]
 //! is the part that may be persisted and has no field for them.
 
-use bkjob_api::{EsbCommonArgs, EsbRequest, FastExecuteScriptRequest, GatewayAuth, Lang};
+use bkjob_api::{EsbCommonArgs, FastExecuteScriptRequest, GatewayAuth, Lang};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// What replaces a secret in the preview.
 pub const MASK: &str = "******";
@@ -234,14 +233,24 @@ impl Connection {
 
     /// The JSON body to send (secrets included in ESB mode).
     pub fn body(&self, request: &FastExecuteScriptRequest) -> String {
+        let fields = serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned());
         match self.auth_mode {
-            AuthMode::Esb => serde_json::to_string(&EsbRequest {
-                common: self.esb_common(),
-                body: request.clone(),
-            }),
-            AuthMode::Gateway | AuthMode::None => serde_json::to_string(request),
+            AuthMode::Esb => self.esb_body(&fields),
+            AuthMode::Gateway | AuthMode::None => fields,
         }
-        .unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// A legacy ESB body: the credentials and the business fields (`fields`, a JSON object)
+    /// side by side in one object, as [`bkjob_api::EsbRequest`] writes them. Joined as text,
+    /// so no request type needs a second (flattened) serializer.
+    pub(crate) fn esb_body(&self, fields: &str) -> String {
+        let common = serde_json::to_string(&self.esb_common()).unwrap_or_else(|_| "{}".to_owned());
+        match (common.strip_suffix('}'), fields.strip_prefix('{')) {
+            (Some("{"), _) => fields.to_owned(),
+            (Some(_), Some("}")) => common,
+            (Some(head), Some(tail)) => format!("{head},{tail}"),
+            _ => common,
+        }
     }
 
     /// A copy whose secrets are replaced by `with` (only where a secret is set).
@@ -266,14 +275,12 @@ fn mask_param(request: &FastExecuteScriptRequest, with: &str) -> FastExecuteScri
     r
 }
 
-/// The request preview: the exact JSON body, pretty-printed, with the secret, the token and a
-/// sensitive parameter shown as [`MASK`].
+/// The request preview: the exact JSON body, pretty-printed (fields in the order sent), with
+/// the secret, the token and a sensitive parameter shown as [`MASK`].
 pub fn preview_body(conn: &Connection, request: &FastExecuteScriptRequest) -> String {
     let masked = conn.with_secrets_replaced(MASK, MASK);
     let body = masked.body(&mask_param(request, MASK));
-    serde_json::from_str::<Value>(&body)
-        .and_then(|v| serde_json::to_string_pretty(&v))
-        .unwrap_or(body)
+    crate::outcome::pretty_json(&body).unwrap_or(body)
 }
 
 /// The headers for the preview (the authorization header masked).
@@ -323,6 +330,7 @@ pub fn curl_command(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn request() -> FastExecuteScriptRequest {
         FastExecuteScriptRequest {
@@ -439,6 +447,41 @@ mod tests {
                 assert!(cmd.contains("\"$BK_TOKEN\""));
             }
         }
+    }
+
+    #[test]
+    fn esb_body_is_what_esb_request_writes() {
+        let c = conn(AuthMode::Esb);
+        let flattened = serde_json::to_string(&bkjob_api::EsbRequest {
+            common: c.esb_common(),
+            body: request(),
+        })
+        .unwrap();
+        assert_eq!(c.body(&request()), flattened);
+        // No credentials at all, or no business fields: one of the two objects.
+        let bare = Connection {
+            auth_mode: AuthMode::Esb,
+            ..Connection::default()
+        };
+        assert_eq!(
+            bare.body(&request()),
+            serde_json::to_string(&request()).unwrap()
+        );
+        assert_eq!(
+            c.esb_body("{}"),
+            serde_json::to_string(&c.esb_common()).unwrap()
+        );
+    }
+
+    #[test]
+    fn preview_is_the_body_pretty_printed_in_order() {
+        let c = conn(AuthMode::Gateway);
+        let mut r = request();
+        r.is_param_sensitive = Some(0);
+        assert_eq!(
+            preview_body(&c, &r),
+            serde_json::to_string_pretty(&r).unwrap()
+        );
     }
 
     #[test]

@@ -1,11 +1,18 @@
 //! Classifying every kind of answer to a launch, in plain Rust (unit-tested natively).
 //!
 //! Input: the HTTP status and the body text (or a transport failure). Output: an [`Outcome`]
-//! the view renders. IDs are parsed by serde_json straight into `i64`, never through a JS
-//! number, so values above 2^53 stay exact.
+//! the view renders. `read_envelope`, the BK-JOB envelope reader, is shared with the job view.
+//! IDs are parsed by serde_json straight from the text into `i64`, never through a JS number,
+//! so values above 2^53 stay exact.
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use bkjob_api::{FastExecuteScriptData, Lang, Permission};
-use serde_json::Value;
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde::Deserialize;
 
 use crate::launch::Settled;
 
@@ -140,99 +147,417 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-/// A text field of an envelope; a number (some gateways send numeric ids) as its digits.
-pub(crate) fn str_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    }
+/// What an answer says, decided once for the launch ([`classify`]) and the job view
+/// ([`crate::job::api::read_answer`]).
+pub(crate) enum Verdict<T> {
+    /// `result: true` with a readable `data`.
+    Data(T),
+    /// BK-JOB's error envelope: `result: false` with a non-zero code, or the permission code.
+    Api(i64),
+    /// No usable answer.
+    Http(HttpProblem),
 }
 
-/// Classify an HTTP answer from its status and body text.
-pub fn classify(http_status: u16, body: &str) -> Outcome {
-    let ok_status = (200..300).contains(&http_status);
-    let http_error = |problem, code, message, job_request_id| Outcome::HttpError {
-        http_status,
-        problem,
-        code,
-        message,
-        job_request_id,
-        excerpt: excerpt(body, EXCERPT_CHARS),
+/// A read answer: the verdict and the envelope's other fields (all absent when the body was
+/// not a JSON object).
+pub(crate) struct Answer<T> {
+    pub verdict: Verdict<T>,
+    pub code: Option<i64>,
+    pub message: Option<String>,
+    /// `job_request_id`, else the `request_id` ESB adds.
+    pub request_id: Option<String>,
+    /// The `permission` value as sent, pretty-printed (for an IAM request).
+    pub permission_json: Option<String>,
+}
+
+/// Read a BK-JOB answer from its status and body text. The envelope is deserialized straight
+/// from the text into typed fields (IDs into `i64`, exact above 2^53); its fields are read
+/// leniently (see [`Scalar`]), so only a body that is no JSON object is unreadable.
+pub(crate) fn read_envelope<T: DeserializeOwned>(http_status: u16, body: &str) -> Answer<T> {
+    let ok = (200..300).contains(&http_status);
+    let parsed = match serde_json::from_str::<Envelope<T>>(body) {
+        // `data` does not fit `T` (or the body is no object): read the rest without it.
+        Err(e) if e.is_data() => {
+            serde_json::from_str::<Envelope<IgnoredAny>>(body).map(|env| (env.head, None))
+        }
+        other => other.map(|env| (env.head, env.data)),
     };
-    let value: Value = match serde_json::from_str(body) {
-        Ok(v) => v,
+    let (head, data) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
-            let problem = if !ok_status {
+            let problem = if !ok {
                 HttpProblem::Status
+            } else if e.is_data() {
+                HttpProblem::UnexpectedShape
             } else if e.is_eof() {
                 HttpProblem::Truncated
             } else {
                 HttpProblem::NotJson
             };
-            return http_error(problem, None, None, None);
-        }
-    };
-    let Some(obj) = value.as_object() else {
-        let problem = if ok_status {
-            HttpProblem::UnexpectedShape
-        } else {
-            HttpProblem::Status
-        };
-        return http_error(problem, None, None, None);
-    };
-    let result = obj.get("result").and_then(Value::as_bool);
-    let code = obj.get("code").and_then(Value::as_i64);
-    let message = str_field(obj, "message");
-    let job_request_id = str_field(obj, "job_request_id").or_else(|| str_field(obj, "request_id"));
-
-    if code == Some(PERMISSION_DENIED_CODE) {
-        let raw = obj.get("permission").cloned().unwrap_or(Value::Null);
-        let permission = serde_json::from_value::<Permission>(raw.clone()).ok();
-        let permission_json = serde_json::to_string_pretty(&raw).unwrap_or_default();
-        return Outcome::Permission {
-            http_status,
-            code: PERMISSION_DENIED_CODE,
-            message: message.unwrap_or_default(),
-            job_request_id,
-            permission,
-            permission_json,
-        };
-    }
-    if !ok_status {
-        // A BK-JOB validation answer with HTTP 400 (missing parameter) is still an API error.
-        if let (400, Some(false), Some(code)) = (http_status, result, code) {
-            return Outcome::ApiError {
-                http_status,
-                code,
-                message: message.unwrap_or_default(),
-                job_request_id,
+            return Answer {
+                verdict: Verdict::Http(problem),
+                code: None,
+                message: None,
+                request_id: None,
+                permission_json: None,
             };
         }
-        return http_error(HttpProblem::Status, code, message, job_request_id);
+    };
+    let verdict = match (head.result, head.code) {
+        (_, Some(PERMISSION_DENIED_CODE)) => Verdict::Api(PERMISSION_DENIED_CODE),
+        // A BK-JOB validation answer with HTTP 400 (missing parameter) is still an API error.
+        (Some(false), Some(code)) if code != 0 && (ok || http_status == 400) => Verdict::Api(code),
+        _ if !ok => Verdict::Http(HttpProblem::Status),
+        (Some(true), _) => data.map_or(Verdict::Http(HttpProblem::UnexpectedShape), Verdict::Data),
+        _ => Verdict::Http(HttpProblem::UnexpectedShape),
+    };
+    Answer {
+        verdict,
+        code: head.code,
+        message: head.message,
+        request_id: head.job_request_id.or(head.request_id),
+        permission_json: head.permission,
     }
-    match (result, code) {
-        (Some(true), _) => {
-            let data = obj
-                .get("data")
-                .cloned()
-                .and_then(|d| serde_json::from_value::<FastExecuteScriptData>(d).ok());
-            match data {
-                Some(data) => Outcome::Success {
-                    http_status,
-                    data,
-                    job_request_id,
-                },
-                None => http_error(HttpProblem::UnexpectedShape, code, message, job_request_id),
+}
+
+/// The envelope as read from the text; `data` is `None` when absent or null.
+struct Envelope<T> {
+    head: Head,
+    data: Option<T>,
+}
+
+/// The envelope's fields besides `data`.
+#[derive(Default)]
+struct Head {
+    result: Option<bool>,
+    code: Option<i64>,
+    message: Option<String>,
+    job_request_id: Option<String>,
+    request_id: Option<String>,
+    permission: Option<String>,
+}
+
+impl Head {
+    // Generic over the map only (not over `data`'s type), so one copy serves every envelope.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "result" => self.result = map.next_value::<Scalar>()?.bool(),
+            "code" => self.code = map.next_value::<Scalar>()?.int(),
+            "message" => self.message = map.next_value::<Scalar>()?.text(),
+            "job_request_id" => self.job_request_id = map.next_value::<Scalar>()?.text(),
+            "request_id" => self.request_id = map.next_value::<Scalar>()?.text(),
+            "permission" => {
+                let mut text = String::new();
+                map.next_value_seed(JsonWriter::pretty(&mut text))?;
+                self.permission = Some(text);
+            }
+            _ => {
+                map.next_value::<IgnoredAny>()?;
             }
         }
-        (Some(false), Some(code)) => Outcome::ApiError {
+        Ok(())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Envelope<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EnvelopeVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<T> {
+            type Value = Envelope<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a BK-JOB envelope")
+            }
+            // Only an object: a derived struct would also accept a JSON array.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<T>, A::Error> {
+                let mut head = Head::default();
+                let mut data = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "data" {
+                        data = map.next_value()?;
+                    } else {
+                        head.read_field(&key, &mut map)?;
+                    }
+                }
+                Ok(Envelope { head, data })
+            }
+        }
+        d.deserialize_map(EnvelopeVisitor(PhantomData))
+    }
+}
+
+/// An envelope field read like `serde_json::Value`'s accessors would see it: a field of an
+/// unexpected type counts as absent, and never hides the other fields.
+enum Scalar {
+    Bool(bool),
+    Int(i64),
+    /// A string, or the digits of a number that is no `i64`.
+    Text(String),
+    /// Null, a list or an object.
+    Other,
+}
+
+impl Scalar {
+    fn bool(self) -> Option<bool> {
+        match self {
+            Scalar::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn int(self) -> Option<i64> {
+        match self {
+            Scalar::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// A string; a number (some gateways send numeric ids) as its digits.
+    fn text(self) -> Option<String> {
+        match self {
+            Scalar::Text(s) => Some(s),
+            Scalar::Int(i) => Some(i.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+        impl<'de> Visitor<'de> for ScalarVisitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Scalar::Text(v.to_string()), Scalar::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Text(float_text(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
+                IgnoredAny.visit_seq(seq).map(|_| Scalar::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+                IgnoredAny.visit_map(map).map(|_| Scalar::Other)
+            }
+        }
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// A float as serde_json writes it.
+fn float_text(v: f64) -> String {
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// `text` (one JSON value) pretty-printed like `serde_json::to_string_pretty` (two-space
+/// indent), keys in their order; `None` when it is not JSON.
+pub(crate) fn pretty_json(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    JsonWriter::pretty(&mut out).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(out)
+}
+
+/// One JSON value as compact JSON text, whatever its type (e.g. a query parameter).
+pub(crate) struct JsonText(pub String);
+
+impl<'de> Deserialize<'de> for JsonText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut text = String::new();
+        JsonWriter {
+            out: &mut text,
+            depth: None,
+        }
+        .deserialize(d)?;
+        Ok(JsonText(text))
+    }
+}
+
+/// Writes the JSON value it reads into `out` as it goes, with no `serde_json::Value` in
+/// between: pretty (`depth` = the indent level) or compact (`None`).
+struct JsonWriter<'a> {
+    out: &'a mut String,
+    depth: Option<usize>,
+}
+
+impl<'a> JsonWriter<'a> {
+    fn pretty(out: &'a mut String) -> Self {
+        JsonWriter {
+            out,
+            depth: Some(0),
+        }
+    }
+
+    fn inner(&mut self) -> JsonWriter<'_> {
+        JsonWriter {
+            out: self.out,
+            depth: self.depth.map(|d| d + 1),
+        }
+    }
+
+    /// A new line at this value's indent (pretty only).
+    fn line_break(&mut self) {
+        if let Some(depth) = self.depth {
+            self.out.push('\n');
+            for _ in 0..depth {
+                self.out.push_str("  ");
+            }
+        }
+    }
+
+    /// `s` as a JSON string literal, escaped by serde_json.
+    fn push_str_literal(&mut self, s: &str) {
+        self.out
+            .push_str(&serde_json::to_string(s).unwrap_or_default());
+    }
+
+    fn close(mut self, items: usize, bracket: char) {
+        if items > 0 {
+            self.line_break();
+        }
+        self.out.push(bracket);
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for JsonWriter<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonWriter<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.out.push_str(&v.to_string());
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.out.push_str(&v.to_string());
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        self.out.push_str(&float_text(v));
+        Ok(())
+    }
+    fn visit_str<E>(mut self, v: &str) -> Result<(), E> {
+        self.push_str_literal(v);
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        self.out.push('[');
+        let mut items = 0;
+        loop {
+            // The separator is written before we know whether an element follows.
+            let mark = self.out.len();
+            if items > 0 {
+                self.out.push(',');
+            }
+            let mut item = self.inner();
+            item.line_break();
+            if seq.next_element_seed(item)?.is_none() {
+                self.out.truncate(mark);
+                break;
+            }
+            items += 1;
+        }
+        self.close(items, ']');
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.out.push('{');
+        let mut items = 0;
+        while let Some(key) = map.next_key::<String>()? {
+            if items > 0 {
+                self.out.push(',');
+            }
+            let mut value = self.inner();
+            value.line_break();
+            value.push_str_literal(&key);
+            let colon = if value.depth.is_some() { ": " } else { ":" };
+            value.out.push_str(colon);
+            map.next_value_seed(value)?;
+            items += 1;
+        }
+        self.close(items, '}');
+        Ok(())
+    }
+}
+
+/// Classify an HTTP answer to the launch from its status and body text.
+pub fn classify(http_status: u16, body: &str) -> Outcome {
+    let Answer {
+        verdict,
+        code,
+        message,
+        request_id: job_request_id,
+        permission_json,
+    } = read_envelope::<FastExecuteScriptData>(http_status, body);
+    match verdict {
+        Verdict::Data(data) => Outcome::Success {
+            http_status,
+            data,
+            job_request_id,
+        },
+        Verdict::Api(PERMISSION_DENIED_CODE) => {
+            // Shown as sent, for an IAM request ("null" when missing).
+            let permission_json = permission_json.unwrap_or_else(|| "null".to_owned());
+            Outcome::Permission {
+                http_status,
+                code: PERMISSION_DENIED_CODE,
+                message: message.unwrap_or_default(),
+                job_request_id,
+                permission: serde_json::from_str(&permission_json).ok(),
+                permission_json,
+            }
+        }
+        Verdict::Api(code) => Outcome::ApiError {
             http_status,
             code,
             message: message.unwrap_or_default(),
             job_request_id,
         },
-        _ => http_error(HttpProblem::UnexpectedShape, code, message, job_request_id),
+        Verdict::Http(problem) => Outcome::HttpError {
+            http_status,
+            problem,
+            code,
+            message,
+            job_request_id,
+            excerpt: excerpt(body, EXCERPT_CHARS),
+        },
     }
 }
 
@@ -491,5 +816,199 @@ mod tests {
     fn excerpt_respects_char_boundaries() {
         assert_eq!(excerpt("短文本", 300), "短文本");
         assert_eq!(excerpt("一二三四", 2), "一二…");
+    }
+
+    #[test]
+    fn envelope_fields_are_read_leniently() {
+        // A numeric request ID as its digits; ESB's `request_id` only without `job_request_id`.
+        let o = classify(
+            200,
+            r#"{"job_request_id":12,"result":false,"code":1244001,"message":"m","request_id":"esb"}"#,
+        );
+        assert_eq!(
+            o,
+            Outcome::ApiError {
+                http_status: 200,
+                code: 1_244_001,
+                message: "m".into(),
+                job_request_id: Some("12".into()),
+            }
+        );
+        let o = classify(
+            401,
+            r#"{"result":false,"code":16000000,"request_id":"esb"}"#,
+        );
+        assert!(matches!(
+            o,
+            Outcome::HttpError { job_request_id: Some(ref r), .. } if r == "esb"
+        ));
+        // Fields of an odd type count as absent and hide nothing else.
+        let o = classify(
+            200,
+            r#"{"result":"true","code":1.0,"message":["x"],"job_request_id":{"a":1},
+                "data":{"job_instance_id":1,"job_instance_name":"n","step_instance_id":2}}"#,
+        );
+        assert!(matches!(
+            o,
+            Outcome::HttpError {
+                problem: HttpProblem::UnexpectedShape,
+                code: None,
+                message: None,
+                job_request_id: None,
+                ..
+            }
+        ));
+        let o = classify(
+            500,
+            r#"{"result":false,"code":18446744073709551615,"message":7}"#,
+        );
+        assert!(matches!(
+            o,
+            Outcome::HttpError { code: None, message: Some(ref m), .. } if m == "7"
+        ));
+    }
+
+    #[test]
+    fn success_with_malformed_data_keeps_the_envelope() {
+        // `data` does not fit, and the fields after it are still read.
+        let o = classify(
+            200,
+            r#"{"result":true,"code":0,"data":{"job_instance_id":"x"},"job_request_id":"r3"}"#,
+        );
+        assert_eq!(
+            o,
+            Outcome::HttpError {
+                http_status: 200,
+                problem: HttpProblem::UnexpectedShape,
+                code: Some(0),
+                message: None,
+                job_request_id: Some("r3".into()),
+                excerpt: r#"{"result":true,"code":0,"data":{"job_instance_id":"x"},"job_request_id":"r3"}"#.into(),
+            }
+        );
+        // An error's `data` is never read.
+        assert_eq!(
+            classify(
+                200,
+                r#"{"data":[1],"result":false,"code":1244001,"message":"m"}"#
+            )
+            .kind(),
+            "api-error"
+        );
+        // Broken JSON after a malformed `data` is still broken JSON.
+        assert!(matches!(
+            classify(
+                200,
+                r#"{"result":true,"data":{"job_instance_id":"x"},"code":"#
+            ),
+            Outcome::HttpError {
+                problem: HttpProblem::Truncated,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn bodies_that_are_no_envelope() {
+        for body in ["null", "\"ok\"", "12", "[]"] {
+            assert!(
+                matches!(
+                    classify(200, body),
+                    Outcome::HttpError {
+                        problem: HttpProblem::UnexpectedShape,
+                        code: None,
+                        ..
+                    }
+                ),
+                "{body}"
+            );
+        }
+        assert!(matches!(
+            classify(200, ""),
+            Outcome::HttpError {
+                problem: HttpProblem::Truncated,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify(200, r#"{"result":true} trailing"#),
+            Outcome::HttpError {
+                problem: HttpProblem::NotJson,
+                ..
+            }
+        ));
+        // `result:false` with code 0 is no BK-JOB error.
+        assert!(matches!(
+            classify(200, r#"{"result":false,"code":0}"#),
+            Outcome::HttpError {
+                problem: HttpProblem::UnexpectedShape,
+                code: Some(0),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn permission_code_wins_over_the_status_and_may_lack_the_object() {
+        let o = classify(403, r#"{"result":false,"code":9900403,"message":"m"}"#);
+        let Outcome::Permission {
+            http_status,
+            permission,
+            permission_json,
+            ..
+        } = o
+        else {
+            panic!("{o:?}")
+        };
+        assert_eq!(http_status, 403);
+        assert!(permission.is_none());
+        assert_eq!(permission_json, "null");
+    }
+
+    #[test]
+    fn permission_json_is_pretty_in_the_order_sent() {
+        let permission = Permission {
+            system_id: "bk_job".into(),
+            system_name: "作业平台".into(),
+            actions: vec![bkjob_api::permission::PermissionAction {
+                id: "use_account".into(),
+                name: "执行账号使用".into(),
+                related_resource_types: Vec::new(),
+            }],
+        };
+        let body = format!(
+            r#"{{"result":false,"code":9900403,"permission":{}}}"#,
+            serde_json::to_string(&permission).unwrap()
+        );
+        let Outcome::Permission {
+            permission: typed,
+            permission_json,
+            ..
+        } = classify(200, &body)
+        else {
+            panic!()
+        };
+        assert_eq!(typed.as_ref(), Some(&permission));
+        assert_eq!(
+            permission_json,
+            serde_json::to_string_pretty(&permission).unwrap()
+        );
+    }
+
+    #[test]
+    fn pretty_json_writes_like_serde_json() {
+        // Keys already sorted, so serde_json's `Value` (a sorted map) has the same order.
+        let text = r#"{"a":[1,-2,3.5,1e300,18446744073709551615,-9223372036854775808],
+            "b":{},"c":[],"d":"q\"\\\n\u0001中\u4e2d","e":null,"f":[true,false,[[]],{"g":{}}]}"#;
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            pretty_json(text).unwrap(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        assert_eq!(pretty_json("7").as_deref(), Some("7"));
+        assert_eq!(pretty_json("{} x"), None);
+        assert_eq!(pretty_json(r#"{"a":"#), None);
+        let compact: JsonText = serde_json::from_str(text).unwrap();
+        assert_eq!(compact.0, serde_json::to_string(&value).unwrap());
     }
 }

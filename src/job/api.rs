@@ -7,26 +7,27 @@
 //! /api/c/compapi/v2/jobv3/{api}/` with the credentials in the body (ESB declares every
 //! jobv3 route POST).
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
 use bkjob_api::{
-    BatchGetJobInstanceIpLogRequest, BatchIpLogData, EsbCommonArgs, EsbRequest,
-    GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, IpLogData, JobInstanceStatusData,
-    Lang, OperateJobInstanceData, OperateJobInstanceRequest, OperationCode, Permission,
-    StepIpResult,
+    BatchGetJobInstanceIpLogRequest, BatchIpLogData, GetJobInstanceIpLogRequest,
+    GetJobInstanceStatusRequest, IpLogData, JobInstanceStatusData, Lang, OperateJobInstanceData,
+    OperateJobInstanceRequest, OperationCode, Permission, StepIpResult,
 };
 use leptos::prelude::{GetUntracked, Signal};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::route::JobRoute;
 use crate::conn::{AuthMode, Connection};
-use crate::outcome::{excerpt, str_field, EXCERPT_CHARS};
+use crate::outcome::{
+    excerpt, read_envelope, Answer, JsonText, Verdict, EXCERPT_CHARS, PERMISSION_DENIED_CODE,
+};
 
 /// BK-JOB's "permission denied" code.
-pub const CODE_PERMISSION: i64 = 9_900_403;
+pub const CODE_PERMISSION: i64 = PERMISSION_DENIED_CODE;
 /// BK-JOB's "job instance does not exist" code.
 pub const CODE_UNKNOWN_JOB: i64 = 1_244_006;
 
@@ -74,27 +75,15 @@ pub struct HttpCall {
     pub body: Option<String>,
 }
 
-fn query_of(value: &Value) -> Vec<(String, String)> {
-    value
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| {
-                    let v = v
-                        .as_str()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| v.to_string());
-                    (k.clone(), v)
-                })
-                .collect()
-        })
+/// The top-level fields of a JSON object as query parameters: strings as they are, other values
+/// as JSON, nulls left out.
+fn query_of(fields: &str) -> Vec<(String, String)> {
+    serde_json::from_str::<BTreeMap<String, JsonText>>(fields)
         .unwrap_or_default()
-}
-
-fn opt(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_owned())
+        .into_iter()
+        .filter(|(_, v)| v.0 != "null")
+        .map(|(k, JsonText(v))| (k, serde_json::from_str::<String>(&v).unwrap_or(v)))
+        .collect()
 }
 
 /// Build the call of `api` with the business fields `request`.
@@ -104,29 +93,21 @@ pub fn build_call<T: Serialize>(
     api: Api,
     request: &T,
 ) -> HttpCall {
+    let fields = serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned());
+    build_call_with(conn, ui_lang, api, fields)
+}
+
+// Not generic: one copy serves every request type.
+fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
     let headers = conn.headers(ui_lang);
-    let fields = serde_json::to_value(request).unwrap_or(Value::Null);
     match conn.auth_mode {
-        AuthMode::Esb => {
-            let common = EsbCommonArgs {
-                bk_app_code: opt(&conn.bk_app_code),
-                bk_app_secret: opt(&conn.bk_app_secret),
-                bk_token: opt(&conn.bk_token),
-                bk_username: opt(&conn.bk_username),
-            };
-            let body = serde_json::to_string(&EsbRequest {
-                common,
-                body: fields,
-            })
-            .ok();
-            HttpCall {
-                method: "POST",
-                url: format!("{}/api/c/compapi/v2/jobv3/{}/", conn.base(), api.name()),
-                query: Vec::new(),
-                headers,
-                body,
-            }
-        }
+        AuthMode::Esb => HttpCall {
+            method: "POST",
+            url: format!("{}/api/c/compapi/v2/jobv3/{}/", conn.base(), api.name()),
+            query: Vec::new(),
+            headers,
+            body: Some(conn.esb_body(&fields)),
+        },
         AuthMode::Gateway | AuthMode::None => {
             let url = format!("{}/api/v3/{}", conn.base(), api.name());
             if api.gateway_get() {
@@ -146,7 +127,7 @@ pub fn build_call<T: Serialize>(
                     url,
                     query: Vec::new(),
                     headers,
-                    body: serde_json::to_string(&fields).ok(),
+                    body: Some(fields),
                 }
             }
         }
@@ -206,35 +187,40 @@ impl CallError {
     }
 }
 
-/// Read an answer: the `data` of a success, else what went wrong. IDs are read by serde_json
-/// straight into `i64` (exact above 2^53).
+/// Read an answer: the `data` of a success, else what went wrong (the envelope reader and its
+/// decision are [`crate::outcome`]'s, shared with the launch).
 pub fn read_answer<T: DeserializeOwned>(http_status: u16, body: &str) -> Result<T, CallError> {
-    let http = || CallError::Http {
+    let Answer {
+        verdict,
+        code,
+        message,
+        request_id,
+        permission_json,
+    } = read_envelope::<T>(http_status, body);
+    let code = match verdict {
+        Verdict::Data(data) => return Ok(data),
+        Verdict::Api(code) => code,
+        // This view shows an HTTP error as a body excerpt only, so an error envelope on one
+        // (the gateway's 401…) is shown as an API error, with its code and message.
+        Verdict::Http(_) => match code {
+            Some(code) if code != 0 => code,
+            _ => {
+                return Err(CallError::Http {
+                    http_status,
+                    excerpt: excerpt(body, EXCERPT_CHARS),
+                })
+            }
+        },
+    };
+    Err(CallError::Api {
         http_status,
-        excerpt: excerpt(body, EXCERPT_CHARS),
-    };
-    let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(body) else {
-        return Err(http());
-    };
-    let code = obj.get("code").and_then(Value::as_i64);
-    let result = obj.get("result").and_then(Value::as_bool);
-    match (result, code) {
-        (Some(true), Some(0)) | (Some(true), None) if (200..300).contains(&http_status) => obj
-            .remove("data")
-            .and_then(|d| serde_json::from_value(d).ok())
-            .ok_or_else(http),
-        (_, Some(code)) if code != 0 => Err(CallError::Api {
-            http_status,
-            code,
-            message: str_field(&obj, "message").unwrap_or_default(),
-            job_request_id: str_field(&obj, "job_request_id")
-                .or_else(|| str_field(&obj, "request_id")),
-            permission: obj
-                .remove("permission")
-                .and_then(|p| serde_json::from_value(p).ok()),
-        }),
-        _ => Err(http()),
-    }
+        code,
+        message: message.unwrap_or_default(),
+        job_request_id: request_id,
+        permission: permission_json
+            .and_then(|p| serde_json::from_str(&p).ok())
+            .map(Box::new),
+    })
 }
 
 /// A boxed local future (the browser's fetch futures are not `Send`).
@@ -361,6 +347,12 @@ impl HttpJobApi {
 }
 
 async fn send<T: DeserializeOwned>(call: HttpCall) -> Result<T, CallError> {
+    let (status, text) = fetch(call).await?;
+    read_answer(status, &text)
+}
+
+// Not generic: one copy of the fetch serves every answer type.
+async fn fetch(call: HttpCall) -> Result<(u16, String), CallError> {
     use gloo_net::http::Request;
     let mut builder = match call.method {
         "GET" => Request::get(&call.url),
@@ -386,7 +378,7 @@ async fn send<T: DeserializeOwned>(call: HttpCall) -> Result<T, CallError> {
     let text = response.text().await.map_err(|e| CallError::Network {
         detail: e.to_string(),
     })?;
-    read_answer(status, &text)
+    Ok((status, text))
 }
 
 impl JobApi for HttpJobApi {
@@ -430,6 +422,7 @@ impl JobApi for HttpJobApi {
 mod tests {
     use super::*;
     use crate::conn::MessageLang;
+    use serde_json::Value;
 
     fn conn(mode: AuthMode) -> Connection {
         Connection {
@@ -599,6 +592,77 @@ mod tests {
                 .unwrap_err()
                 .kind(),
             "http-error"
+        );
+    }
+
+    #[test]
+    fn answers_share_the_launch_reader() {
+        // A gateway's error envelope on an HTTP error is shown with its message.
+        let gw =
+            r#"{"result":false,"code":1247002,"message":"Missing user info","request_id":"esb-1"}"#;
+        assert_eq!(
+            read_answer::<OperateJobInstanceData>(401, gw).unwrap_err(),
+            CallError::Api {
+                http_status: 401,
+                code: 1_247_002,
+                message: "Missing user info".into(),
+                job_request_id: Some("esb-1".into()),
+                permission: None,
+            }
+        );
+        // A code without `result` is still BK-JOB's error.
+        let e = read_answer::<OperateJobInstanceData>(200, r#"{"code":1244006}"#).unwrap_err();
+        assert_eq!(e.code(), Some(CODE_UNKNOWN_JOB));
+        // `result:true` decides, as for the launch.
+        let odd = r#"{"result":true,"code":5,"data":{"job_instance_id":1}}"#;
+        assert_eq!(
+            read_answer::<OperateJobInstanceData>(200, odd)
+                .unwrap()
+                .job_instance_id,
+            1
+        );
+        // Malformed data on success: an HTTP error with the body's excerpt.
+        let bad = r#"{"result":true,"code":0,"data":{"job_instance_id":"x"}}"#;
+        assert_eq!(
+            read_answer::<OperateJobInstanceData>(200, bad).unwrap_err(),
+            CallError::Http {
+                http_status: 200,
+                excerpt: bad.into(),
+            }
+        );
+        // A permission object that is not the documented shape is left out.
+        let e = read_answer::<OperateJobInstanceData>(
+            200,
+            r#"{"result":false,"code":9900403,"message":"no","permission":{"x":1}}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e,
+            CallError::Api {
+                permission: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn query_values_are_plain_text() {
+        let q = query_of(
+            r#"{"s":"a b","n":9007199254740993,"t":true,"z":null,"l":[1,"x"],"o":{"k":"v"}}"#,
+        );
+        let expected = [
+            ("l", r#"[1,"x"]"#),
+            ("n", "9007199254740993"),
+            ("o", r#"{"k":"v"}"#),
+            ("s", "a b"),
+            ("t", "true"),
+        ];
+        assert_eq!(
+            q,
+            expected
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
         );
     }
 }
