@@ -1,8 +1,6 @@
 //! The components. They hold signals and wire events; decisions are made by the plain modules
 //! and by `bkjob-api` (validation, Base64, API messages).
 
-use std::collections::{BTreeMap, HashSet};
-
 use bkjob_api::{
     default_task_name, validate_draft, Draft, DraftOutcome, ErrorCode, Lang, Limits,
     ScriptLanguage, ScriptSource,
@@ -39,12 +37,13 @@ struct Ui {
     lang: RwSignal<Lang>,
     draft: RwSignal<Draft>,
     conn: RwSignal<Connection>,
-    touched: RwSignal<HashSet<&'static str>>,
+    // A Vec: at most ~20 names, and a hash set would add its hasher to the wasm.
+    touched: RwSignal<Vec<&'static str>>,
     submitted: RwSignal<bool>,
     show_summary: RwSignal<bool>,
     check: Memo<DraftOutcome>,
-    error_texts: Memo<BTreeMap<String, Vec<String>>>,
-    warning_texts: Memo<BTreeMap<String, Vec<String>>>,
+    error_texts: Memo<fields::FieldTexts>,
+    warning_texts: Memo<fields::FieldTexts>,
     guard: RwSignal<LaunchGuard>,
     result: RwSignal<Option<LaunchRecord>>,
     route: RwSignal<Route>,
@@ -78,7 +77,7 @@ impl Ui {
             lang,
             draft,
             conn: RwSignal::new(conn),
-            touched: RwSignal::new(HashSet::new()),
+            touched: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
             show_summary: RwSignal::new(false),
             check,
@@ -95,25 +94,21 @@ impl Ui {
     }
 
     fn touch(&self, name: &'static str) {
-        if !self.touched.with_untracked(|s| s.contains(name)) {
-            self.touched.update(|s| {
-                s.insert(name);
-            });
+        if !self.touched.with_untracked(|s| s.contains(&name)) {
+            self.touched.update(|s| s.push(name));
         }
     }
 
     /// The errors shown beside `name` (empty until touched or submitted).
     fn visible_errors(&self, name: &'static str) -> Vec<String> {
-        if !(self.submitted.get() || self.touched.with(|s| s.contains(name))) {
+        if !(self.submitted.get() || self.touched.with(|s| s.contains(&name))) {
             return Vec::new();
         }
-        self.error_texts
-            .with(|m| m.get(name).cloned().unwrap_or_default())
+        self.error_texts.with(|m| m.get(name).to_vec())
     }
 
     fn warnings_for(&self, name: &'static str) -> Vec<String> {
-        self.warning_texts
-            .with(|m| m.get(name).cloned().unwrap_or_default())
+        self.warning_texts.with(|m| m.get(name).to_vec())
     }
 
     fn navigate(&self, path: &str) {
@@ -309,7 +304,7 @@ fn JobPage(route: JobRoute) -> impl IntoView {
         move |json: String| {
             if let Some(draft) = storage::draft_from_json(&json) {
                 ui.draft.set(draft);
-                ui.touched.set(HashSet::new());
+                ui.touched.set(Vec::new());
                 ui.submitted.set(false);
                 ui.navigate("/");
             }
@@ -405,7 +400,7 @@ fn LaunchPage() -> impl IntoView {
     let on_reset = move |_| {
         if dom::confirm(ui.tx().reset_confirm) {
             ui.draft.set(Draft::default());
-            ui.touched.set(HashSet::new());
+            ui.touched.set(Vec::new());
             ui.submitted.set(false);
             ui.show_summary.set(false);
         }
@@ -1150,11 +1145,8 @@ fn TaskSection() -> impl IntoView {
 #[component]
 fn ErrorSummary() -> impl IntoView {
     let ui = ui();
-    let items = move || {
-        let mut v: Vec<(String, Vec<String>)> = ui.error_texts.get().into_iter().collect();
-        v.sort_by_key(|(f, _)| fields::field_rank(f));
-        v
-    };
+    // Already in form order.
+    let items = move || ui.error_texts.get().0;
     view! {
         {when(move || ui.show_summary.get() && !ui.error_texts.with(|m| m.is_empty()), move || view! {
             <div id="error-summary" class="error-summary" role="alert" tabindex="-1">
@@ -1202,8 +1194,9 @@ fn WarningList() -> impl IntoView {
     let all = move || {
         ui.warning_texts
             .get()
-            .into_values()
-            .flatten()
+            .0
+            .into_iter()
+            .flat_map(|(_, texts)| texts)
             .collect::<Vec<_>>()
     };
     view! {

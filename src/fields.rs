@@ -1,8 +1,6 @@
 //! Plain mapping between bkjob-api's [`Draft`] fields, the form's control names (= API field
 //! names, the automation contract) and the texts shown beside them.
 
-use std::collections::BTreeMap;
-
 use bkjob_api::{split_bulk, Draft, Lang, ListCount, Violation};
 
 use crate::i18n::{fill, t};
@@ -99,43 +97,73 @@ pub const MAX_TEXTS_PER_FIELD: usize = 10;
 /// Field → texts of its violations (errors or warnings), at most [`MAX_TEXTS_PER_FIELD`]
 /// each plus a "N more" line. Each bulk list is split once, however many entries are wrong,
 /// so a paste of thousands of bad lines stays cheap per keystroke.
-pub fn texts_by_field(
-    violations: &[Violation],
-    draft: &Draft,
-    lang: Lang,
-) -> BTreeMap<String, Vec<String>> {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut hidden: BTreeMap<String, usize> = BTreeMap::new();
-    let mut split: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+pub fn texts_by_field(violations: &[Violation], draft: &Draft, lang: Lang) -> FieldTexts {
+    // Vecs with linear lookups, not maps: there are at most ~20 fields, and the map code
+    // would cost the wasm more than these loops cost a keystroke.
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut hidden: Vec<usize> = Vec::new();
+    let mut split: Vec<(&str, Vec<String>)> = Vec::new();
     for v in violations {
         let field = violation_field(v);
-        let texts = map.entry(field.to_owned()).or_default();
-        if texts.len() >= MAX_TEXTS_PER_FIELD {
-            *hidden.entry(field.to_owned()).or_default() += 1;
+        let i = match out.iter().position(|(f, _)| f == field) {
+            Some(i) => i,
+            None => {
+                out.push((field.to_owned(), Vec::new()));
+                hidden.push(0);
+                out.len() - 1
+            }
+        };
+        if out[i].1.len() >= MAX_TEXTS_PER_FIELD {
+            hidden[i] += 1;
             continue;
         }
         let item = match (bulk_text(draft, field), entry_index(&v.path)) {
-            (Some(text), Some(i)) => split
-                .entry(field)
-                .or_insert_with(|| split_bulk(text).items)
-                .get(i)
-                .cloned(),
+            (Some(text), Some(n)) => {
+                let k = match split.iter().position(|(f, _)| *f == field) {
+                    Some(k) => k,
+                    None => {
+                        split.push((field, split_bulk(text).items));
+                        split.len() - 1
+                    }
+                };
+                split[k].1.get(n).cloned()
+            }
             _ => None,
         };
         let text = match item {
             Some(item) => format!("{}: {item}", v.message(lang)),
             None => v.message(lang).to_owned(),
         };
-        if !texts.contains(&text) {
-            texts.push(text);
+        if !out[i].1.contains(&text) {
+            out[i].1.push(text);
         }
     }
-    for (field, n) in hidden {
-        if let Some(texts) = map.get_mut(&field) {
+    for ((_, texts), n) in out.iter_mut().zip(hidden) {
+        if n > 0 {
             texts.push(fill(t(lang).more_messages, "n", &n.to_string()));
         }
     }
-    map
+    out.sort_unstable_by_key(|(f, _)| field_rank(f));
+    FieldTexts(out)
+}
+
+/// Texts per form field, in form order ([`FIELD_ORDER`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldTexts(pub Vec<(String, Vec<String>)>);
+
+impl FieldTexts {
+    /// The texts of one field (empty when it has none).
+    pub fn get(&self, field: &str) -> &[String] {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or(&[], |(_, t)| t.as_slice())
+    }
+
+    /// No field has a text.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The first field in form order that has an error.
@@ -217,7 +245,7 @@ mod tests {
         };
         let out = validate_draft(&d, &Limits::default());
         let map = texts_by_field(&out.errors, &d, Lang::En);
-        let ip = &map["ip_list"];
+        let ip = map.get("ip_list");
         assert!(ip[0].ends_with(": 0:999.1.1.1"), "{ip:?}");
         assert_eq!(
             count_text(&out.counts.ip_list, Lang::En),
@@ -241,10 +269,27 @@ mod tests {
         let out = validate_draft(&d, &Limits::default());
         assert_eq!(out.errors.len(), 5000);
         let map = texts_by_field(&out.errors, &d, Lang::En);
-        let ip = &map["ip_list"];
+        let ip = map.get("ip_list");
         assert_eq!(ip.len(), MAX_TEXTS_PER_FIELD + 1);
         assert!(ip[0].ends_with(": 999.0.0.0"), "{ip:?}");
         assert_eq!(ip[MAX_TEXTS_PER_FIELD], "… and 4990 more");
+    }
+
+    #[test]
+    fn texts_come_in_form_order() {
+        let d = Draft {
+            task_name: "x".repeat(600),
+            account_alias: String::new(),
+            account_id: String::new(),
+            ..valid()
+        };
+        let out = validate_draft(&d, &Limits::default());
+        let texts = texts_by_field(&out.errors, &d, Lang::En);
+        let fields: Vec<&str> = texts.0.iter().map(|(f, _)| f.as_str()).collect();
+        // BK-JOB checks task_name before the account; the form lists the account first.
+        assert_eq!(fields, ["account_alias", "task_name"]);
+        assert!(texts.get("script_content").is_empty());
+        assert!(!texts.get("task_name").is_empty());
     }
 
     #[test]
