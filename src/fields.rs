@@ -108,9 +108,15 @@ pub fn texts_by_field(violations: &[Violation], draft: &Draft, lang: Lang) -> Fi
         let i = match out.iter().position(|(f, _)| f == field) {
             Some(i) => i,
             None => {
-                out.push((field.to_owned(), Vec::new()));
-                hidden.push(0);
-                out.len() - 1
+                // Inserted in form order, so no sort (and no sort code in the wasm) is needed.
+                let rank = field_rank(field);
+                let at = out
+                    .iter()
+                    .position(|(f, _)| field_rank(f) > rank)
+                    .unwrap_or(out.len());
+                out.insert(at, (field.to_owned(), Vec::new()));
+                hidden.insert(at, 0);
+                at
             }
         };
         if out[i].1.len() >= MAX_TEXTS_PER_FIELD {
@@ -143,7 +149,6 @@ pub fn texts_by_field(violations: &[Violation], draft: &Draft, lang: Lang) -> Fi
             texts.push(fill(t(lang).more_messages, "n", &n.to_string()));
         }
     }
-    out.sort_unstable_by_key(|(f, _)| field_rank(f));
     FieldTexts(out)
 }
 
