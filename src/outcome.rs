@@ -19,6 +19,12 @@ use crate::launch::Settled;
 /// The code BK-JOB uses for "permission denied" (comes with a `permission` object).
 pub const PERMISSION_DENIED_CODE: i64 = 9_900_403;
 
+/// BK-JOB's own error codes are 7 digits starting with 12 (1240002, 1244006, 1247002...); the
+/// API gateway's start with 16 (1640001...), the permission code is 9900403.
+pub fn is_bk_job_code(code: i64) -> bool {
+    (1_200_000..1_300_000).contains(&code) || code == PERMISSION_DENIED_CODE
+}
+
 /// How many characters of an unexpected body are shown.
 pub const EXCERPT_CHARS: usize = 300;
 
@@ -113,16 +119,24 @@ impl Outcome {
         }
     }
 
-    /// Whether we know if a job was created. A timeout, a lost network and a gateway timeout
-    /// (502/504 without a BK-JOB answer) leave it unknown: the job MAY exist.
+    /// Whether we know if a job was created. A timeout, a lost network and a gateway-level
+    /// 502/503/504 leave it unknown: the job MAY exist. The gateway answers those with its own
+    /// JSON envelope (code 16xxxxx) when BK-JOB is slow or down, so only a BK-JOB code
+    /// (12xxxxx) on such a status counts as an answer from BK-JOB itself.
     pub fn settled(&self) -> Settled {
+        let from_job = |code: Option<i64>| code.is_some_and(is_bk_job_code);
         match self {
             Outcome::Network { .. } | Outcome::Timeout { .. } => Settled::Unknown,
             Outcome::HttpError {
-                http_status: 502 | 504,
-                code: None,
+                http_status: 502..=504,
+                code,
                 ..
-            } => Settled::Unknown,
+            } if !from_job(*code) => Settled::Unknown,
+            Outcome::ApiError {
+                http_status: 502..=504,
+                code,
+                ..
+            } if !from_job(Some(*code)) => Settled::Unknown,
             _ => Settled::Known,
         }
     }
@@ -763,6 +777,20 @@ mod tests {
             Settled::Unknown,
             "a gateway error leaves the job unknown"
         );
+        // The gateway's own JSON on an upstream timeout is no answer from BK-JOB: unknown.
+        let gw = classify(
+            504,
+            r#"{"result":false,"code":1650001,"message":"Request backend service timeout"}"#,
+        );
+        assert_eq!(gw.settled(), Settled::Unknown, "{gw:?}");
+        let gw = classify(
+            502,
+            r#"{"code":1640502,"message":"bad gateway","data":null}"#,
+        );
+        assert_eq!(gw.settled(), Settled::Unknown, "{gw:?}");
+        // BK-JOB's own error behind a 503 (e.g. its system error) is an answer.
+        let job = classify(503, r#"{"result":false,"code":1240001,"message":"x"}"#);
+        assert_eq!(job.settled(), Settled::Known, "{job:?}");
         assert_eq!(classify(500, "").kind(), "http-error");
         assert_eq!(classify(500, "").settled(), Settled::Known);
         let html200 = classify(200, "<!doctype html><p>login</p>");
