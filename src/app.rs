@@ -313,12 +313,12 @@ fn JobPage(route: JobRoute) -> impl IntoView {
     let path = route.path();
     let still = move || alive.try_get_value().unwrap_or(false);
     Effect::new(move |_| {
-        let n = attempt.get();
+        attempt.track();
         let Some(el) = host.get() else { return };
         state.set(JobModuleState::Loading);
         let path = path.clone();
         spawn_local(async move {
-            let result = crate::jobmod::load(n).await.and_then(|m| {
+            let result = crate::jobmod::load().await.and_then(|m| {
                 if !still() {
                     return Ok(());
                 }

@@ -11,23 +11,32 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
 let loading = null;
-export function load_job_module(attempt) {
+let failures = 0;
+export function load_job_module() {
   if (!loading) {
     // Relative to this snippet (dist/snippets/<crate>/), so the app works under any base path.
     const base = new URL('../../', import.meta.url);
-    // A retry gets a fresh URL: a failed module fetch may stay in the browser's module map.
-    const q = attempt > 0 ? '?retry=' + attempt : '';
+    // After a failure every later try gets a fresh URL: the browser keeps a failed module
+    // fetch in its module map for the page's lifetime.
+    const q = failures > 0 ? '?retry=' + failures : '';
     loading = import(new URL('fastexec-job.js' + q, base).href).then(async (m) => {
       await m.default({ module_or_path: new URL('fastexec-job_bg.wasm' + q, base).href });
       return m;
     });
-    loading.catch(() => { loading = null; });
+    loading.catch(() => reset_job_module());
   }
   return loading;
 }
+// Also after a failed mount: the instance may be broken, the next try loads a fresh one.
+export function reset_job_module() {
+  loading = null;
+  failures += 1;
+}
 "#)]
 extern "C" {
-    fn load_job_module(attempt: u32) -> js_sys::Promise;
+    fn load_job_module() -> js_sys::Promise;
+
+    fn reset_job_module();
 
     /// The module's namespace object (its exports).
     #[derive(Clone)]
@@ -56,9 +65,9 @@ extern "C" {
     fn unmount_job(this: &JobModule);
 }
 
-/// Load (or reuse) the job module. `attempt` > 0 bypasses a failed earlier fetch.
-pub async fn load(attempt: u32) -> Result<JobModule, String> {
-    wasm_bindgen_futures::JsFuture::from(load_job_module(attempt))
+/// Load (or reuse) the job module.
+pub async fn load() -> Result<JobModule, String> {
+    wasm_bindgen_futures::JsFuture::from(load_job_module())
         .await
         .map(JsCast::unchecked_into)
         .map_err(|e| match e.dyn_ref::<js_sys::Error>() {
@@ -86,7 +95,13 @@ impl JobModule {
             crate::storage::lang_to_stored(lang),
             on_redo,
         )
-        .map_err(|e| format!("{e:?}"))
+        .map_err(|e| {
+            reset_job_module();
+            e.dyn_ref::<js_sys::Error>()
+                .map(|err| String::from(err.message()))
+                .or_else(|| e.as_string())
+                .unwrap_or_default()
+        })
     }
 
     /// New connection settings (the view polls again at once).
