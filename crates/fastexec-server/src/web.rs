@@ -36,7 +36,10 @@ pub fn cache_control(path: &str) -> &'static str {
     let hashed = !path[..path.len() - name.len()].contains("snippets/")
         && stem
             .rsplit_once('-')
-            .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            // Trunk writes a u64 as unpadded hex: usually 16 digits, fewer when it starts with 0.
+            .is_some_and(|(_, h)| {
+                (12..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit())
+            });
     if hashed {
         "public, max-age=31536000, immutable"
     } else {
@@ -45,8 +48,18 @@ pub fn cache_control(path: &str) -> &'static str {
 }
 
 async fn cache_headers(req: Request, next: Next) -> Response {
-    let value = cache_control(req.uri().path());
+    let mut value = cache_control(req.uri().path());
     let mut res = next.run(req).await;
+    // A missing file is answered with the app's page (the SPA fallback): never let a browser
+    // keep that page for a year under an asset's name.
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if is_page {
+        value = "no-cache";
+    }
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
@@ -107,7 +120,7 @@ mod tests {
             "/fastexec-job.js",
             "/fastexec-job_bg.wasm",
             "/snippets/fastexec-ba7639ddade2950a/inline0.js",
-            "/main-8611d5d3f335e93.css",
+            "/main-8611d5d3f3.css",
         ] {
             assert_eq!(cache_control(p), "no-cache", "{p}");
         }

@@ -562,6 +562,42 @@ async fn companion_api_checks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashed_files_are_immutable_and_everything_else_revalidated() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let dist = tmp.path().join("dist");
+    std::fs::create_dir_all(dist.join("snippets/fastexec-0123456789abcdef")).unwrap();
+    std::fs::write(dist.join("index.html"), "<html>app</html>").unwrap();
+    for f in [
+        "fastexec-f722e83c39fa1c23_bg.wasm",
+        "fastexec-job_bg.wasm",
+        "fastexec-job.js",
+        "snippets/fastexec-0123456789abcdef/inline0.js",
+    ] {
+        std::fs::write(dist.join(f), "x").unwrap();
+    }
+    let srv = TestServer::start_full(&test_config(""), tmp, Some(dist)).await;
+    let api = srv.api();
+    let immutable = "public, max-age=31536000, immutable";
+    let (s, _, cc) = api.cache_headers("fastexec-f722e83c39fa1c23_bg.wasm").await;
+    assert_eq!((s, cc.as_str()), (200, immutable));
+    for path in [
+        "",
+        "jobs/biz/2/5",
+        "fastexec-job.js",
+        "fastexec-job_bg.wasm",
+        "snippets/fastexec-0123456789abcdef/inline0.js",
+    ] {
+        let (s, _, cc) = api.cache_headers(path).await;
+        assert_eq!((s, cc.as_str()), (200, "no-cache"), "{path}");
+    }
+    // A hashed name that is missing gets the page (SPA fallback): never cached for a year.
+    let (s, ct, cc) = api.cache_headers("fastexec-00000000deadbeef.js").await;
+    assert_eq!((s, cc.as_str()), (200, "no-cache"), "{ct}");
+    assert!(ct.starts_with("text/html"), "{ct}");
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serves_the_app_with_spa_fallback() {
     let tmp = tempfile::TempDir::new().unwrap();
     let dist = tmp.path().join("dist");

@@ -284,6 +284,30 @@ impl Api {
         (status, ct, String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// GET `path`; returns (HTTP status, Content-Type, Cache-Control).
+    pub async fn cache_headers(&self, path: &str) -> (u16, String, String) {
+        let req = hyper::Request::builder()
+            .uri(format!("{}{}", self.url, path.trim_start_matches('/')))
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let resp = tokio::time::timeout(Duration::from_secs(20), self.client.request(req))
+            .await
+            .expect("request timed out")
+            .expect("request failed");
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        (
+            resp.status().as_u16(),
+            header("content-type"),
+            header("cache-control"),
+        )
+    }
+
     /// POST JSON as `user` through the gateway header; returns (HTTP status, JSON body).
     pub async fn post_as(&self, user: &str, path: &str, body: &Value) -> (u16, Value) {
         self.post_lang(user, path, body, None).await
