@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use e2e::form::{choose, connect_as, fill, wait_form};
-use e2e::{demo, project_root, Browser, Server, TempDir};
+use e2e::{api_call, demo, project_root, Browser, Server, TempDir};
 use thirtyfour::prelude::*;
 
 /// Every URL the page has fetched so far (Resource Timing).
@@ -48,6 +48,24 @@ async fn set_ui_lang(d: &WebDriver, value: &str) {
     .unwrap();
 }
 
+/// How many status polls the page has sent so far (Resource Timing).
+async fn status_polls(d: &WebDriver) -> usize {
+    fetched(d)
+        .await
+        .iter()
+        .filter(|u| u.contains("get_job_instance_status"))
+        .count()
+}
+
+/// The job view's title (a label of the job module), as shown.
+async fn view_title(d: &WebDriver) -> String {
+    wait_css(d, "#job-view .job-head h2 span")
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
     let server = Server::start(Path::new("fastexec.toml"));
@@ -62,11 +80,16 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
         "the form's first visit fetched the job module: {urls:?}"
     );
 
-    // A job that does not exist is enough: the view mounts, asks and shows the API's answer.
-    d.goto(format!("{}jobs/biz/{}/424242", server.url, demo::BIZ_ID))
-        .await
-        .unwrap();
-    let view = wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
+    // A job that does not exist, with an ID above 2^53: the link crosses the bridge exactly,
+    // the view mounts, asks and shows the API's answer.
+    d.goto(format!(
+        "{}jobs/biz/{}/9007199254740993",
+        server.url,
+        demo::BIZ_ID
+    ))
+    .await
+    .unwrap();
+    wait_css(d, r#"#job-view[data-job-instance-id="9007199254740993"]"#).await;
     let urls = fetched(d).await;
     for file in ["fastexec-job.js", "fastexec-job_bg.wasm"] {
         assert!(
@@ -82,18 +105,54 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
     // The language reaches the other module.
     set_ui_lang(d, "en").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let en = view.text().await.unwrap();
+    assert_eq!(view_title(d).await, "Job execution");
     set_ui_lang(d, "zh-CN").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let zh = view.text().await.unwrap();
-    assert_ne!(en, zh, "the job view follows the UI language");
+    assert_eq!(view_title(d).await, "作业执行详情");
 
     // So do the credentials typed in the app (memory only): the view asks again and gets the
     // server's answer for an unknown job instead of an authentication error.
     connect_as(d, demo::ADMIN).await;
     wait_css(d, r#".job-error[data-code="1244006"]"#).await;
+}
 
-    // Back to the form: the view is unmounted (its polling stops with it).
+/// Leaving the job page unmounts the view in the other module: its polling stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_the_job_page_stops_the_polling() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let answer = api_call(
+        &server,
+        "POST",
+        "fast_execute_script",
+        demo::ADMIN,
+        serde_json::json!({
+            "bk_scope_type": "biz",
+            "bk_scope_id": demo::BIZ_ID,
+            "script_content": "c2xlZXAgMzAK", // "sleep 30\n"
+            "script_language": 1,
+            "account_alias": "root",
+            "target_server": { "host_id_list": [101] },
+        }),
+    )
+    .await;
+    let id = answer["data"]["job_instance_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no job: {answer}"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(format!("{}jobs/biz/{}/{id}", server.url, demo::BIZ_ID))
+        .await
+        .unwrap();
+    wait_css(d, &format!(r#"#job-view[data-job-instance-id="{id}"]"#)).await;
+    connect_as(d, demo::ADMIN).await;
+    wait_css(d, r#"#job-view[data-status="2"]"#).await;
+
+    // Running: the view polls (every second at first).
+    let before = status_polls(d).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let running = status_polls(d).await;
+    assert!(running > before, "the view polls while the job runs");
+
     d.find(By::Css(".back-link a"))
         .await
         .unwrap()
@@ -102,6 +161,13 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
         .unwrap();
     wait_form(d).await;
     assert!(d.find(By::Id("job-view")).await.is_err());
+    let left = status_polls(d).await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert_eq!(
+        status_polls(d).await,
+        left,
+        "no poll after leaving the job page"
+    );
 }
 
 /// A launch from the form opens the job (the secret typed in the form reaches the other
