@@ -25,7 +25,7 @@ pub const FIRST_VISIT_BROTLI_BUDGET: u64 = 150_000;
 /// What `cargo xtask test` enforces until the goal is met: a ratchet at today's size plus a
 /// little slack, so the bundle cannot grow while it is being cut down. Lower it with every cut;
 /// never raise it. Once the first visit is within [`FIRST_VISIT_BROTLI_BUDGET`], set it to that.
-pub const FIRST_VISIT_BROTLI_CEILING: u64 = 180_000;
+pub const FIRST_VISIT_BROTLI_CEILING: u64 = 175_000;
 
 /// The job view's own wasm module (Trunk `data-type="worker"` asset, unhashed names). The app
 /// imports it with a dynamic `import()` when a job is shown, so a first visit never loads it.

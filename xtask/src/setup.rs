@@ -26,7 +26,7 @@ pub fn ensure() -> Result<usize, String> {
         ("Chromium + ChromeDriver (Debian)", chromium),
         ("trunk", trunk),
         ("wasm-bindgen-cli", wasm_bindgen_cli),
-        ("wasm-opt (binaryen, npm)", wasm_opt),
+        ("npm tools (binaryen wasm-opt, terser)", npm_tools),
         ("crates (cargo fetch)", crates),
     ];
     let mut installed = 0;
@@ -127,9 +127,12 @@ fn wasm_bindgen_cli() -> Result<bool, String> {
     Ok(true)
 }
 
-fn wasm_opt() -> Result<bool, String> {
-    let bin = project_root().join("node_modules/.bin/wasm-opt");
-    if bin.exists() {
+/// The npm tools of package.json: binaryen's wasm-opt (checked by version) and terser (the
+/// release build's JS minifier, tools/minify-js.mjs).
+fn npm_tools() -> Result<bool, String> {
+    let root = project_root();
+    let bin = root.join("node_modules/.bin/wasm-opt");
+    if bin.exists() && root.join("node_modules/terser/package.json").exists() {
         let v = output(command(bin.to_str().unwrap()).arg("--version")).unwrap_or_default();
         if v.contains(&format!("version {WASM_OPT_VERSION}")) {
             return Ok(false);
