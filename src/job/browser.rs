@@ -45,6 +45,21 @@ extern "C" {
     type Selectable;
     #[wasm_bindgen(method)]
     fn select(this: &Selectable);
+
+    type FetchResponse;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &FetchResponse) -> Option<BodyStream>;
+    type BodyStream;
+    #[wasm_bindgen(method, catch, js_name = getReader)]
+    fn get_reader(this: &BodyStream) -> Result<BodyReader, JsValue>;
+    type BodyReader;
+    #[wasm_bindgen(method)]
+    fn read(this: &BodyReader) -> js_sys::Promise;
+    type BodyChunk;
+    #[wasm_bindgen(method, getter)]
+    fn done(this: &BodyChunk) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn value(this: &BodyChunk) -> Option<js_sys::Uint8Array>;
 }
 
 /// Unix time in ms.
@@ -127,6 +142,32 @@ pub fn download_text(file_name: &str, text: &str) -> bool {
         std::time::Duration::from_secs(30),
     );
     ok
+}
+
+/// A fetch response's body as bytes, read from its stream: each chunk is copied once into
+/// wasm memory (`arrayBuffer()` first gathers a copy in JS, ~3 ms more for a 9 MB answer).
+pub async fn body_bytes(response: JsValue) -> Result<Vec<u8>, JsValue> {
+    let Some(stream) = response.unchecked_into::<FetchResponse>().body() else {
+        return Ok(Vec::new());
+    };
+    let reader = stream.get_reader()?;
+    let mut out = Vec::new();
+    loop {
+        let chunk: BodyChunk = wasm_bindgen_futures::JsFuture::from(reader.read())
+            .await?
+            .unchecked_into();
+        if chunk.done() {
+            return Ok(out);
+        }
+        let Some(bytes) = chunk.value() else { continue };
+        if out.is_empty() {
+            out = bytes.to_vec();
+        } else {
+            let start = out.len();
+            out.resize(start + bytes.length() as usize, 0);
+            bytes.copy_to(&mut out[start..]);
+        }
+    }
 }
 
 /// Full page navigation (used when the app gave no redo callback).
