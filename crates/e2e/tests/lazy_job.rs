@@ -36,6 +36,19 @@ async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
         .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
+/// Clicks the first element matching `css` (waiting for it).
+async fn click(d: &WebDriver, css: &str) {
+    wait_css(d, css).await.click().await.unwrap();
+}
+
+/// A browser on the app's form.
+async fn open_form(server: &Server) -> Browser {
+    let browser = Browser::start().await;
+    browser.driver.goto(&server.url).await.unwrap();
+    wait_form(&browser.driver).await;
+    browser
+}
+
 /// Selects a UI language in the header.
 async fn set_ui_lang(d: &WebDriver, value: &str) {
     d.execute(
@@ -69,11 +82,8 @@ async fn view_title(d: &WebDriver) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
     let server = Server::start(Path::new("fastexec.toml"));
-    let browser = Browser::start().await;
+    let browser = open_form(&server).await;
     let d = &browser.driver;
-
-    d.goto(&server.url).await.unwrap();
-    wait_form(d).await;
     let urls = fetched(d).await;
     assert!(
         !has_job_module(&urls),
@@ -153,12 +163,7 @@ async fn leaving_the_job_page_stops_the_polling() {
     let running = status_polls(d).await;
     assert!(running > before, "the view polls while the job runs");
 
-    d.find(By::Css(".back-link a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(d, ".back-link a").await;
     wait_form(d).await;
     assert!(d.find(By::Id("job-view")).await.is_err());
     let left = status_polls(d).await;
@@ -175,10 +180,8 @@ async fn leaving_the_job_page_stops_the_polling() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
     let server = Server::start(Path::new("fastexec.toml"));
-    let browser = Browser::start().await;
+    let browser = open_form(&server).await;
     let d = &browser.driver;
-    d.goto(&server.url).await.unwrap();
-    wait_form(d).await;
     connect_as(d, demo::ADMIN).await;
     fill(d, "bk_scope_type", "biz").await;
     fill(d, "bk_scope_id", demo::BIZ_ID).await;
@@ -188,13 +191,8 @@ async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
     fill(d, "account_alias", "root").await;
     fill(d, "host_id_list", "101").await;
     fill(d, "task_name", "e2e lazy redo").await;
-    d.find(By::Id("launch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_css(d, "#job-link").await.click().await.unwrap();
+    click(d, "#launch").await;
+    click(d, "#job-link").await;
 
     // No credentials typed on the job page: the view reaches the end with the form's.
     d.query(By::Css(r#"#job-view[data-finished="true"]"#))
@@ -212,25 +210,12 @@ async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
 
     // Change the form, then come back to the job through the recent-jobs list: "Redo" must
     // put the launched request back.
-    d.find(By::Css(".back-link a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(d, ".back-link a").await;
     wait_form(d).await;
     fill(d, "script_content", "echo changed\n").await;
     fill(d, "host_id_list", "102").await;
-    wait_css(d, &format!(r#"a[href$="/jobs/biz/{}/{id}"]"#, demo::BIZ_ID))
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_css(d, "#redo:not([disabled])")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(d, &format!(r#"a[href$="/jobs/biz/{}/{id}"]"#, demo::BIZ_ID)).await;
+    click(d, "#redo:not([disabled])").await;
     wait_form(d).await;
     let value = |name: &'static str| async move {
         d.execute(
@@ -277,13 +262,7 @@ async fn a_job_module_that_cannot_be_fetched_is_reported_and_retried() {
         dist.0.join("fastexec-job_bg.wasm"),
     )
     .unwrap();
-    alert
-        .find(By::Css("button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(d, ".job-load-failed button").await;
     wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
     assert!(d.find(By::Css(".job-load-failed")).await.is_err());
 }
