@@ -3,7 +3,8 @@
 //! Order of checks for `fast_execute_script` follows contract §9 exactly:
 //! scope → access_business → field validation (bkjob-api `validate_request`: 1240003 group,
 //! then 1241004/1241005/1244001 handler checks) → referenced script (1243001/1244018) →
-//! account (1244003) → hosts (1244030/1244002) → resolved target empty (1244028) → host count
+//! dangerous script (1244019) → running-job quota (1244032/1244033/1244034) → account
+//! (1244003) → hosts (1244030/1244002) → resolved target empty (1244028) → host count
 //! (1244022) → permission (9900403) → save + start.
 //!
 //! Targets: static hosts (`host_id_list`, else `ip_list`) are checked for existence and scope;
@@ -11,7 +12,15 @@
 //! CMDB topology ([`resolve_dynamic_targets`]); everything is merged and de-duplicated by host
 //! id before the empty (1244028) and count (1244022) checks.
 //!
-//! Not modelled: dangerous-script rules (1244019) and running-job quotas (1244032-34).
+//! Dangerous-script rules (`[[dangerous_rules]]`, [`crate::danger`]) check the decoded text that
+//! would run (inline content or the referenced version) line by line: an enabled intercept rule
+//! of the script's language that matches refuses with 1244019; scan rules are only logged.
+//!
+//! Running-job quotas (`limits.running_jobs_per_scope` / `_per_app` / `_system`) count jobs not
+//! in a final status (created, including `start_task: false` ones, running, stopping): per
+//! scope (1244032), per calling app code (1244033), in total (1244034), checked in that order.
+//! The check at its place in the order reads the committed jobs; the database writer checks
+//! again in the transaction that inserts the job, so concurrent launches cannot overshoot.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -33,8 +42,8 @@ use bkjob_api::{
 };
 
 use crate::auth::{authenticate, Caller};
-use crate::config::{HostConfig, ScriptVersionStatus};
-use crate::db::{now_ms, HostRow, JobRow, NewHost, NewJob};
+use crate::config::{DangerousAction, HostConfig, ScriptVersionStatus};
+use crate::db::{now_ms, CreateError, HostRow, JobRow, NewHost, NewJob, QuotaExceeded};
 use crate::error::{ApiError, BkJson, BkQuery, Meta};
 use crate::AppState;
 
@@ -258,6 +267,39 @@ async fn launch(
         }
     };
 
+    // Dangerous-script rules on the text that would run (contract §3.4).
+    let hits = state.danger.check(resolved.language, &resolved.content);
+    for h in &hits {
+        // BK-JOB records scan matches; the script text stays out of the log.
+        tracing::info!(
+            job_request_id = %meta.job_request_id,
+            user = %caller.username,
+            rule = h.rule,
+            description = %h.description,
+            action = ?h.action,
+            first_line = h.first_line,
+            lines = h.lines,
+            language = resolved.language,
+            "script matches a dangerous-script rule"
+        );
+    }
+    if hits.iter().any(|h| h.action == DangerousAction::Intercept) {
+        return Err(meta.err(ErrorCode::DANGEROUS_SCRIPT, &[]));
+    }
+
+    // Running-job quota, scope → app → system: here against the committed jobs, for the
+    // order of checks; `create_job` checks again, atomically with the insert.
+    if !state.quota.is_unlimited() {
+        let counts = state
+            .db
+            .running_counts(scope.type_, &scope.id_str(), &caller.app_code)
+            .await
+            .map_err(|e| ApiError::internal(meta, e))?;
+        if let Some(q) = state.quota.exceeded(&counts) {
+            return Err(quota_error(meta, q));
+        }
+    }
+
     // Account: account_id (>0) wins over alias (contract §2).
     let account = match req.account_id.filter(|&id| id >= 1) {
         Some(id) => dir
@@ -443,11 +485,11 @@ async fn launch(
         })
         .collect();
     let start = job.start_task;
-    let (job_id, step_id, _) = state
-        .db
-        .create_job(job, hosts)
-        .await
-        .map_err(|e| ApiError::internal(meta, e))?;
+    let (job_id, step_id, _) = match state.db.create_job(job, hosts, state.quota).await {
+        Ok(ids) => ids,
+        Err(CreateError::Quota(q)) => return Err(quota_error(meta, q)),
+        Err(CreateError::Db(e)) => return Err(ApiError::internal(meta, e)),
+    };
     tracing::info!(job_id, step_id, user = %user, app = %caller.app_code, "job created");
     if start {
         state
@@ -461,6 +503,15 @@ async fn launch(
         job_instance_name: name,
         step_instance_id: step_id,
     }))
+}
+
+fn quota_error(meta: &Meta, q: QuotaExceeded) -> ApiError {
+    let code = match q {
+        QuotaExceeded::Scope => ErrorCode::QUOTA_SCOPE,
+        QuotaExceeded::App => ErrorCode::QUOTA_APP,
+        QuotaExceeded::System => ErrorCode::QUOTA_SYSTEM,
+    };
+    meta.err(code, &[])
 }
 
 /// Hosts and permission paths of the "dynamic" part of a target: topology nodes and dynamic

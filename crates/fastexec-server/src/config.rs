@@ -4,8 +4,8 @@
 //! (`[[apps]]`), the login service (`[[users]]` with their `bk_token`s), IAM (`grants`), CMDB
 //! (`[[businesses]]`, `[[biz_sets]]`, `[[hosts]]`, the topology `[[topo]]` and
 //! `[[dynamic_groups]]`) and JOB's own account and script
-//! libraries (`[[accounts]]`, `[[scripts]]`). See `/fastexec.toml` at the repo root for a
-//! documented example.
+//! libraries (`[[accounts]]`, `[[scripts]]`) and dangerous-script rules (`[[dangerous_rules]]`).
+//! See `/fastexec.toml` at the repo root for a documented example.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -50,6 +50,9 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     #[serde(default)]
     pub scripts: Vec<ScriptConfig>,
+    /// JOB's dangerous-script rules (高危语句规则, code 1244019).
+    #[serde(default)]
+    pub dangerous_rules: Vec<DangerousRuleConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -67,6 +70,11 @@ pub struct LimitsConfig {
     pub max_body_bytes: usize,
     /// Timeout when a callback receiver does not answer, in seconds.
     pub callback_timeout_secs: u64,
+    /// Running-job quotas (contract §3.4): most unfinished jobs per scope (1244032), per
+    /// calling app code (1244033) and in total (1244034). 0 = unlimited.
+    pub running_jobs_per_scope: u64,
+    pub running_jobs_per_app: u64,
+    pub running_jobs_system: u64,
 }
 
 impl Default for LimitsConfig {
@@ -78,6 +86,9 @@ impl Default for LimitsConfig {
             log_cap_bytes: 5 * 1024 * 1024,
             max_body_bytes: 64 * 1024 * 1024,
             callback_timeout_secs: 10,
+            running_jobs_per_scope: 0,
+            running_jobs_per_app: 0,
+            running_jobs_system: 0,
         }
     }
 }
@@ -225,6 +236,54 @@ pub struct ScriptVersionConfig {
     pub content: String,
 }
 
+/// A dangerous-script rule (BK-JOB `DangerousRule`): a regular expression matched against each
+/// line of a script of the listed languages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DangerousRuleConfig {
+    /// Regular expression (Rust `regex` syntax), searched for in each line.
+    pub expression: String,
+    /// `script_language` codes (1..=6) the rule applies to; empty = every language.
+    #[serde(default)]
+    pub script_languages: Vec<i32>,
+    /// `"scan"` (1, record only) or `"intercept"` (2, refuse with 1244019).
+    pub action: DangerousAction,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Disabled rules are kept but never applied (BK-JOB's rule status).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+/// BK-JOB `DangerousRuleActionEnum`: 1 scan, 2 intercept. Written as a name or its code.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(try_from = "ActionValue")]
+pub enum DangerousAction {
+    Scan,
+    Intercept,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ActionValue {
+    Name(String),
+    Code(i64),
+}
+
+impl TryFrom<ActionValue> for DangerousAction {
+    type Error = String;
+    fn try_from(v: ActionValue) -> Result<Self, String> {
+        match v {
+            ActionValue::Name(n) if n == "scan" => Ok(DangerousAction::Scan),
+            ActionValue::Name(n) if n == "intercept" => Ok(DangerousAction::Intercept),
+            ActionValue::Code(1) => Ok(DangerousAction::Scan),
+            ActionValue::Code(2) => Ok(DangerousAction::Intercept),
+            ActionValue::Name(n) => Err(format!("action {n:?} is not \"scan\" or \"intercept\"")),
+            ActionValue::Code(c) => Err(format!("action {c} is not 1 (scan) or 2 (intercept)")),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ScriptVersionStatus {
@@ -314,6 +373,8 @@ impl Config {
         if self.limits.max_concurrent_processes == 0 {
             bail!("limits.max_concurrent_processes must be at least 1");
         }
+        // Refuse bad rules now rather than at the first launch.
+        crate::danger::DangerRules::compile(&self.dangerous_rules)?;
         Ok(())
     }
 
@@ -543,6 +604,47 @@ mod tests {
             (g.name.as_str(), g.host_ids.clone()),
             ("all-online", vec![101, 102, 103])
         );
+    }
+
+    /// The default config intercepts `rm -rf /` in shell scripts and nothing else, and leaves
+    /// the running-job quotas unlimited.
+    #[test]
+    fn default_config_dangerous_rule_and_quotas() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fastexec.toml");
+        let cfg = Config::load(&path).unwrap();
+        let l = &cfg.limits;
+        assert_eq!(
+            (
+                l.running_jobs_per_scope,
+                l.running_jobs_per_app,
+                l.running_jobs_system
+            ),
+            (0, 0, 0)
+        );
+        let rules = crate::danger::DangerRules::compile(&cfg.dangerous_rules).unwrap();
+        let blocked = |lang: i32, script: &str| {
+            rules
+                .check(lang, script)
+                .iter()
+                .any(|h| h.action == DangerousAction::Intercept)
+        };
+        for s in [
+            "rm -rf /",
+            "sudo rm -rf / --no-preserve-root",
+            "rm  -rf\t/*",
+            "x\nrm -rf /\r\n",
+        ] {
+            assert!(blocked(1, s), "{s:?}");
+        }
+        for s in [
+            "rm -rf /tmp/x",
+            "rm -rf ./build",
+            "echo hello",
+            "for i in 1 2; do sleep 0; done",
+        ] {
+            assert!(!blocked(1, s), "{s:?}");
+        }
+        assert!(!blocked(4, "rm -rf /"));
     }
 
     fn err(extra: &str) -> String {

@@ -11,6 +11,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
+use bkjob_api::RunStatus;
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::oneshot;
 
@@ -71,6 +72,7 @@ CREATE TABLE IF NOT EXISTS host_log (
     content BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS host_log_host ON host_log(step_id, host_id, id);
+CREATE INDEX IF NOT EXISTS job_instance_status ON job_instance(status);
 ";
 
 /// Wall-clock time in Unix milliseconds (BK-JOB's time unit on the wire, contract §5.1).
@@ -153,13 +155,76 @@ pub struct HostRow {
     pub end_time: Option<i64>,
 }
 
+/// Running-job quotas (contract §3.4); 0 = unlimited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobQuota {
+    pub per_scope: u64,
+    pub per_app: u64,
+    pub system: u64,
+}
+
+/// Which running-job quota a launch would exceed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaExceeded {
+    Scope,
+    App,
+    System,
+}
+
+/// Unfinished jobs (not in a final status): of one scope, of one app code, in total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunningCounts {
+    pub scope: u64,
+    pub app: u64,
+    pub system: u64,
+}
+
+impl JobQuota {
+    pub fn is_unlimited(&self) -> bool {
+        self.per_scope == 0 && self.per_app == 0 && self.system == 0
+    }
+
+    /// The first limit already reached, in BK-JOB's order scope → app → system.
+    pub fn exceeded(&self, c: &RunningCounts) -> Option<QuotaExceeded> {
+        let full = |limit: u64, n: u64| limit > 0 && n >= limit;
+        if full(self.per_scope, c.scope) {
+            Some(QuotaExceeded::Scope)
+        } else if full(self.per_app, c.app) {
+            Some(QuotaExceeded::App)
+        } else if full(self.system, c.system) {
+            Some(QuotaExceeded::System)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a job was not created.
+#[derive(Debug)]
+pub enum CreateError {
+    Quota(QuotaExceeded),
+    Db(anyhow::Error),
+}
+
+impl std::fmt::Display for CreateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CreateError::Quota(q) => write!(f, "running-job quota exceeded: {q:?}"),
+            CreateError::Db(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+type CreateReply = Result<(i64, i64, i64), CreateError>;
+
 /// One queued write.
 enum Op {
     Create {
         job: Box<NewJob>,
         hosts: Vec<NewHost>,
         initial_status: i32,
-        reply: oneshot::Sender<anyhow::Result<(i64, i64, i64)>>,
+        quota: JobQuota,
+        reply: oneshot::Sender<CreateReply>,
     },
     Job {
         job_id: i64,
@@ -256,19 +321,41 @@ impl Db {
 
     /// Insert a job, its single script step and its hosts; returns (job id, step id,
     /// create time). Job and step start in `initial_status` (1 = BLANK); hosts in 5 (waiting).
+    ///
+    /// `quota` is checked by the writer thread in the transaction of the insert: writes are
+    /// applied one at a time, so two concurrent launches cannot both take the last slot.
     pub async fn create_job(
         &self,
         job: NewJob,
         hosts: Vec<NewHost>,
-    ) -> anyhow::Result<(i64, i64, i64)> {
+        quota: JobQuota,
+    ) -> Result<(i64, i64, i64), CreateError> {
         let (reply, rx) = oneshot::channel();
         self.send(Op::Create {
             job: Box::new(job),
             hosts,
             initial_status: 1,
+            quota,
             reply,
         });
-        rx.await.context("db writer stopped")?
+        rx.await
+            .map_err(|_| CreateError::Db(anyhow::anyhow!("db writer stopped")))?
+    }
+
+    /// Unfinished jobs as last committed (the early, ordered quota check of a launch; the
+    /// binding one is in [`Db::create_job`]).
+    pub async fn running_counts(
+        &self,
+        scope_type: &str,
+        scope_id: &str,
+        app_code: &str,
+    ) -> anyhow::Result<RunningCounts> {
+        let (t, i, a) = (
+            scope_type.to_string(),
+            scope_id.to_string(),
+            app_code.to_string(),
+        );
+        self.read(move |c| running_counts(c, &t, &i, &a)).await
     }
 
     pub fn set_job_status(
@@ -477,9 +564,10 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Op>) {
                         job,
                         hosts,
                         initial_status,
+                        quota,
                         reply,
                     } => {
-                        let r = insert_job(&tx, &job, &hosts, initial_status);
+                        let r = create_within_quota(&tx, &job, &hosts, initial_status, quota);
                         replies.push((reply, r));
                     }
                     Op::Job {
@@ -537,8 +625,10 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Op>) {
         }
         for (reply, r) in replies {
             let r = match (&result, r) {
-                (Ok(()), r) => r.map_err(anyhow::Error::from),
-                (Err(e), _) => Err(anyhow::anyhow!("commit failed: {e}")),
+                (Ok(()), Ok(Ok(ids))) => Ok(ids),
+                (Ok(()), Ok(Err(q))) => Err(CreateError::Quota(q)),
+                (Ok(()), Err(e)) => Err(CreateError::Db(e.into())),
+                (Err(e), _) => Err(CreateError::Db(anyhow::anyhow!("commit failed: {e}"))),
             };
             let _ = reply.send(r);
         }
@@ -546,6 +636,52 @@ fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Op>) {
             let _ = f.send(());
         }
     }
+}
+
+/// Count unfinished jobs (status not final, contract §5.2: created, running, stopping, …).
+fn running_counts(
+    c: &Connection,
+    scope_type: &str,
+    scope_id: &str,
+    app_code: &str,
+) -> rusqlite::Result<RunningCounts> {
+    let unfinished: Vec<String> = RunStatus::ALL
+        .iter()
+        .filter(|s| !s.is_finished())
+        .map(|s| s.code().to_string())
+        .collect();
+    let sql = format!(
+        "SELECT COUNT(*), COALESCE(SUM(scope_type = ?1 AND scope_id = ?2), 0), \
+         COALESCE(SUM(app_code = ?3), 0) FROM job_instance WHERE status IN ({})",
+        unfinished.join(", ")
+    );
+    c.prepare_cached(&sql)?
+        .query_row(params![scope_type, scope_id, app_code], |r| {
+            let n = |i: usize| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
+            Ok(RunningCounts {
+                system: n(0)?,
+                scope: n(1)?,
+                app: n(2)?,
+            })
+        })
+}
+
+/// Insert the job unless a running-job quota is already reached (in this transaction, which
+/// sees every job created or finished before it).
+fn create_within_quota(
+    tx: &rusqlite::Transaction<'_>,
+    job: &NewJob,
+    hosts: &[NewHost],
+    status: i32,
+    quota: JobQuota,
+) -> rusqlite::Result<Result<(i64, i64, i64), QuotaExceeded>> {
+    if !quota.is_unlimited() {
+        let counts = running_counts(tx, &job.scope_type, &job.scope_id, &job.app_code)?;
+        if let Some(q) = quota.exceeded(&counts) {
+            return Ok(Err(q));
+        }
+    }
+    insert_job(tx, job, hosts, status).map(Ok)
 }
 
 fn insert_job(

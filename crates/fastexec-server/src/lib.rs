@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod callback;
 pub mod config;
+pub mod danger;
 pub mod db;
 pub mod error;
 pub mod exec;
@@ -28,13 +29,18 @@ use tokio::net::TcpListener;
 
 use crate::callback::Callback;
 use crate::config::{Config, Directory};
-use crate::db::Db;
+use crate::danger::DangerRules;
+use crate::db::{Db, JobQuota};
 use crate::exec::Executor;
 
 /// Shared state of all handlers.
 pub struct AppState {
     pub dir: Directory,
     pub limits: bkjob_api::Limits,
+    /// Enabled dangerous-script rules, compiled.
+    pub danger: DangerRules,
+    /// Running-job quotas.
+    pub quota: JobQuota,
     pub db: Db,
     pub exec: Arc<Executor>,
     pub dist: Option<PathBuf>,
@@ -57,6 +63,12 @@ impl AppState {
             max_targets: cfg.limits.max_targets,
             ..Default::default()
         };
+        let danger = DangerRules::compile(&cfg.dangerous_rules)?;
+        let quota = JobQuota {
+            per_scope: cfg.limits.running_jobs_per_scope,
+            per_app: cfg.limits.running_jobs_per_app,
+            system: cfg.limits.running_jobs_system,
+        };
         let callback = Callback::new(Duration::from_secs(cfg.limits.callback_timeout_secs));
         let exec = Arc::new(Executor::new(
             db.clone(),
@@ -69,6 +81,8 @@ impl AppState {
         Ok(AppState {
             dir: Directory::new(cfg),
             limits,
+            danger,
+            quota,
             db,
             exec,
             dist,
