@@ -70,10 +70,16 @@ pub async fn load() -> Result<JobModule, String> {
     wasm_bindgen_futures::JsFuture::from(load_job_module())
         .await
         .map(JsCast::unchecked_into)
-        .map_err(|e| match e.dyn_ref::<js_sys::Error>() {
-            Some(err) => String::from(err.message()),
-            None => e.as_string().unwrap_or_default(),
-        })
+        .map_err(|e| error_text(&e))
+}
+
+/// What a rejected import or a thrown exception says (an `Error`'s message, or a thrown
+/// string); never the call's arguments, so no secret can end up in the page.
+fn error_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_default()
 }
 
 impl JobModule {
@@ -97,10 +103,7 @@ impl JobModule {
         )
         .map_err(|e| {
             reset_job_module();
-            e.dyn_ref::<js_sys::Error>()
-                .map(|err| String::from(err.message()))
-                .or_else(|| e.as_string())
-                .unwrap_or_default()
+            error_text(&e)
         })
     }
 
