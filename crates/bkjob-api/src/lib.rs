@@ -11,6 +11,7 @@
 pub mod draft;
 pub mod encoding;
 pub mod error_code;
+pub mod json;
 pub mod lang;
 mod lenient;
 pub mod permission;
