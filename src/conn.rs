@@ -4,6 +4,7 @@
 //! Secrets (app secret, bk_token) live only in [`Connection`] in memory; [`StoredConnection`]
 //! is the part that may be persisted and has no field for them.
 
+use bkjob_api::json::Json;
 use bkjob_api::{EsbCommonArgs, FastExecuteScriptRequest, GatewayAuth, Lang};
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +134,36 @@ pub struct StoredConnection {
     pub bk_username: String,
     /// Message language choice.
     pub message_lang: MessageLang,
+}
+
+impl StoredConnection {
+    /// Stored settings read from their parsed JSON (what serde wrote), without serde's derive
+    /// (the form module's size); a missing or odd field keeps its default.
+    pub fn from_json(mut v: Json) -> StoredConnection {
+        let mut c = StoredConnection::default();
+        let mut text = |key: &str| v.remove(key).and_then(Json::into_string);
+        if let Some(s) = text("api_base_url") {
+            c.api_base_url = s;
+        }
+        // serde's names (lowercase variants), which for these two equal the select values.
+        if let Some(s) = text("auth_mode") {
+            c.auth_mode = AuthMode::parse(&s);
+        }
+        if let Some(s) = text("bk_app_code") {
+            c.bk_app_code = s;
+        }
+        if let Some(s) = text("bk_username") {
+            c.bk_username = s;
+        }
+        if let Some(s) = text("message_lang") {
+            c.message_lang = match s.as_str() {
+                "zh" => MessageLang::Zh,
+                "en" => MessageLang::En,
+                _ => MessageLang::Auto,
+            };
+        }
+        c
+    }
 }
 
 impl Connection {
@@ -493,13 +524,32 @@ mod tests {
     fn stored_connection_has_no_secret() {
         let s = serde_json::to_string(&conn(AuthMode::Esb).to_stored()).unwrap();
         assert!(!s.contains("s3cr3t") && !s.contains("tok\""));
-        let back: StoredConnection = serde_json::from_str(&s).unwrap();
+        let read = |text: &str| StoredConnection::from_json(bkjob_api::json::parse(text).unwrap());
+        let back = read(&s);
+        assert_eq!(back, conn(AuthMode::Esb).to_stored());
         let c = Connection::from_stored(back);
         assert_eq!(c.auth_mode, AuthMode::Esb);
         assert_eq!(c.bk_app_code, "app");
         assert!(c.bk_app_secret.is_empty());
         // old / partial JSON still loads
-        let partial: StoredConnection = serde_json::from_str(r#"{"auth_mode":"none"}"#).unwrap();
-        assert_eq!(partial.auth_mode, AuthMode::None);
+        assert_eq!(read(r#"{"auth_mode":"none"}"#).auth_mode, AuthMode::None);
+    }
+
+    #[test]
+    fn every_stored_choice_reads_back() {
+        for auth_mode in AuthMode::ALL {
+            for message_lang in [MessageLang::Auto, MessageLang::Zh, MessageLang::En] {
+                let stored = StoredConnection {
+                    api_base_url: "https://bk.example/api/".into(),
+                    auth_mode,
+                    bk_app_code: "app".into(),
+                    bk_username: "admin".into(),
+                    message_lang,
+                };
+                let text = serde_json::to_string(&stored).unwrap();
+                let back = StoredConnection::from_json(bkjob_api::json::parse(&text).unwrap());
+                assert_eq!(back, stored, "{text}");
+            }
+        }
     }
 }

@@ -19,9 +19,10 @@ pub fn draft_to_json(draft: &Draft) -> String {
     serde_json::to_string(&draft.without_secrets()).unwrap_or_default()
 }
 
-/// A stored draft; `None` when absent or unreadable (then the defaults apply).
+/// A stored draft; `None` when absent or unreadable (then the defaults apply). Read with the
+/// small JSON reader, not serde's derive (see [`Draft::from_json`]).
 pub fn draft_from_json(json: &str) -> Option<Draft> {
-    serde_json::from_str(json).ok()
+    Draft::from_json(bkjob_api::json::parse(json).ok()?)
 }
 
 /// The connection settings as stored (no secret, no token).
@@ -31,7 +32,10 @@ pub fn connection_to_json(conn: &Connection) -> String {
 
 /// Stored connection settings (secrets empty); defaults when unreadable.
 pub fn connection_from_json(json: &str) -> Connection {
-    Connection::from_stored(serde_json::from_str::<StoredConnection>(json).unwrap_or_default())
+    let stored = bkjob_api::json::parse(json)
+        .map(StoredConnection::from_json)
+        .unwrap_or_default();
+    Connection::from_stored(stored)
 }
 
 /// The stored UI language, else the browser's.

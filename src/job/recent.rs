@@ -3,6 +3,7 @@
 //! launch draft is stored through [`Draft::without_secrets`], so a sensitive parameter is
 //! blank and must be typed again on redo. Credentials are not part of a draft at all.
 
+use bkjob_api::json::{self, Json};
 use bkjob_api::{Draft, FastExecuteScriptData};
 use serde::{Deserialize, Serialize};
 
@@ -140,6 +141,71 @@ impl RecentJobs {
     }
 }
 
+/// The stored list (`stored`, the JSON of [`RecentJobs`]) with `job` put first, as JSON to
+/// store. The launch form records launches this way, without reading the list into typed
+/// entries: serde's deserializers for the list and its drafts would cost the form's download
+/// several KB. The other entries are kept as stored, minus the same job and entries without a
+/// job ID, at most [`RECENT_MAX`] in all, each draft's sensitive parameter blanked again (as
+/// [`RecentJobs::to_json`] does). An unreadable list starts afresh.
+pub fn remember_in_stored(stored: Option<&str>, job: &RecentJob) -> String {
+    let mut out = String::from("{\"jobs\":[");
+    let mut first = job.clone();
+    first.draft = first.draft.as_ref().map(Draft::without_secrets);
+    out.push_str(&serde_json::to_string(&first).unwrap_or_default());
+    let older = match stored
+        .and_then(|s| json::parse(s).ok())
+        .and_then(|mut v| v.remove("jobs"))
+    {
+        Some(Json::Array(items)) => items,
+        _ => Vec::new(),
+    };
+    let route = job.route();
+    let same_job = |e: &Json| {
+        let text = |k: &str, default: &str| {
+            e.get(k)
+                .and_then(Json::as_str)
+                .unwrap_or(default)
+                .to_owned()
+        };
+        e.get("job_instance_id").and_then(Json::as_i64) == Some(route.job_instance_id)
+            && text("scope_type", "biz") == route.scope_type
+            && text("scope_id", "") == route.scope_id
+    };
+    let kept = older
+        .into_iter()
+        .filter(|e| {
+            e.get("job_instance_id")
+                .and_then(Json::as_i64)
+                .is_some_and(|id| id > 0)
+        })
+        .filter(|e| !same_job(e))
+        .take(RECENT_MAX - 1);
+    for mut entry in kept {
+        blank_sensitive_param(&mut entry);
+        out.push(',');
+        entry.write_compact(&mut out);
+    }
+    out.push_str("]}");
+    out
+}
+
+/// In a stored entry, the draft's `script_param` blanked when it is marked sensitive.
+fn blank_sensitive_param(entry: &mut Json) {
+    let Json::Object(fields) = entry else { return };
+    for (key, draft) in fields.iter_mut() {
+        if key != "draft" || draft.get("is_param_sensitive").and_then(Json::as_bool) != Some(true) {
+            continue;
+        }
+        if let Json::Object(draft_fields) = draft {
+            for (k, v) in draft_fields.iter_mut() {
+                if k == "script_param" {
+                    *v = Json::String(String::new());
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +269,44 @@ mod tests {
         let mut list = RecentJobs::default();
         list.remember(RecentJob::from_launch(&draft(false), &launched(8), 1));
         assert_eq!(redo_draft(&list.jobs[0]).unwrap().script_param, "hunter2");
+    }
+
+    #[test]
+    fn the_form_records_launches_like_the_typed_list() {
+        let mut typed = RecentJobs::default();
+        let mut stored: Option<String> = None;
+        for id in (1..=150).chain([60, 140]) {
+            let job = RecentJob::from_launch(&draft(id % 2 == 0), &launched(id), id);
+            typed.remember(job.clone());
+            stored = Some(remember_in_stored(stored.as_deref(), &job));
+        }
+        let back = RecentJobs::from_json(stored.as_deref());
+        assert_eq!(back, typed);
+        for j in &back.jobs {
+            let d = j.draft.as_ref().unwrap();
+            assert_eq!(d.script_param.is_empty(), d.is_param_sensitive, "{j:?}");
+        }
+        assert_eq!(typed.jobs.len(), RECENT_MAX);
+        assert_eq!(typed.jobs[0].job_instance_id, 140);
+        assert_eq!(typed.jobs[1].job_instance_id, 60);
+    }
+
+    #[test]
+    fn recording_keeps_odd_entries_cleans_old_ones_and_survives_garbage() {
+        let job = RecentJob::from_launch(&draft(false), &launched(9), 1);
+        // A leaked sensitive parameter in an old entry is blanked; entries without an ID go.
+        let old = r#"{"jobs":[{"job_instance_id":4,"scope_id":"2","future":[1,{"a":null}],
+            "draft":{"is_param_sensitive":true,"script_param":"leaked"}},{"scope_id":"2"}]}"#;
+        let text = remember_in_stored(Some(old), &job);
+        assert!(!text.contains("leaked"), "{text}");
+        assert!(text.contains(r#""future":[1,{"a":null}]"#), "{text}");
+        let list = RecentJobs::from_json(Some(&text));
+        let ids: Vec<i64> = list.jobs.iter().map(|j| j.job_instance_id).collect();
+        assert_eq!(ids, vec![9, 4]);
+        for garbage in ["nope", "[]", r#"{"jobs":{}}"#, ""] {
+            let list = RecentJobs::from_json(Some(&remember_in_stored(Some(garbage), &job)));
+            assert_eq!(list.jobs, vec![job.clone()], "{garbage}");
+        }
     }
 
     #[test]
