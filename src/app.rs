@@ -11,14 +11,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::conn::{self, AuthMode, Connection, MessageLang};
+use crate::conn::{AuthMode, Connection, MessageLang};
 use crate::dom::{self, memo, rv, when};
 use crate::editor::{self, FileError};
 use crate::fields::{self, first_invalid_field};
 use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
-use crate::job::{remember_launch, JobRoute, RecentJobsList};
+use crate::job::{remember_launch, JobRoute};
 use crate::launch::{LaunchGuard, LaunchState};
-use crate::outcome::{permission_rows, HttpProblem, Outcome};
+use crate::outcome::{HttpProblem, Outcome};
 use crate::route::{self, Route};
 use crate::storage;
 use crate::PRODUCT_NAME;
@@ -280,101 +280,145 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Where the lazily loaded job module is.
+/// Where a panel of the on-demand module is.
 #[derive(Clone, Debug, PartialEq)]
-enum JobModuleState {
+enum RemoteState {
     Loading,
     Failed(String),
     Mounted,
 }
 
-/// The job view (`crate::job`), over the app's connection settings and language. It lives in a
-/// second wasm module ([`crate::jobmod`]), loaded here on first use. "Redo" puts the job's draft
-/// back into the form.
+/// A panel of the on-demand module ([`crate::jobmod`]): loads the module on first use, mounts
+/// panel `kind` with `payload`, hands later payloads, connection settings and language to it,
+/// and removes it with this component. Shows `loading` meanwhile, and `failed` with a Retry
+/// button when the module cannot be loaded or mounted. `on_message` gets what the panel sends
+/// back (the draft JSON for "Redo", a job link from the list).
 #[component]
-fn JobPage(route: JobRoute) -> impl IntoView {
+fn Remote(
+    kind: &'static str,
+    #[prop(into)] payload: Signal<String>,
+    #[prop(optional)] on_message: Option<Callback<String>>,
+    loading: fn(&Texts) -> &'static str,
+    failed: fn(&Texts) -> &'static str,
+) -> impl IntoView {
     let ui = ui();
     let host: NodeRef<html::Div> = NodeRef::new();
-    let state = RwSignal::new(JobModuleState::Loading);
+    let state = RwSignal::new(RemoteState::Loading);
     let attempt = RwSignal::new(0u32);
-    let module = StoredValue::new_local(None::<crate::jobmod::JobModule>);
-    // False once this page is gone: a load finishing later must not mount anything.
+    let mounted = StoredValue::new_local(None::<(crate::jobmod::JobModule, u32)>);
+    // False once this component is gone: a load finishing later must not mount anything.
     let alive = StoredValue::new(true);
-    let on_redo = StoredValue::new_local(wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(
-        move |json: String| {
-            if let Some(draft) = storage::draft_from_json(&json) {
-                ui.draft.set(draft);
-                ui.touched.set(Vec::new());
-                ui.submitted.set(false);
-                ui.navigate("/");
+    let callback = StoredValue::new_local(wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(
+        move |text: String| {
+            if let Some(cb) = on_message {
+                cb.run(text);
             }
         },
     ));
-    let path = route.path();
     let still = move || alive.try_get_value().unwrap_or(false);
     Effect::new(move |_| {
         attempt.track();
         let Some(el) = host.get() else { return };
-        state.set(JobModuleState::Loading);
-        let path = path.clone();
+        state.set(RemoteState::Loading);
         spawn_local(async move {
             let result = crate::jobmod::load().await.and_then(|m| {
                 if !still() {
                     return Ok(());
                 }
-                let redo = on_redo.with_value(|c| c.as_ref().clone());
+                let cb = callback.with_value(|c| c.as_ref().clone());
                 let (c, l) = (ui.conn.get_untracked(), ui.lang.get_untracked());
-                m.mount(&el, &path, &c, l, redo.unchecked_ref())?;
-                module.set_value(Some(m));
+                let p = payload.get_untracked();
+                let id = m.mount(kind, &el, &p, &c, l, cb.unchecked_ref())?;
+                mounted.set_value(Some((m, id)));
                 Ok(())
             });
             if still() {
                 state.set(match result {
-                    Ok(()) => JobModuleState::Mounted,
-                    Err(e) => JobModuleState::Failed(e),
+                    Ok(()) => RemoteState::Mounted,
+                    Err(e) => RemoteState::Failed(e),
                 });
             }
         });
     });
-    // Later edits of the settings or the language reach the mounted view.
+    // Later payloads, settings and language reach the mounted panel (each only when it
+    // changed: a new connection makes the job view poll again at once).
     Effect::new(move |_| {
-        let (c, l) = (ui.conn.get(), ui.lang.get());
-        module.with_value(|m| {
-            if let Some(m) = m {
-                m.set_conn(&c);
-                m.set_lang(l);
+        let p = payload.get();
+        mounted.with_value(|m| {
+            if let Some((m, id)) = m {
+                m.set_payload(*id, &p);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let c = ui.conn.get();
+        mounted.with_value(|m| {
+            if let Some((m, id)) = m {
+                m.set_conn(*id, &c);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let l = ui.lang.get();
+        mounted.with_value(|m| {
+            if let Some((m, id)) = m {
+                m.set_lang(*id, l);
             }
         });
     });
     on_cleanup(move || {
         alive.set_value(false);
-        module.with_value(|m| {
-            if let Some(m) = m {
-                m.unmount();
+        mounted.with_value(|m| {
+            if let Some((m, id)) = m {
+                m.unmount(*id);
             }
         });
     });
     view! {
         {rv(move || match state.get() {
-            JobModuleState::Loading => {
-                view! { <p class="job-loading" role="status">{tr(|t| t.job_view_loading)}</p> }
-                    .into_any()
+            RemoteState::Loading => {
+                view! { <p class="remote-loading" role="status">{tr(loading)}</p> }.into_any()
             }
-            JobModuleState::Failed(detail) => {
+            RemoteState::Failed(detail) => {
                 view! {
-                    <div class="job-load-failed" role="alert">
-                        <p>{tr(|t| t.job_view_load_failed)}</p>
+                    <div class="remote-failed" role="alert">
+                        <p>{tr(failed)}</p>
                         <p class="hint">{detail}</p>
                         <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
-                            {tr(|t| t.job_view_retry)}
+                            {tr(|t| t.remote_retry)}
                         </button>
                     </div>
                 }
                     .into_any()
             }
-            JobModuleState::Mounted => ().into_any(),
+            RemoteState::Mounted => ().into_any(),
         })}
-        <div class="job-host" node_ref=host></div>
+        <div class="remote-host" data-panel=kind node_ref=host></div>
+    }
+}
+
+/// The job view, over the app's connection settings and language. "Redo" puts the job's
+/// draft back into the form.
+#[component]
+fn JobPage(route: JobRoute) -> impl IntoView {
+    let ui = ui();
+    let on_redo = Callback::new(move |json: String| {
+        if let Some(draft) = storage::draft_from_json(&json) {
+            ui.draft.set(draft);
+            ui.touched.set(Vec::new());
+            ui.submitted.set(false);
+            ui.navigate("/");
+        }
+    });
+    let path = route.path();
+    view! {
+        <Remote
+            kind="job"
+            payload=Signal::stored(path)
+            on_message=on_redo
+            loading=|t| t.job_view_loading
+            failed=|t| t.job_view_load_failed
+        />
         <p class="back-link">
             <a
                 href="/"
@@ -441,12 +485,7 @@ fn LaunchPage() -> impl IntoView {
             </form>
             <OutcomePanel />
             <PreviewPanel />
-            // Re-read after each launch (a success is added to the list).
-            {rv(move || {
-                ui.result.track();
-                let on_open = Callback::new(move |r: JobRoute| ui.navigate(&r.path()));
-                view! { <RecentJobsList lang=ui.lang on_open=on_open /> }
-            })}
+            <RecentJobs />
         </div>
     }
 }
@@ -1345,54 +1384,25 @@ fn ConnectionPanel() -> impl IntoView {
 // ---------------------------------------------------------------------------------------------
 // Preview and curl
 
+/// The request preview: a closed `<details>`; its body (JSON, headers, curl) is a panel of the
+/// on-demand module, loaded when the preview is first opened.
 #[component]
 fn PreviewPanel() -> impl IntoView {
     let ui = ui();
     let open = RwSignal::new(false);
-    let copy_state: RwSignal<Option<bool>> = RwSignal::new(None);
-    // Computed only while the panel is open, so typing stays cheap.
+    // The validated request as JSON ("" while the form has errors), computed only while the
+    // panel is open, so typing stays cheap.
     let request = memo(move || {
-        if open.get() {
-            ui.check.with(|c| c.request.clone())
-        } else {
-            None
+        if !open.get() {
+            return String::new();
         }
-    });
-    let preview = move || {
-        let l = ui.lang.get();
-        request.with(|r| {
-            r.as_ref()
-                .map(|r| ui.conn.with(|c| conn::preview_body(c, r)))
-                .unwrap_or_else(|| t(l).preview_invalid.to_owned())
-        })
-    };
-    let headers = move || {
-        let l = ui.lang.get();
-        ui.conn.with(|c| {
-            let mut s = format!("POST {}\n", c.endpoint());
-            for (n, v) in conn::preview_headers(c, l) {
-                s.push_str(&format!("{n}: {v}\n"));
-            }
-            s
-        })
-    };
-    let curl = memo(move || {
-        let l = ui.lang.get();
-        request.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    ui.conn
-                        .with(|c| conn::curl_command(c, r, l, &dom::origin()))
-                })
+        ui.check.with(|c| {
+            c.request
+                .as_ref()
+                .and_then(|r| serde_json::to_string(r).ok())
                 .unwrap_or_default()
         })
     });
-    let on_copy = move |_| {
-        let text = curl.get_untracked();
-        spawn_local(async move {
-            copy_state.set(Some(dom::copy_text(&text).await));
-        });
-    };
     view! {
         <details
             id="preview-panel"
@@ -1406,44 +1416,60 @@ fn PreviewPanel() -> impl IntoView {
                 }
             }
         >
-            <summary>{tr(|t| t.preview_title)}</summary>
+            <summary id="preview-title">{tr(|t| t.preview_title)}</summary>
             <div class="panel-body">
-                <p class="hint">{tr(|t| t.preview_note)}</p>
-                <pre class="code headers" id="request-headers" aria-label="HTTP">{headers}</pre>
-                <pre
-                    class="code"
-                    id="request-preview"
-                    tabindex="0"
-                    aria-label=tr(|t| t.preview_title)
-                >
-                    {preview}
-                </pre>
-                <h3>{tr(|t| t.curl_title)}</h3>
-                <p class="hint" id="curl-note">{tr(|t| t.curl_note)}</p>
-                <textarea
-                    id="curl-command"
-                    class="code"
-                    readonly
-                    rows="8"
-                    spellcheck="false"
-                    aria-label=tr(|t| t.curl_title)
-                    aria-describedby="curl-note"
-                    prop:value=move || curl.get()
-                ></textarea>
-                <div class="actions">
-                    <button type="button" id="copy-curl" on:click=on_copy>
-                        {tr(|t| t.copy)}
-                    </button>
-                    <span role="status">
-                        {rv(move || {
-                            copy_state
-                                .get()
-                                .map(|ok| if ok { ui.tx().copied } else { ui.tx().copy_failed })
-                        })}
-                    </span>
-                </div>
+                {when(move || open.get(), move || view! {
+                    <Remote
+                        kind="preview"
+                        payload=request
+                        loading=|t| t.panel_loading
+                        failed=|t| t.panel_load_failed
+                    />
+                })}
             </div>
         </details>
+    }
+}
+
+/// The jobs launched from this browser. The list is a panel of the on-demand module; while the
+/// browser has none (always on a first visit) the app says so itself without loading it.
+#[component]
+fn RecentJobs() -> impl IntoView {
+    let ui = ui();
+    // Bumped by each launch result, so the list is read again (a success is added to it).
+    let refresh = memo(move || {
+        ui.result.track();
+        dom::storage_get(crate::job::recent::RECENT_JOBS_KEY).is_some()
+    });
+    let on_open = Callback::new(move |path: String| ui.navigate(&path));
+    let generation = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        ui.result.track();
+        generation.update(|g| *g += 1);
+    });
+    view! {
+        {rv(move || {
+            if refresh.get() {
+                view! {
+                    <Remote
+                        kind="recent"
+                        payload=Signal::derive(move || generation.get().to_string())
+                        on_message=on_open
+                        loading=|t| t.panel_loading
+                        failed=|t| t.panel_load_failed
+                    />
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <section class="recent-jobs">
+                        <h2>{tr(|t| t.recent_title)}</h2>
+                        <p class="recent-empty">{tr(|t| t.recent_empty)}</p>
+                    </section>
+                }
+                    .into_any()
+            }
+        })}
     }
 }
 
@@ -1540,78 +1566,27 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             code,
             message,
             job_request_id,
-            permission,
             permission_json,
             http_status: _,
-        } => {
-            let copy_state: RwSignal<Option<bool>> = RwSignal::new(None);
-            let json = permission_json.clone();
-            let on_copy = move |_| {
-                let text = json.clone();
-                spawn_local(async move {
-                    copy_state.set(Some(dom::copy_text(&text).await));
-                });
-            };
-            let actions = move || {
-                let l = ui.lang.get();
-                permission
-                    .as_ref()
-                    .map(|p| permission_rows(p, l))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|a| {
-                        let action_id = a.id.clone();
-                        view! {
-                            <li data-action=action_id>
-                                <strong>{a.name}</strong>
-                                " "
-                                <code>{a.id}</code>
-                                <ul>
-                                    {a.resources
-                                        .into_iter()
-                                        .map(|r| view! { <li>{r}</li> })
-                                        .collect_view()}
-                                </ul>
-                            </li>
-                        }
-                    })
-                    .collect_view()
-            };
-            view! {
-                <div id="permission-panel">
-                    <h3>{tr(|t| t.permission_title)}</h3>
-                    <dl class="kv">
-                        {row(|t| t.code, "code", code.to_string())}
-                        {row(|t| t.message, "message", message)}
-                        {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
-                    </dl>
-                    <p>{tr(|t| t.permission_intro)}</p>
-                    <ul class="actions-list">{actions}</ul>
-                    <label for="permission-json">{tr(|t| t.permission_raw)}</label>
-                    <textarea
-                        id="permission-json"
-                        class="code"
-                        readonly
-                        rows="10"
-                        spellcheck="false"
-                        prop:value=permission_json
-                    ></textarea>
-                    <div class="actions">
-                        <button type="button" id="copy-permission" on:click=on_copy>
-                            {tr(|t| t.copy)}
-                        </button>
-                        <span role="status">
-                            {rv(move || {
-                                copy_state
-                                    .get()
-                                    .map(|ok| if ok { ui.tx().copied } else { ui.tx().copy_failed })
-                            })}
-                        </span>
-                    </div>
-                </div>
-            }
-            .into_any()
+        } => view! {
+            <div id="permission-panel">
+                <h3>{tr(|t| t.permission_title)}</h3>
+                <dl class="kv">
+                    {row(|t| t.code, "code", code.to_string())}
+                    {row(|t| t.message, "message", message)}
+                    {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
+                </dl>
+                // The actions to apply for, the raw JSON and "Copy": a panel of the on-demand
+                // module (the code and message above never depend on it).
+                <Remote
+                    kind="permission"
+                    payload=Signal::stored(permission_json)
+                    loading=|t| t.panel_loading
+                    failed=|t| t.panel_load_failed
+                />
+            </div>
         }
+        .into_any(),
         Outcome::ApiError {
             http_status,
             code,

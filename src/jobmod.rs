@@ -1,17 +1,34 @@
-//! The job view ships as a second wasm module (bin `fastexec-job`, built by Trunk as
-//! `fastexec-job.js` + `fastexec-job_bg.wasm`) so a first visit to the form does not download
-//! it. This is the app's side of the bridge: load the module once, then mount / update /
-//! unmount the view through its exports (`src/bin/fastexec-job.rs`).
+//! The on-demand module (bin `fastexec-job`, built by Trunk as `fastexec-job.js` +
+//! `fastexec-job_bg.wasm`, with its stylesheet `job.css`): the job view, the recent-jobs list,
+//! the request preview and the details of a permission answer. A first visit to the form
+//! downloads none of it. This is the app's side of the bridge: load the module once, then
+//! mount / update / unmount its panels through its exports (`src/bin/fastexec-job.rs`).
 //!
-//! Everything crosses as strings: the stored (secret-free) connection JSON, the secret and the
-//! token separately (memory only, never stored), the language code and a redo callback that
-//! receives the draft JSON.
+//! Everything crosses as strings: the panel's payload, the stored (secret-free) connection
+//! JSON, the secret and the token separately (memory only, never stored), the language code
+//! and a callback that receives the panel's message (the draft JSON for "Redo", a job link).
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
 let loading = null;
 let failures = 0;
+let css = null;
+// The module's stylesheet, loaded with it (before anything is mounted, so nothing shows
+// unstyled). Resolves once the sheet is in; a failed sheet is removed for the next try.
+function load_css(href) {
+  return new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.onload = () => resolve();
+    link.onerror = () => {
+      link.remove();
+      reject(new Error('could not load ' + href));
+    };
+    document.head.appendChild(link);
+  });
+}
 export function load_job_module() {
   if (!loading) {
     // Relative to this snippet (dist/snippets/<crate>/), so the app works under any base path.
@@ -19,10 +36,18 @@ export function load_job_module() {
     // After a failure every later try gets a fresh URL: the browser keeps a failed module
     // fetch in its module map for the page's lifetime.
     const q = failures > 0 ? '?retry=' + failures : '';
-    loading = import(new URL('fastexec-job.js' + q, base).href).then(async (m) => {
-      await m.default({ module_or_path: new URL('fastexec-job_bg.wasm' + q, base).href });
-      return m;
-    });
+    const url = (name) => new URL(name + q, base).href;
+    if (!css) {
+      css = load_css(url('job.css'));
+      css.catch(() => { css = null; });
+    }
+    loading = Promise.all([
+      import(url('fastexec-job.js')).then(async (m) => {
+        await m.default({ module_or_path: url('fastexec-job_bg.wasm') });
+        return m;
+      }),
+      css,
+    ]).then(([m]) => m);
     loading.catch(() => reset_job_module());
   }
   return loading;
@@ -44,28 +69,32 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     #[allow(clippy::too_many_arguments)]
-    fn mount_job(
+    fn mount_panel(
         this: &JobModule,
+        kind: &str,
         parent: &web_sys::HtmlElement,
-        path: &str,
+        payload: &str,
         conn: &str,
         secret: &str,
         token: &str,
         lang: &str,
-        on_redo: &js_sys::Function,
-    ) -> Result<(), JsValue>;
+        callback: &js_sys::Function,
+    ) -> Result<u32, JsValue>;
 
     #[wasm_bindgen(method)]
-    fn set_job_conn(this: &JobModule, conn: &str, secret: &str, token: &str);
+    fn set_panel_payload(this: &JobModule, id: u32, payload: &str);
 
     #[wasm_bindgen(method)]
-    fn set_job_lang(this: &JobModule, lang: &str);
+    fn set_panel_conn(this: &JobModule, id: u32, conn: &str, secret: &str, token: &str);
 
     #[wasm_bindgen(method)]
-    fn unmount_job(this: &JobModule);
+    fn set_panel_lang(this: &JobModule, id: u32, lang: &str);
+
+    #[wasm_bindgen(method)]
+    fn unmount_panel(this: &JobModule, id: u32);
 }
 
-/// Load (or reuse) the job module.
+/// Load (or reuse) the on-demand module.
 pub async fn load() -> Result<JobModule, String> {
     wasm_bindgen_futures::JsFuture::from(load_job_module())
         .await
@@ -83,23 +112,26 @@ fn error_text(e: &JsValue) -> String {
 }
 
 impl JobModule {
-    /// Mount the view of the job at `path` into `parent` (replacing an earlier one).
+    /// Mount panel `kind` (see `mount_panel` in `src/bin/fastexec-job.rs`) into `parent`;
+    /// returns its ID.
     pub fn mount(
         &self,
+        kind: &str,
         parent: &web_sys::HtmlElement,
-        path: &str,
+        payload: &str,
         conn: &crate::conn::Connection,
         lang: bkjob_api::Lang,
-        on_redo: &js_sys::Function,
-    ) -> Result<(), String> {
-        self.mount_job(
+        callback: &js_sys::Function,
+    ) -> Result<u32, String> {
+        self.mount_panel(
+            kind,
             parent,
-            path,
+            payload,
             &crate::storage::connection_to_json(conn),
             &conn.bk_app_secret,
             &conn.bk_token,
             crate::storage::lang_to_stored(lang),
-            on_redo,
+            callback,
         )
         .map_err(|e| {
             reset_job_module();
@@ -107,22 +139,28 @@ impl JobModule {
         })
     }
 
-    /// New connection settings (the view polls again at once).
-    pub fn set_conn(&self, conn: &crate::conn::Connection) {
-        self.set_job_conn(
+    /// A new payload for panel `id`.
+    pub fn set_payload(&self, id: u32, payload: &str) {
+        self.set_panel_payload(id, payload);
+    }
+
+    /// New connection settings for panel `id`.
+    pub fn set_conn(&self, id: u32, conn: &crate::conn::Connection) {
+        self.set_panel_conn(
+            id,
             &crate::storage::connection_to_json(conn),
             &conn.bk_app_secret,
             &conn.bk_token,
         );
     }
 
-    /// New UI language.
-    pub fn set_lang(&self, lang: bkjob_api::Lang) {
-        self.set_job_lang(crate::storage::lang_to_stored(lang));
+    /// New UI language for panel `id`.
+    pub fn set_lang(&self, id: u32, lang: bkjob_api::Lang) {
+        self.set_panel_lang(id, crate::storage::lang_to_stored(lang));
     }
 
-    /// Remove the view (stops polling).
-    pub fn unmount(&self) {
-        self.unmount_job();
+    /// Remove panel `id` (the job view stops polling).
+    pub fn unmount(&self, id: u32) {
+        self.unmount_panel(id);
     }
 }

@@ -5,6 +5,12 @@
 //! answers), [`conn`] (endpoint, headers, masked preview, curl), [`storage`], [`fields`],
 //! [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
 //! (validation, Base64, API messages) comes from `bkjob-api`.
+//!
+//! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
+//! (`src/bin/fastexec-job.rs`: [`job`]'s view and recent-jobs list, [`panels`]' request preview
+//! and permission details) that the form loads through [`jobmod`] when one of those is shown.
+//! The form module reads JSON with `bkjob_api::json`, not serde's deserializers, to keep its
+//! download small.
 
 pub mod app;
 // Benchmark exports only in bench builds (`cargo xtask bench`), never in the shipped bundle.
@@ -19,6 +25,7 @@ pub mod job;
 pub mod jobmod;
 pub mod launch;
 pub mod outcome;
+pub mod panels;
 pub mod route;
 pub mod storage;
 

@@ -8,7 +8,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bkjob_api::{FastExecuteScriptData, Lang, Permission};
+use bkjob_api::json::{self, Json, JsonErrorKind};
+use bkjob_api::FastExecuteScriptData;
 use serde::de::{
     DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
@@ -63,8 +64,6 @@ pub enum Outcome {
         message: String,
         /// Request ID, if any.
         job_request_id: Option<String>,
-        /// The typed permission object, if it has the documented shape.
-        permission: Option<Permission>,
         /// The raw `permission` JSON, pretty-printed (for an IAM request).
         permission_json: String,
     },
@@ -188,7 +187,6 @@ pub(crate) struct Answer<T> {
 /// from the text into typed fields (IDs into `i64`, exact above 2^53); its fields are read
 /// leniently (see [`Scalar`]), so only a body that is no JSON object is unreadable.
 pub(crate) fn read_envelope<T: DeserializeOwned>(http_status: u16, body: &str) -> Answer<T> {
-    let ok = (200..300).contains(&http_status);
     let parsed = match serde_json::from_str::<Envelope<T>>(body) {
         // `data` does not fit `T` (or the body is no object): read the rest without it.
         Err(e) if e.is_data() => {
@@ -196,17 +194,59 @@ pub(crate) fn read_envelope<T: DeserializeOwned>(http_status: u16, body: &str) -
         }
         other => other.map(|env| (env.head, env.data)),
     };
+    decide(
+        http_status,
+        parsed.map_err(|e| {
+            if e.is_data() {
+                Unreadable::Shape
+            } else if e.is_eof() {
+                Unreadable::Truncated
+            } else {
+                Unreadable::NotJson
+            }
+        }),
+    )
+}
+
+/// The launch answer, read like [`read_envelope`] but with the small JSON reader
+/// ([`bkjob_api::json`]): the form module carries no serde deserializer, which would cost its
+/// download several KB. Both end in the same [`decide`].
+fn read_launch_envelope(http_status: u16, body: &str) -> Answer<FastExecuteScriptData> {
+    let parsed = match json::parse(body) {
+        Err(e) => Err(match e.kind {
+            JsonErrorKind::Eof => Unreadable::Truncated,
+            JsonErrorKind::Syntax => Unreadable::NotJson,
+        }),
+        Ok(v) if v.as_object().is_none() => Err(Unreadable::Shape),
+        Ok(v) => Ok((
+            Head::from_json(&v),
+            v.get("data").and_then(FastExecuteScriptData::from_json),
+        )),
+    };
+    decide(http_status, parsed)
+}
+
+/// Why a body is no readable envelope.
+enum Unreadable {
+    /// JSON, but no object (or, for serde, an object that cannot be read at all).
+    Shape,
+    /// JSON cut short.
+    Truncated,
+    /// Not JSON.
+    NotJson,
+}
+
+/// The one decision over a read envelope (or why it could not be read) and the HTTP status.
+fn decide<T>(http_status: u16, parsed: Result<(Head, Option<T>), Unreadable>) -> Answer<T> {
+    let ok = (200..300).contains(&http_status);
     let (head, data) = match parsed {
         Ok(parsed) => parsed,
-        Err(e) => {
-            let problem = if !ok {
-                HttpProblem::Status
-            } else if e.is_data() {
-                HttpProblem::UnexpectedShape
-            } else if e.is_eof() {
-                HttpProblem::Truncated
-            } else {
-                HttpProblem::NotJson
+        Err(why) => {
+            let problem = match why {
+                _ if !ok => HttpProblem::Status,
+                Unreadable::Shape => HttpProblem::UnexpectedShape,
+                Unreadable::Truncated => HttpProblem::Truncated,
+                Unreadable::NotJson => HttpProblem::NotJson,
             };
             return Answer {
                 verdict: Verdict::Http(problem),
@@ -252,6 +292,27 @@ struct Head {
 }
 
 impl Head {
+    /// The fields read from a parsed envelope, with the leniency of [`Scalar`] (a number where
+    /// text is expected counts as its digits as sent).
+    fn from_json(v: &Json) -> Head {
+        let text = |key: &str| match v.get(key)? {
+            Json::String(s) | Json::Number(s) => Some(s.clone()),
+            _ => None,
+        };
+        Head {
+            result: v.get("result").and_then(Json::as_bool),
+            code: v.get("code").and_then(Json::as_i64),
+            message: text("message"),
+            job_request_id: text("job_request_id"),
+            request_id: text("request_id"),
+            permission: v.get("permission").map(|p| {
+                let mut out = String::new();
+                p.write_pretty(&mut out);
+                out
+            }),
+        }
+    }
+
     // Generic over the map only (not over `data`'s type), so one copy serves every envelope.
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
@@ -539,7 +600,7 @@ pub fn classify(http_status: u16, body: &str) -> Outcome {
         message,
         request_id: job_request_id,
         permission_json,
-    } = read_envelope::<FastExecuteScriptData>(http_status, body);
+    } = read_launch_envelope(http_status, body);
     match verdict {
         Verdict::Data(data) => Outcome::Success {
             http_status,
@@ -554,7 +615,6 @@ pub fn classify(http_status: u16, body: &str) -> Outcome {
                 code: PERMISSION_DENIED_CODE,
                 message: message.unwrap_or_default(),
                 job_request_id,
-                permission: serde_json::from_str(&permission_json).ok(),
                 permission_json,
             }
         }
@@ -573,65 +633,6 @@ pub fn classify(http_status: u16, body: &str) -> Outcome {
             excerpt: excerpt(body, EXCERPT_CHARS),
         },
     }
-}
-
-/// One action of a permission panel, ready to render.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ActionRow {
-    /// IAM action ID (`data-action`).
-    pub id: String,
-    /// Localized action name.
-    pub name: String,
-    /// One line per resource: "type name: path / path / leaf".
-    pub resources: Vec<String>,
-}
-
-/// Flatten a permission object into rows: each action by its localized name, each resource
-/// instance path joined with " / ".
-pub fn permission_rows(permission: &Permission, lang: Lang) -> Vec<ActionRow> {
-    permission
-        .actions
-        .iter()
-        .map(|action| {
-            let name = bkjob_api::permission::action_name(&action.id, lang)
-                .map(str::to_owned)
-                .unwrap_or_else(|| {
-                    if action.name.is_empty() {
-                        action.id.clone()
-                    } else {
-                        action.name.clone()
-                    }
-                });
-            let mut resources = Vec::new();
-            for rt in &action.related_resource_types {
-                let type_name = bkjob_api::permission::resource_type_name(&rt.type_, lang)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| rt.type_name.clone());
-                if rt.instances.is_empty() {
-                    resources.push(type_name.clone());
-                }
-                for path in &rt.instances {
-                    let joined = path
-                        .iter()
-                        .map(|i| {
-                            if i.name.is_empty() {
-                                i.id.clone()
-                            } else {
-                                i.name.clone()
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" / ");
-                    resources.push(format!("{type_name}: {joined}"));
-                }
-            }
-            ActionRow {
-                id: action.id.clone(),
-                name,
-                resources,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -672,7 +673,6 @@ mod tests {
         let o = classify(200, body);
         assert_eq!(o.kind(), "permission");
         let Outcome::Permission {
-            permission,
             permission_json,
             message,
             ..
@@ -683,7 +683,8 @@ mod tests {
         assert_eq!(message, "用户(alice)权限不足");
         assert!(permission_json.contains("\"quick_execute_script\""));
         assert!(permission_json.contains('\n'), "pretty printed");
-        let rows = permission_rows(&permission.unwrap(), Lang::En);
+        // What the permission panel (on-demand module) makes of the JSON handed to it.
+        let rows = crate::panels::permission_rows_from_json(&permission_json, bkjob_api::Lang::En);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].id, "quick_execute_script");
         assert_eq!(rows[0].name, "Script Execution (Quick Launch)");
@@ -701,14 +702,11 @@ mod tests {
             r#"{"result":false,"code":9900403,"message":"m","permission":{"x":1}}"#,
         );
         let Outcome::Permission {
-            permission,
-            permission_json,
-            ..
+            permission_json, ..
         } = o
         else {
             panic!()
         };
-        assert!(permission.is_none());
         assert!(permission_json.contains("\"x\": 1"));
     }
 
@@ -981,7 +979,6 @@ mod tests {
         let o = classify(403, r#"{"result":false,"code":9900403,"message":"m"}"#);
         let Outcome::Permission {
             http_status,
-            permission,
             permission_json,
             ..
         } = o
@@ -989,13 +986,12 @@ mod tests {
             panic!("{o:?}")
         };
         assert_eq!(http_status, 403);
-        assert!(permission.is_none());
         assert_eq!(permission_json, "null");
     }
 
     #[test]
     fn permission_json_is_pretty_in_the_order_sent() {
-        let permission = Permission {
+        let permission = bkjob_api::Permission {
             system_id: "bk_job".into(),
             system_name: "作业平台".into(),
             actions: vec![bkjob_api::permission::PermissionAction {
@@ -1009,14 +1005,15 @@ mod tests {
             serde_json::to_string(&permission).unwrap()
         );
         let Outcome::Permission {
-            permission: typed,
-            permission_json,
-            ..
+            permission_json, ..
         } = classify(200, &body)
         else {
             panic!()
         };
-        assert_eq!(typed.as_ref(), Some(&permission));
+        assert_eq!(
+            serde_json::from_str::<bkjob_api::Permission>(&permission_json).unwrap(),
+            permission
+        );
         assert_eq!(
             permission_json,
             serde_json::to_string_pretty(&permission).unwrap()

@@ -1,19 +1,30 @@
-//! The job view as its own wasm module, loaded by the app (`fastexec::jobmod`) only when a job
-//! is shown. Its exports are the other half of that bridge; the view itself is
-//! `fastexec::job::JobView`, the same component the wasm tests mount directly.
+//! The on-demand module: what the app shows only after the user asks for it — the job view,
+//! the recent-jobs list, the request preview and the details of a permission answer. The app
+//! (`fastexec::jobmod`) imports it the first time one of them is needed, so a first visit to
+//! the form does not download it. Its exports are the other half of that bridge; the views
+//! are the library's components, the same ones the wasm tests mount directly.
+//!
+//! Each mounted view is a *panel* with an ID. What it shows comes in as text: the payload
+//! (a job link, the request JSON, the permission JSON, or a refresh token for the list), the
+//! stored (secret-free) connection JSON with the secret and token separately, and the
+//! language code. A callback carries the panel's one message back (the draft JSON for "Redo",
+//! a job link for the list).
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use bkjob_api::Lang;
 use fastexec::conn::Connection;
-use fastexec::job::{parse_job_route, JobView};
+use fastexec::job::{parse_job_route, JobRoute, JobView, RecentJobsList};
+use fastexec::panels::{PermissionView, PreviewView};
 use fastexec::storage::{connection_from_json, draft_to_json, initial_lang};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-/// What one mounted view needs to be updated and removed.
+/// What one mounted panel needs to be updated and removed.
 struct Mounted {
+    id: u32,
+    payload: ArcRwSignal<String>,
     conn: ArcRwSignal<Connection>,
     lang: ArcRwSignal<Lang>,
     // Dropping the handle unmounts the view and disposes its reactive owner (polling stops).
@@ -21,7 +32,8 @@ struct Mounted {
 }
 
 thread_local! {
-    static MOUNTED: RefCell<Option<Mounted>> = const { RefCell::new(None) };
+    static MOUNTED: RefCell<Vec<Mounted>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 
 fn connection(stored: &str, secret: String, token: String) -> Connection {
@@ -32,66 +44,107 @@ fn connection(stored: &str, secret: String, token: String) -> Connection {
     }
 }
 
-/// Mount the view of the job at `path` (a `/jobs/...` link) into `parent`.
+fn send(callback: &js_sys::Function, text: &str) {
+    let _ = callback.call1(&JsValue::NULL, &JsValue::from_str(text));
+}
+
+/// Mount the panel `kind` into `parent`; returns its ID. Kinds and their payloads:
+/// `job` (a `/jobs/...` link; the callback gets the draft JSON on "Redo"), `recent` (any
+/// text; a new value re-reads the list; the callback gets the link of a clicked job),
+/// `preview` (the request JSON, "" while the form has errors) and `permission` (the
+/// `permission` JSON as sent).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
-pub fn mount_job(
+pub fn mount_panel(
+    kind: &str,
     parent: web_sys::HtmlElement,
-    path: &str,
+    payload: String,
     conn: &str,
     secret: String,
     token: String,
     lang: &str,
-    on_redo: js_sys::Function,
-) -> Result<(), JsValue> {
-    let route = parse_job_route(path).ok_or_else(|| JsValue::from_str("not a job link"))?;
-    unmount_job();
+    callback: js_sys::Function,
+) -> Result<u32, JsValue> {
+    let payload = ArcRwSignal::new(payload);
     let conn = ArcRwSignal::new(connection(conn, secret, token));
     let lang = ArcRwSignal::new(initial_lang(Some(lang), ""));
-    let (c, l) = (conn.clone(), lang.clone());
-    let handle = leptos::mount::mount_to(parent, move || {
-        let on_redo = Callback::new(move |draft: bkjob_api::Draft| {
-            let _ = on_redo.call1(&JsValue::NULL, &JsValue::from_str(&draft_to_json(&draft)));
-        });
-        view! { <JobView route conn=Signal::from(c) lang=Signal::from(l) on_redo /> }
-    });
+    let (p, c, l) = (payload.clone(), conn.clone(), lang.clone());
+    let handle: Box<dyn Any> = match kind {
+        "job" => {
+            let route = parse_job_route(&p.get_untracked())
+                .ok_or_else(|| JsValue::from_str("not a job link"))?;
+            Box::new(leptos::mount::mount_to(parent, move || {
+                let on_redo = Callback::new(move |draft: bkjob_api::Draft| {
+                    send(&callback, &draft_to_json(&draft))
+                });
+                view! { <JobView route conn=Signal::from(c) lang=Signal::from(l) on_redo /> }
+            }))
+        }
+        "recent" => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_open = Callback::new(move |r: JobRoute| send(&callback, &r.path()));
+            let lang = Signal::from(l);
+            move || {
+                // A new payload: the app recorded a launch, read the list again.
+                p.track();
+                view! { <RecentJobsList lang on_open /> }
+            }
+        })),
+        "preview" => Box::new(leptos::mount::mount_to(parent, move || {
+            view! { <PreviewView request=p conn=c lang=l /> }
+        })),
+        "permission" => Box::new(leptos::mount::mount_to(parent, move || {
+            view! { <PermissionView permission=p lang=l /> }
+        })),
+        _ => return Err(JsValue::from_str("unknown panel")),
+    };
+    let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
     MOUNTED.with_borrow_mut(|m| {
-        *m = Some(Mounted {
+        m.push(Mounted {
+            id,
+            payload,
             conn,
             lang,
-            _handle: Box::new(handle),
+            _handle: handle,
         })
     });
-    Ok(())
+    Ok(id)
 }
 
-/// New connection settings for the mounted view.
+fn with_panel(id: u32, f: impl FnOnce(&Mounted)) {
+    MOUNTED.with_borrow(|m| {
+        if let Some(p) = m.iter().find(|p| p.id == id) {
+            f(p)
+        }
+    });
+}
+
+/// A new payload for panel `id`.
 #[wasm_bindgen]
-pub fn set_job_conn(conn: &str, secret: String, token: String) {
+pub fn set_panel_payload(id: u32, payload: String) {
+    with_panel(id, |p| p.payload.set(payload));
+}
+
+/// New connection settings for panel `id` (the job view polls again at once).
+#[wasm_bindgen]
+pub fn set_panel_conn(id: u32, conn: &str, secret: String, token: String) {
     let conn = connection(conn, secret, token);
-    MOUNTED.with_borrow(|m| {
-        if let Some(m) = m {
-            m.conn.set(conn);
-        }
-    });
+    with_panel(id, |p| p.conn.set(conn));
 }
 
-/// New UI language for the mounted view.
+/// New UI language for panel `id`.
 #[wasm_bindgen]
-pub fn set_job_lang(lang: &str) {
+pub fn set_panel_lang(id: u32, lang: &str) {
     let lang = initial_lang(Some(lang), "");
-    MOUNTED.with_borrow(|m| {
-        if let Some(m) = m {
-            m.lang.set(lang);
-        }
-    });
+    with_panel(id, |p| p.lang.set(lang));
 }
 
-/// Remove the mounted view, if any.
+/// Remove panel `id`, if it is mounted.
 #[wasm_bindgen]
-pub fn unmount_job() {
-    // Take it out first: dropping runs the view's cleanups, which must not find the cell borrowed.
-    let old = MOUNTED.with_borrow_mut(Option::take);
+pub fn unmount_panel(id: u32) {
+    // Take it out first: dropping runs the view's cleanups, which must not find the list
+    // borrowed.
+    let old =
+        MOUNTED.with_borrow_mut(|m| m.iter().position(|p| p.id == id).map(|i| m.swap_remove(i)));
     drop(old);
 }
 

@@ -6,14 +6,16 @@
 //! [`api`] (building calls and reading answers), [`texts`] (zh/en labels).
 //! Components (thin) are in [`view`]; the few browser calls in a private `browser` module.
 //!
-//! Wiring (app side):
+//! These views ship in the on-demand module (`src/bin/fastexec-job.rs`); the form mounts them
+//! through `crate::jobmod`. Wiring (module side):
 //! - route: `parse_job_route(&pathname)` → `view! { <JobView route conn lang on_redo/> }` with
 //!   `conn: Signal<Connection>` (read at each call; a change polls again at once), `lang:
 //!   Signal<Lang>`, optional `on_redo: Callback<Draft>` (without it the draft is written to
 //!   `storage::KEY_DRAFT` and the page loads `/`);
-//! - after a successful launch: `remember_launch(&draft, &data)` (returns the job's route);
+//! - after a successful launch (form side): `remember_launch(&draft, &data)` (returns the
+//!   job's route; it writes the list without serde's deserializers);
 //! - the list: `view! { <RecentJobsList lang on_open/> }` (optional `Callback<JobRoute>`);
-//! - stylesheet: `style/job.css`.
+//! - stylesheet: `style/job.css` (loaded with the module).
 
 pub mod api;
 pub mod hosts;

@@ -21,7 +21,7 @@ use super::logtext::{
     combined_section, group_log_file_name, log_file_name, segment, MAX_HIGHLIGHTS,
 };
 use super::poll::{whole_seconds, PollOutcome, PollSchedule};
-use super::recent::{redo_draft, RecentJob, RecentJobs, RECENT_JOBS_KEY};
+use super::recent::{redo_draft, remember_in_stored, RecentJob, RecentJobs, RECENT_JOBS_KEY};
 use super::route::JobRoute;
 use super::texts::{fill, format_duration, format_time, job_texts};
 use crate::conn::Connection;
@@ -38,11 +38,12 @@ pub const OVERSCAN: usize = 8;
 /// secrets. Returns the job's route (for navigating to its view).
 pub fn remember_launch(draft: &Draft, data: &FastExecuteScriptData) -> JobRoute {
     let job = RecentJob::from_launch(draft, data, browser::now_ms());
-    let route = job.route();
-    let mut list = load_recent();
-    list.remember(job);
-    browser::storage_set(RECENT_JOBS_KEY, &list.to_json());
-    route
+    let stored = browser::storage_get(RECENT_JOBS_KEY);
+    browser::storage_set(
+        RECENT_JOBS_KEY,
+        &remember_in_stored(stored.as_deref(), &job),
+    );
+    job.route()
 }
 
 /// The stored recent-jobs list.
@@ -556,7 +557,7 @@ fn ErrorPanel(#[prop(into)] lang: Signal<Lang>, error: CallError) -> impl IntoVi
             };
             let rows = permission
                 .as_ref()
-                .map(|p| crate::outcome::permission_rows(p, lang.get_untracked()))
+                .map(|p| crate::panels::permission_rows(p, lang.get_untracked()))
                 .unwrap_or_default();
             (title, message.clone(), job_request_id.clone(), rows)
         }
@@ -1102,7 +1103,9 @@ pub fn RecentJobsList(
     #[prop(optional, into)]
     on_open: Option<Callback<JobRoute>>,
 ) -> impl IntoView {
-    let t = move || job_texts(lang.get());
+    // The heading and the empty note are the app's texts: it shows them itself while the
+    // browser has no list yet (a first visit does not load this module).
+    let t = move || crate::i18n::t(lang.get());
     let list = load_recent();
     let offset = browser::utc_offset_minutes();
     let empty = list.jobs.is_empty();

@@ -118,7 +118,8 @@ async fn limited_user_sees_the_permission_panel() {
     d.query(By::Css(
         "#permission-panel [data-action=quick_execute_script]",
     ))
-    .wait(Duration::from_secs(5), Duration::from_millis(100))
+    // A panel of the on-demand module, loaded with this answer.
+    .wait(Duration::from_secs(30), Duration::from_millis(100))
     .first()
     .await
     .expect("the missing action is listed");

@@ -1,7 +1,8 @@
-//! The job view is a second wasm module (`fastexec-job.js` / `_bg.wasm`) the app imports only
-//! when a job is shown. Real server, real Chromium: the form's first visit must not download
-//! it, a job link must, the bridge must carry language and credentials, and a module that
-//! cannot be fetched must say so and recover on "Retry".
+//! The job view, the recent-jobs list, the request preview and the permission details are a
+//! second wasm module (`fastexec-job.js` / `_bg.wasm`, with `job.css`) the app imports only
+//! when one of them is shown. Real server, real Chromium: the form's first visit must not
+//! download it, a job link and an opened preview must, the bridge must carry language and
+//! credentials, and a module that cannot be fetched must say so and recover on "Retry".
 
 use std::path::Path;
 use std::time::Duration;
@@ -25,7 +26,8 @@ async fn fetched(d: &WebDriver) -> Vec<String> {
 }
 
 fn has_job_module(urls: &[String]) -> bool {
-    urls.iter().any(|u| u.contains("fastexec-job"))
+    urls.iter()
+        .any(|u| u.contains("fastexec-job") || u.contains("job.css"))
 }
 
 async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
@@ -101,14 +103,14 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
     .unwrap();
     wait_css(d, r#"#job-view[data-job-instance-id="9007199254740993"]"#).await;
     let urls = fetched(d).await;
-    for file in ["fastexec-job.js", "fastexec-job_bg.wasm"] {
+    for file in ["fastexec-job.js", "fastexec-job_bg.wasm", "job.css"] {
         assert!(
             urls.iter().any(|u| u.ends_with(file)),
             "{file} not fetched: {urls:?}"
         );
     }
     assert!(
-        d.find(By::Css(".job-loading")).await.is_err(),
+        d.find(By::Css(".remote-loading")).await.is_err(),
         "the loading notice is gone once mounted"
     );
 
@@ -124,6 +126,53 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
     // server's answer for an unknown job instead of an authentication error.
     connect_as(d, demo::ADMIN).await;
     wait_css(d, r#".job-error[data-code="1244006"]"#).await;
+}
+
+/// The request preview is a panel of the module: opening it loads the module, which shows the
+/// form's request (Base64 applied) with the secret masked, and follows later edits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_the_preview_loads_the_module_and_shows_the_request() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = open_form(&server).await;
+    let d = &browser.driver;
+    connect_as(d, demo::ADMIN).await;
+    fill(d, "bk_scope_type", "biz").await;
+    fill(d, "bk_scope_id", demo::BIZ_ID).await;
+    choose(d, "script_source", "content").await;
+    choose(d, "script_language", "1").await;
+    fill(d, "script_content", "echo 你好").await;
+    fill(d, "account_alias", "root").await;
+    fill(d, "host_id_list", "101").await;
+    assert!(
+        !has_job_module(&fetched(d).await),
+        "nothing loaded before the preview is opened"
+    );
+
+    click(d, "#preview-panel summary").await;
+    let preview = wait_css(d, "#request-preview").await.text().await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&preview).expect("the preview is JSON");
+    assert_eq!(body["script_content"], "ZWNobyDkvaDlpb0="); // "echo 你好"
+    assert_eq!(
+        body["target_server"]["host_id_list"],
+        serde_json::json!([101])
+    );
+    let headers = wait_css(d, "#request-headers").await.text().await.unwrap();
+    assert!(headers.contains("******"), "{headers}");
+    assert!(
+        !headers.contains(demo::APP_SECRET),
+        "the secret is never shown: {headers}"
+    );
+    assert!(has_job_module(&fetched(d).await));
+
+    // An edit in the form reaches the open preview.
+    fill(d, "host_id_list", "101\n102").await;
+    d.query(By::XPath(
+        r#"//pre[@id="request-preview"][contains(., "102")]"#,
+    ))
+    .wait(Duration::from_secs(10), Duration::from_millis(100))
+    .first()
+    .await
+    .expect("the preview follows the form");
 }
 
 /// Leaving the job page unmounts the view in the other module: its polling stops.
@@ -252,7 +301,7 @@ async fn a_job_module_that_cannot_be_fetched_is_reported_and_retried() {
     d.goto(format!("{}jobs/biz/{}/424242", server.url, demo::BIZ_ID))
         .await
         .unwrap();
-    let alert = wait_css(d, r#".job-load-failed[role="alert"]"#).await;
+    let alert = wait_css(d, r#".remote-failed[role="alert"]"#).await;
     assert!(!alert.text().await.unwrap().trim().is_empty());
     assert!(d.find(By::Id("job-view")).await.is_err());
 
@@ -262,9 +311,9 @@ async fn a_job_module_that_cannot_be_fetched_is_reported_and_retried() {
         dist.0.join("fastexec-job_bg.wasm"),
     )
     .unwrap();
-    click(d, ".job-load-failed button").await;
+    click(d, ".remote-failed button").await;
     wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
-    assert!(d.find(By::Css(".job-load-failed")).await.is_err());
+    assert!(d.find(By::Css(".remote-failed")).await.is_err());
 }
 
 fn copy_dir(from: &Path, to: &Path) {
