@@ -283,6 +283,55 @@ async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
     assert!(d.find(By::Id("job-view")).await.is_err());
 }
 
+/// Leaving the job page while the module is still downloading: the late module must not mount
+/// a view nor start polling on the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_the_job_page_while_the_module_loads_mounts_nothing() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = open_form(&server).await;
+    let d = &browser.driver;
+    connect_as(d, demo::ADMIN).await;
+    // Every request from now on takes 1.5 s more (Chromium's network emulation).
+    let cdp = d.cdp();
+    cdp.send_raw("Network.enable", ()).await.unwrap();
+    cdp.send_raw(
+        "Network.emulateNetworkConditions",
+        serde_json::json!({
+            "offline": false, "latency": 1500,
+            "downloadThroughput": -1, "uploadThroughput": -1
+        }),
+    )
+    .await
+    .unwrap();
+    // Client-side navigation to a job (as the job link does), then straight back.
+    d.execute(
+        r#"history.pushState(null, '', arguments[0]);
+           window.dispatchEvent(new PopStateEvent('popstate'));"#,
+        vec![format!("/jobs/biz/{}/424242", demo::BIZ_ID).into()],
+    )
+    .await
+    .unwrap();
+    wait_css(d, ".remote-loading").await;
+    click(d, ".back-link a").await;
+    wait_form(d).await;
+    // Let the module arrive (script, then wasm and stylesheet: ~3 s with the latency), then
+    // some.
+    tokio::time::sleep(Duration::from_millis(8000)).await;
+    let urls = fetched(d).await;
+    assert!(
+        urls.iter().any(|u| u.ends_with("fastexec-job_bg.wasm")),
+        "the module did arrive (the test must leave while it loads): {urls:?}"
+    );
+    assert!(d.find(By::Id("job-view")).await.is_err(), "no view mounted");
+    assert!(d.find(By::Css(".remote-failed")).await.is_err());
+    assert_eq!(
+        status_polls(d).await,
+        0,
+        "no status poll from a view nobody sees"
+    );
+    wait_form(d).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_module_that_cannot_be_fetched_is_reported_and_retried() {
     // A copy of the build without the job module's wasm.
