@@ -382,9 +382,14 @@ fn Remote(
             RemoteState::Failed(detail) => {
                 view! {
                     <div class="remote-failed" role="alert">
-                        <p>{tr(failed)}</p>
+                        <p id=format!("remote-failed-{kind}")>{tr(failed)}</p>
                         <p class="hint">{detail}</p>
-                        <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                        // Several panels may fail at once: each Retry says which.
+                        <button
+                            type="button"
+                            aria-describedby=format!("remote-failed-{kind}")
+                            on:click=move |_| attempt.update(|n| *n += 1)
+                        >
                             {tr(|t| t.remote_retry)}
                         </button>
                     </div>
@@ -1423,7 +1428,7 @@ fn PreviewPanel() -> impl IntoView {
                         kind="preview"
                         payload=request
                         loading=|t| t.panel_loading
-                        failed=|t| t.panel_load_failed
+                        failed=|t| t.preview_load_failed
                     />
                 })}
             </div>
@@ -1447,29 +1452,27 @@ fn RecentJobs() -> impl IntoView {
         ui.result.track();
         generation.update(|g| *g += 1);
     });
+    // The heading is always the app's, so the list's loading note or failure has its context.
     view! {
-        {rv(move || {
-            if refresh.get() {
-                view! {
-                    <Remote
-                        kind="recent"
-                        payload=Signal::derive(move || generation.get().to_string())
-                        on_message=on_open
-                        loading=|t| t.panel_loading
-                        failed=|t| t.panel_load_failed
-                    />
+        <section class="recent-jobs" aria-labelledby="recent-title">
+            <h2 id="recent-title">{tr(|t| t.recent_title)}</h2>
+            {rv(move || {
+                if refresh.get() {
+                    view! {
+                        <Remote
+                            kind="recent"
+                            payload=Signal::derive(move || generation.get().to_string())
+                            on_message=on_open
+                            loading=|t| t.panel_loading
+                            failed=|t| t.recent_load_failed
+                        />
+                    }
+                        .into_any()
+                } else {
+                    view! { <p class="recent-empty">{tr(|t| t.recent_empty)}</p> }.into_any()
                 }
-                    .into_any()
-            } else {
-                view! {
-                    <section class="recent-jobs">
-                        <h2>{tr(|t| t.recent_title)}</h2>
-                        <p class="recent-empty">{tr(|t| t.recent_empty)}</p>
-                    </section>
-                }
-                    .into_any()
-            }
-        })}
+            })}
+        </section>
     }
 }
 
@@ -1582,7 +1585,7 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                     kind="permission"
                     payload=Signal::stored(permission_json)
                     loading=|t| t.panel_loading
-                    failed=|t| t.panel_load_failed
+                    failed=|t| t.permission_load_failed
                 />
             </div>
         }

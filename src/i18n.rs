@@ -122,7 +122,9 @@ pub struct Texts {
     pub job_view_load_failed: &'static str,
     pub remote_retry: &'static str,
     pub panel_loading: &'static str,
-    pub panel_load_failed: &'static str,
+    pub preview_load_failed: &'static str,
+    pub recent_load_failed: &'static str,
+    pub permission_load_failed: &'static str,
     pub recent_title: &'static str,
     pub recent_empty: &'static str,
 }
@@ -242,7 +244,9 @@ pub static ZH: Texts = Texts {
     job_view_load_failed: "作业视图加载失败（网络中断或应用已更新）。作业本身不受影响。",
     remote_retry: "重试",
     panel_loading: "正在加载…",
-    panel_load_failed: "这部分页面加载失败（网络中断或应用已更新）。",
+    preview_load_failed: "请求预览加载失败（网络中断或应用已更新）。",
+    recent_load_failed: "最近执行列表加载失败（网络中断或应用已更新）。",
+    permission_load_failed: "权限详情加载失败（网络中断或应用已更新）。错误码和消息见上方。",
     recent_title: "最近执行",
     recent_empty: "暂无执行记录",
 };
@@ -362,7 +366,9 @@ pub static EN: Texts = Texts {
     job_view_load_failed: "The job view could not be loaded (network lost, or the app was updated). The job itself is not affected.",
     remote_retry: "Retry",
     panel_loading: "Loading…",
-    panel_load_failed: "This part of the page could not be loaded (network lost, or the app was updated).",
+    preview_load_failed: "The request preview could not be loaded (network lost, or the app was updated).",
+    recent_load_failed: "The recent jobs could not be loaded (network lost, or the app was updated).",
+    permission_load_failed: "The permission details could not be loaded (network lost, or the app was updated). The code and message are above.",
     recent_title: "Recent jobs",
     recent_empty: "No jobs launched yet",
 };

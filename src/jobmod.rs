@@ -11,51 +11,66 @@
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-let loading = null;
-let failures = 0;
+// The module and its stylesheet load side by side, each remembered once it succeeds and
+// forgotten when it fails, so a retry fetches only what failed.
+let module = null;
+let moduleFailures = 0;
 let css = null;
-// The module's stylesheet, loaded with it (before anything is mounted, so nothing shows
-// unstyled). Resolves once the sheet is in; a failed sheet is removed for the next try.
+let cssFailures = 0;
+// Relative to this snippet (dist/snippets/<crate>/), so the app works under any base path.
+// After a failure every later try gets a fresh URL: the browser keeps a failed module fetch
+// in its module map for the page's lifetime.
+function url(name, failures) {
+  const q = failures > 0 ? '?retry=' + failures : '';
+  return new URL(name + q, new URL('../../', import.meta.url)).href;
+}
+// Resolves once the sheet is in (so nothing is mounted unstyled); a failed sheet is removed.
+// A server that answers a missing file with the app's page (an SPA fallback, as most do)
+// makes the browser "load" an empty sheet: no rules counts as a failure too.
 function load_css(href) {
   return new Promise((resolve, reject) => {
     const link = document.createElement('link');
     link.rel = 'stylesheet';
     link.href = href;
-    link.onload = () => resolve();
-    link.onerror = () => {
+    const fail = () => {
       link.remove();
-      reject(new Error('could not load ' + href));
+      reject(new Error(href));
     };
+    link.onload = () => {
+      let rules = 1;
+      try {
+        rules = link.sheet ? link.sheet.cssRules.length : 0;
+      } catch (e) {
+        // Another origin (a CDN): its rules cannot be read, it did load.
+      }
+      if (rules > 0) resolve();
+      else fail();
+    };
+    link.onerror = fail;
     document.head.appendChild(link);
   });
 }
 export function load_job_module() {
-  if (!loading) {
-    // Relative to this snippet (dist/snippets/<crate>/), so the app works under any base path.
-    const base = new URL('../../', import.meta.url);
-    // After a failure every later try gets a fresh URL: the browser keeps a failed module
-    // fetch in its module map for the page's lifetime.
-    const q = failures > 0 ? '?retry=' + failures : '';
-    const url = (name) => new URL(name + q, base).href;
-    if (!css) {
-      css = load_css(url('job.css'));
-      css.catch(() => { css = null; });
-    }
-    loading = Promise.all([
-      import(url('fastexec-job.js')).then(async (m) => {
-        await m.default({ module_or_path: url('fastexec-job_bg.wasm') });
-        return m;
-      }),
-      css,
-    ]).then(([m]) => m);
-    loading.catch(() => reset_job_module());
+  if (!module) {
+    module = import(url('fastexec-job.js', moduleFailures)).then(async (m) => {
+      await m.default({ module_or_path: url('fastexec-job_bg.wasm', moduleFailures) });
+      return m;
+    });
+    module.catch(() => reset_job_module());
   }
-  return loading;
+  if (!css) {
+    css = load_css(url('job.css', cssFailures));
+    css.catch(() => {
+      css = null;
+      cssFailures += 1;
+    });
+  }
+  return Promise.all([module, css]).then(([m]) => m);
 }
 // Also after a failed mount: the instance may be broken, the next try loads a fresh one.
 export function reset_job_module() {
-  loading = null;
-  failures += 1;
+  module = null;
+  moduleFailures += 1;
 }
 "#)]
 extern "C" {

@@ -594,13 +594,18 @@ impl<'de> Visitor<'de> for JsonWriter<'_> {
 
 /// Classify an HTTP answer to the launch from its status and body text.
 pub fn classify(http_status: u16, body: &str) -> Outcome {
+    outcome_of(http_status, body, read_launch_envelope(http_status, body))
+}
+
+/// The outcome of a read launch answer (`body` for the excerpt of an unreadable one).
+fn outcome_of(http_status: u16, body: &str, answer: Answer<FastExecuteScriptData>) -> Outcome {
     let Answer {
         verdict,
         code,
         message,
         request_id: job_request_id,
         permission_json,
-    } = read_launch_envelope(http_status, body);
+    } = answer;
     match verdict {
         Verdict::Data(data) => Outcome::Success {
             http_status,
@@ -1035,5 +1040,70 @@ mod tests {
         assert_eq!(pretty_json(r#"{"a":"#), None);
         let compact: JsonText = serde_json::from_str(text).unwrap();
         assert_eq!(compact.0, serde_json::to_string(&value).unwrap());
+    }
+    /// The launch reader (small JSON tree) against the serde reader it replaced, which the job
+    /// view still uses: the same outcome for the same answer, on everything BK-JOB, a gateway
+    /// or a proxy may send, odd unknown fields included.
+    #[test]
+    fn the_launch_reader_decides_like_the_serde_reader() {
+        let data = r#""data":{"job_instance_id":9007199254740993,"job_instance_name":"n","step_instance_id":2}"#;
+        let bodies = [
+            format!(r#"{{"result":true,"code":0,{data},"job_request_id":"r"}}"#),
+            format!(r#"{{"result":true,"code":0,{data},"trace":{{"deep":[[[{{"x":[1,2,{{}}]}}]]]}}}}"#),
+            format!(r#"{{"result":true,"code":0,{data},"request_id":12345678901234567890}}"#),
+            format!(r#"{{"result":true,"code":"0",{data},"message":77}}"#),
+            format!(r#"{{"code":0,{data}}}"#),
+            format!(r#"{{"result":true,{data},"data":null}}"#),
+            r#"{"result":true,"code":0,"data":{"job_instance_id":"1","job_instance_name":"n","step_instance_id":2}}"#.to_owned(),
+            r#"{"result":true,"code":0,"data":{"job_instance_id":1,"step_instance_id":2}}"#.to_owned(),
+            r#"{"result":true,"code":0,"data":{"job_instance_id":1.5,"job_instance_name":"n","step_instance_id":2}}"#.to_owned(),
+            r#"{"result":true,"code":0}"#.to_owned(),
+            r#"{"result":false,"code":1244001,"message":"主机为空","job_request_id":"r2"}"#.to_owned(),
+            r#"{"result":false,"code":9900403,"message":"m","permission":{"actions":[{"id":"a","n":[1,true,null]}]}}"#.to_owned(),
+            r#"{"result":false,"code":9900403,"message":"m"}"#.to_owned(),
+            r#"{"result":false,"code":0,"message":"odd"}"#.to_owned(),
+            r#"{"result":"false","code":1244001}"#.to_owned(),
+            r#"{"code":1640001,"result":false,"message":"app not found"}"#.to_owned(),
+            r#"{"result":false,"code":1244001,"message":null,"request_id":"esb-1"}"#.to_owned(),
+            r#"<html><body>502 Bad Gateway</body></html>"#.to_owned(),
+            r#"{"result":true,"code":0,"data":{"job_inst"#.to_owned(),
+            r#"{"result":true"#.to_owned(),
+            String::new(),
+            "null".to_owned(),
+            r#""text""#.to_owned(),
+            "{} trailing".to_owned(),
+        ];
+        for status in [200, 400, 401, 403, 500, 502, 504] {
+            for body in &bodies {
+                let ours = classify(status, body);
+                let theirs = outcome_of(status, body, read_envelope(status, body));
+                assert_eq!(ours, theirs, "HTTP {status}: {body}");
+            }
+        }
+    }
+
+    /// Where the launch reader is deliberately more lenient than serde_json: an unpaired
+    /// surrogate or a very deep value in a field the app never reads must not hide the job.
+    #[test]
+    fn odd_unknown_fields_never_hide_a_created_job() {
+        let data =
+            r#""data":{"job_instance_id":10000,"job_instance_name":"n","step_instance_id":20000}"#;
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        for extra in [
+            r#""trace":"\ud800""#.to_owned(),
+            format!(r#""trace":{deep}"#),
+        ] {
+            let body = format!(r#"{{"result":true,"code":0,{data},{extra}}}"#);
+            assert_eq!(classify(200, &body).kind(), "success", "{body}");
+        }
+        // A broken surrogate in the message itself is shown as U+FFFD.
+        let o = classify(
+            200,
+            r#"{"result":false,"code":1244001,"message":"a\udc00b"}"#,
+        );
+        assert!(
+            matches!(o, Outcome::ApiError { ref message, .. } if message == "a\u{fffd}b"),
+            "{o:?}"
+        );
     }
 }

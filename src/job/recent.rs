@@ -96,9 +96,23 @@ pub struct RecentJobs {
 impl RecentJobs {
     /// Read the stored JSON; an absent or unreadable value is an empty list.
     pub fn from_json(json: Option<&str>) -> Self {
-        let mut list: RecentJobs = json
+        // Entry by entry: one entry another version wrote differently (a field of another
+        // type) is dropped alone, it does not empty the list.
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct Stored {
+            jobs: Vec<serde_json::Value>,
+        }
+        let stored: Stored = json
             .and_then(|j| serde_json::from_str(j).ok())
             .unwrap_or_default();
+        let mut list = RecentJobs {
+            jobs: stored
+                .jobs
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+        };
         list.jobs.retain(|j| j.job_instance_id > 0);
         list.jobs.truncate(RECENT_MAX);
         list
@@ -189,11 +203,13 @@ pub fn remember_in_stored(stored: Option<&str>, job: &RecentJob) -> String {
     out
 }
 
-/// In a stored entry, the draft's `script_param` blanked when it is marked sensitive.
+/// In a stored entry, the draft's `script_param` blanked unless it is marked as not
+/// sensitive (`false` exactly: a flag of another type counts as sensitive).
 fn blank_sensitive_param(entry: &mut Json) {
     let Json::Object(fields) = entry else { return };
     for (key, draft) in fields.iter_mut() {
-        if key != "draft" || draft.get("is_param_sensitive").and_then(Json::as_bool) != Some(true) {
+        if key != "draft" || draft.get("is_param_sensitive").and_then(Json::as_bool) == Some(false)
+        {
             continue;
         }
         if let Json::Object(draft_fields) = draft {
@@ -296,10 +312,14 @@ mod tests {
         let job = RecentJob::from_launch(&draft(false), &launched(9), 1);
         // A leaked sensitive parameter in an old entry is blanked; entries without an ID go.
         let old = r#"{"jobs":[{"job_instance_id":4,"scope_id":"2","future":[1,{"a":null}],
-            "draft":{"is_param_sensitive":true,"script_param":"leaked"}},{"scope_id":"2"}]}"#;
+            "draft":{"is_param_sensitive":true,"script_param":"leaked"}},{"scope_id":"2"},
+            {"job_instance_id":5,"scope_id":"2","draft":{"is_param_sensitive":"yes","script_param":"leaked2"}},
+            {"job_instance_id":6,"scope_id":"2","last_status":"3"}]}"#;
         let text = remember_in_stored(Some(old), &job);
         assert!(!text.contains("leaked"), "{text}");
         assert!(text.contains(r#""future":[1,{"a":null}]"#), "{text}");
+        // Entry 5's draft and entry 6's status have other types: each is dropped alone when
+        // the list is read, the others stay.
         let list = RecentJobs::from_json(Some(&text));
         let ids: Vec<i64> = list.jobs.iter().map(|j| j.job_instance_id).collect();
         assert_eq!(ids, vec![9, 4]);

@@ -1103,15 +1103,14 @@ pub fn RecentJobsList(
     #[prop(optional, into)]
     on_open: Option<Callback<JobRoute>>,
 ) -> impl IntoView {
-    // The heading and the empty note are the app's texts: it shows them itself while the
-    // browser has no list yet (a first visit does not load this module).
+    // The empty note is the app's text: it shows it itself while the browser has no list yet
+    // (a first visit does not load this module).
     let t = move || crate::i18n::t(lang.get());
     let list = load_recent();
     let offset = browser::utc_offset_minutes();
     let empty = list.jobs.is_empty();
+    // No heading: the app's section around this panel has it.
     view! {
-        <section class="recent-jobs">
-            <h2>{rv(move || t().recent_title)}</h2>
             {empty.then(|| view! { <p class="recent-empty">{rv(move || t().recent_empty)}</p> })}
             <ul id="recent-jobs">
                 {list.jobs.into_iter().map(|j| {
@@ -1143,6 +1142,5 @@ pub fn RecentJobsList(
                     }
                 }).collect_view()}
             </ul>
-        </section>
     }
 }

@@ -860,7 +860,7 @@ pub fn render_markdown(r: &Value) -> String {
     md.push_str(&format!(
         "**First visit** (what a browser downloads for `/`: `index.html`, every local file it \
          references, including Trunk's preload and modulepreload links, and, recursively, the \
-         static imports of those scripts; the app's dynamic `import()` of the job view is not \
+         static imports of those scripts; the app's dynamic `import()` of the on-demand module is not \
          followed): {}. Goal: at most **{} brotli**: **{}**. `cargo xtask test` fails above {} \
          (the ceiling, lowered with every cut).\n\n",
         figure(fv),

@@ -241,6 +241,17 @@ async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
     fill(d, "host_id_list", "101").await;
     fill(d, "task_name", "e2e lazy redo").await;
     click(d, "#launch").await;
+    // The first launch makes the recent-jobs list appear (a panel of the module).
+    let id = wait_css(d, "#outcome [data-field=job_instance_id]")
+        .await
+        .text()
+        .await
+        .unwrap();
+    wait_css(
+        d,
+        &format!(r#"#recent-jobs a[href$="/jobs/biz/{}/{id}"]"#, demo::BIZ_ID),
+    )
+    .await;
     click(d, "#job-link").await;
 
     // No credentials typed on the job page: the view reaches the end with the form's.
@@ -250,12 +261,15 @@ async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
         .await
         .expect("the view follows the launched job to its end");
 
-    let id = wait_css(d, "#job-view")
-        .await
-        .attr("data-job-instance-id")
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        wait_css(d, "#job-view")
+            .await
+            .attr("data-job-instance-id")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(id.as_str())
+    );
 
     // Change the form, then come back to the job through the recent-jobs list: "Redo" must
     // put the launched request back.
@@ -263,7 +277,11 @@ async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
     wait_form(d).await;
     fill(d, "script_content", "echo changed\n").await;
     fill(d, "host_id_list", "102").await;
-    click(d, &format!(r#"a[href$="/jobs/biz/{}/{id}"]"#, demo::BIZ_ID)).await;
+    click(
+        d,
+        &format!(r#"#recent-jobs a[href$="/jobs/biz/{}/{id}"]"#, demo::BIZ_ID),
+    )
+    .await;
     click(d, "#redo:not([disabled])").await;
     wait_form(d).await;
     let value = |name: &'static str| async move {
@@ -334,11 +352,22 @@ async fn leaving_the_job_page_while_the_module_loads_mounts_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_module_that_cannot_be_fetched_is_reported_and_retried() {
-    // A copy of the build without the job module's wasm.
+    missing_file_is_reported_and_retried("fastexec-job_bg.wasm").await;
+}
+
+/// fastexec-server answers a missing file with the app's page (like most SPA hosting), so the
+/// browser "loads" an empty stylesheet: that must count as a failure too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_module_stylesheet_that_cannot_be_fetched_is_reported_and_retried() {
+    missing_file_is_reported_and_retried("job.css").await;
+}
+
+async fn missing_file_is_reported_and_retried(file: &str) {
+    // A copy of the build without one of the module's files.
     let dist = TempDir::new("fastexec-e2e-dist");
     let src = project_root().join("dist");
     copy_dir(&src, &dist.0);
-    std::fs::remove_file(dist.0.join("fastexec-job_bg.wasm")).unwrap();
+    std::fs::remove_file(dist.0.join(file)).unwrap();
     let server = Server::start_with(
         Path::new("fastexec.toml"),
         &dist.0,
@@ -355,11 +384,7 @@ async fn a_job_module_that_cannot_be_fetched_is_reported_and_retried() {
     assert!(d.find(By::Id("job-view")).await.is_err());
 
     // The file is back (e.g. the network returned): "Retry" mounts the view.
-    std::fs::copy(
-        src.join("fastexec-job_bg.wasm"),
-        dist.0.join("fastexec-job_bg.wasm"),
-    )
-    .unwrap();
+    std::fs::copy(src.join(file), dist.0.join(file)).unwrap();
     click(d, ".remote-failed button").await;
     wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
     assert!(d.find(By::Css(".remote-failed")).await.is_err());
