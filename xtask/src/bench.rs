@@ -860,9 +860,9 @@ pub fn render_markdown(r: &Value) -> String {
     md.push_str(&format!(
         "**First visit** (what a browser downloads for `/`: `index.html`, every local file it \
          references, including Trunk's preload and modulepreload links, and, recursively, the \
-         static imports of those scripts; the app's dynamic `import()` of the on-demand module is not \
-         followed): {}. Goal: at most **{} brotli**: **{}**. `cargo xtask test` fails above {} \
-         (the ceiling, lowered with every cut).\n\n",
+         static imports of those scripts; the app's dynamic `import()` of the on-demand \
+         module is not followed): {}. Goal: at most **{} brotli**: **{}**. `cargo xtask test` \
+         fails above {}.\n\n",
         figure(fv),
         kb(s["budget_brotli"].as_u64().unwrap_or(0)),
         if s["within_budget"] == Value::Bool(true) {
