@@ -1441,12 +1441,13 @@ fn PreviewPanel() -> impl IntoView {
 #[component]
 fn RecentJobs() -> impl IntoView {
     let ui = ui();
-    // Bumped by each launch result, so the list is read again (a success is added to it).
-    let refresh = memo(move || {
+    // Whether the browser has a list at all, looked up again after each launch.
+    let has_list = memo(move || {
         ui.result.track();
         dom::storage_get(crate::job::recent::RECENT_JOBS_KEY).is_some()
     });
     let on_open = Callback::new(move |path: String| ui.navigate(&path));
+    // Bumped by each launch result: a mounted list reads itself again (a success is added).
     let generation = RwSignal::new(0u32);
     Effect::new(move |_| {
         ui.result.track();
@@ -1457,7 +1458,7 @@ fn RecentJobs() -> impl IntoView {
         <section class="recent-jobs" aria-labelledby="recent-title">
             <h2 id="recent-title">{tr(|t| t.recent_title)}</h2>
             {rv(move || {
-                if refresh.get() {
+                if has_list.get() {
                     view! {
                         <Remote
                             kind="recent"

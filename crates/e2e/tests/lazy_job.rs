@@ -63,6 +63,18 @@ async fn set_ui_lang(d: &WebDriver, value: &str) {
     .unwrap();
 }
 
+/// Logs in as the demo admin and fills a valid shell request for host 101 running `script`.
+async fn fill_valid_form(d: &WebDriver, script: &str) {
+    connect_as(d, demo::ADMIN).await;
+    fill(d, "bk_scope_type", "biz").await;
+    fill(d, "bk_scope_id", demo::BIZ_ID).await;
+    choose(d, "script_source", "content").await;
+    choose(d, "script_language", "1").await;
+    fill(d, "script_content", script).await;
+    fill(d, "account_alias", "root").await;
+    fill(d, "host_id_list", "101").await;
+}
+
 /// How many status polls the page has sent so far (Resource Timing).
 async fn status_polls(d: &WebDriver) -> usize {
     fetched(d)
@@ -135,14 +147,7 @@ async fn opening_the_preview_loads_the_module_and_shows_the_request() {
     let server = Server::start(Path::new("fastexec.toml"));
     let browser = open_form(&server).await;
     let d = &browser.driver;
-    connect_as(d, demo::ADMIN).await;
-    fill(d, "bk_scope_type", "biz").await;
-    fill(d, "bk_scope_id", demo::BIZ_ID).await;
-    choose(d, "script_source", "content").await;
-    choose(d, "script_language", "1").await;
-    fill(d, "script_content", "echo 你好").await;
-    fill(d, "account_alias", "root").await;
-    fill(d, "host_id_list", "101").await;
+    fill_valid_form(d, "echo 你好").await;
     assert!(
         !has_job_module(&fetched(d).await),
         "nothing loaded before the preview is opened"
@@ -231,14 +236,7 @@ async fn a_launched_job_is_followed_and_redo_fills_the_form_again() {
     let server = Server::start(Path::new("fastexec.toml"));
     let browser = open_form(&server).await;
     let d = &browser.driver;
-    connect_as(d, demo::ADMIN).await;
-    fill(d, "bk_scope_type", "biz").await;
-    fill(d, "bk_scope_id", demo::BIZ_ID).await;
-    choose(d, "script_source", "content").await;
-    choose(d, "script_language", "1").await;
-    fill(d, "script_content", "echo lazy-redo\n").await;
-    fill(d, "account_alias", "root").await;
-    fill(d, "host_id_list", "101").await;
+    fill_valid_form(d, "echo lazy-redo\n").await;
     fill(d, "task_name", "e2e lazy redo").await;
     click(d, "#launch").await;
     // The first launch makes the recent-jobs list appear (a panel of the module).
