@@ -129,15 +129,6 @@ impl RecentJobs {
         serde_json::to_string(&clean).unwrap_or_else(|_| "{\"jobs\":[]}".into())
     }
 
-    /// Put `job` first (replacing an older entry for the same job) and keep at most
-    /// [`RECENT_MAX`].
-    pub fn remember(&mut self, job: RecentJob) {
-        let route = job.route();
-        self.jobs.retain(|j| !j.same_job(&route));
-        self.jobs.insert(0, job);
-        self.jobs.truncate(RECENT_MAX);
-    }
-
     /// The entry of a job, if it was launched from this browser.
     pub fn find(&self, route: &JobRoute) -> Option<&RecentJob> {
         self.jobs.iter().find(|j| j.same_job(route))
@@ -225,6 +216,18 @@ fn blank_sensitive_param(entry: &mut Json) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl RecentJobs {
+        /// The typed form of [`remember_in_stored`], which the app uses: put `job` first
+        /// (replacing an older entry for the same job), keep at most [`RECENT_MAX`]. The
+        /// tests hold the stored form to it.
+        fn remember(&mut self, job: RecentJob) {
+            let route = job.route();
+            self.jobs.retain(|j| !j.same_job(&route));
+            self.jobs.insert(0, job);
+            self.jobs.truncate(RECENT_MAX);
+        }
+    }
 
     fn draft(secret: bool) -> Draft {
         Draft {
