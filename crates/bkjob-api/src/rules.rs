@@ -519,14 +519,20 @@ fn check_uri_tail(tail: &str) -> Result<(), CallbackUrlError> {
 
 /// `callback_url` as a violation (1240003, BK-JOB's single message).
 pub fn callback_url_violation(url: &str) -> Option<Violation> {
-    check_callback_url(url).err().map(|_| {
-        Violation::bean(
-            "callback_url",
-            Rule::CallbackUrlInvalid,
-            "回调地址不合法或不在允许列表中，请联系平台管理员添加",
-            "Callback url is invalid or not in the allowed list, please contact the platform administrator to add it",
-        )
-    })
+    check_callback_url(url)
+        .err()
+        .map(|_| callback_url_refused())
+}
+
+/// BK-JOB's one callback violation, also for a well-formed URL a server refuses (an address
+/// not in its allowed list).
+pub fn callback_url_refused() -> Violation {
+    Violation::bean(
+        "callback_url",
+        Rule::CallbackUrlInvalid,
+        "回调地址不合法或不在允许列表中，请联系平台管理员添加",
+        "Callback url is invalid or not in the allowed list, please contact the platform administrator to add it",
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

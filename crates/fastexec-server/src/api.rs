@@ -34,17 +34,17 @@ use bkjob_api::rules::{
 };
 use bkjob_api::{
     decode_base64_lenient, default_task_name, first_error, validate_request, ApiResponse,
-    BatchGetJobInstanceIpLogRequest, BatchIpLogData, ErrorCode, EsbRequest, FastExecuteScriptData,
+    BatchGetJobInstanceIpLogRequest, BatchIpLogData, ErrorCode, FastExecuteScriptData,
     FastExecuteScriptRequest, GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, HostRef,
     IpLogData, JobInstance, JobInstanceStatusData, OperateJobInstanceData,
     OperateJobInstanceRequest, OperationCode, Permission, PermissionAction, PermissionInstance,
     RelatedResourceType, RunStatus, ScriptTaskLog, StepInstance, StepIpResult, Violation,
 };
 
-use crate::auth::{authenticate, Caller};
+use crate::auth::{authenticate_from, Caller, ConnectInfoIp};
 use crate::config::{DangerousAction, HostConfig, ScriptVersionStatus};
 use crate::db::{now_ms, CreateError, HostRow, JobRow, NewHost, NewJob, QuotaExceeded};
-use crate::error::{ApiError, BkJson, BkQuery, Meta};
+use crate::error::{parse_json, ApiError, BkBody, BkJson, BkQuery, Meta};
 use crate::AppState;
 
 pub type ApiResult<T> = Result<Json<ApiResponse<T>>, ApiError>;
@@ -167,22 +167,27 @@ pub async fn fast_execute_script(
     launch(&state, &meta, &caller, req).await
 }
 
-/// Legacy ESB route: the common args travel in the body (contract §1.3 A).
+/// Legacy ESB route: the common args travel in the body (contract §1.3 A). They are read and
+/// checked first; the rest of the body (up to 64 MiB of script) is parsed only for a caller
+/// that authenticated.
 pub async fn esb_fast_execute_script(
     State(state): St,
-    meta: Meta,
-    BkJson(req): BkJson<EsbRequest<FastExecuteScriptRequest>>,
+    ConnectInfoIp(ip): ConnectInfoIp,
+    BkBody(meta, bytes): BkBody,
 ) -> ApiResult<FastExecuteScriptData> {
-    let c = &req.common;
-    let caller = authenticate(
+    // Skims the object for the four credential fields, building nothing else.
+    let c: bkjob_api::EsbCommonArgs = parse_json(&meta, &bytes)?;
+    let caller = authenticate_from(
         &state,
+        ip,
         &c.bk_app_code,
         &c.bk_app_secret,
         &c.bk_token,
         &c.bk_username,
     )
     .map_err(|f| f.esb_error(&meta))?;
-    launch(&state, &meta, &caller, req.body).await
+    let req: FastExecuteScriptRequest = parse_json(&meta, &bytes)?;
+    launch(&state, &meta, &caller, req).await
 }
 
 /// What the step runs.
@@ -211,6 +216,14 @@ async fn launch(
     let violations = validate_request(&req, &state.limits);
     if let Some(v) = first_error(&violations) {
         return Err(meta.violation(v));
+    }
+    // The callback's address, with BK-JOB's callback message: part of validation, as BK-JOB's
+    // allowed-list check is (see `callback`: never aimed at this machine or its network).
+    if let Some(url) = non_blank(&req.callback_url) {
+        if let Err(why) = state.callback_policy.check_url(url).await {
+            tracing::info!(job_request_id = %meta.job_request_id, "callback_url refused: {why}");
+            return Err(meta.violation(&bkjob_api::rules::callback_url_refused()));
+        }
     }
     let scope = require_scope(meta, scope)?;
     let dir = &state.dir;
@@ -941,6 +954,73 @@ pub async fn batch_get_job_instance_ip_log(
     }))
 }
 
+/// Who may operate a job. BK-JOB checks only business access here (contract §5.6), which on
+/// this server would let any user who may merely open the business stop other people's jobs,
+/// or start someone else's deferred job — a script under an account they may not use. So an
+/// operation needs the job's own operator, or the execute permission on the job's scope
+/// (`quick_execute_script` or `execute_script`), and for Start also `use_account` on the
+/// job's account; otherwise 9900403 with what is missing.
+async fn authorize_operation(
+    state: &AppState,
+    meta: &Meta,
+    caller: &Caller,
+    scope: &Scope,
+    job: &JobRow,
+    op: OperationCode,
+) -> Result<(), ApiError> {
+    let user = &caller.username;
+    if *user == job.operator {
+        return Ok(());
+    }
+    let (dir, lang, sid) = (&state.dir, meta.lang, scope.id_str());
+    let may_execute = dir.allowed(user, "quick_execute_script", scope.type_, &sid)
+        || dir.allowed(user, "execute_script", scope.type_, &sid);
+    let account = if op == OperationCode::Start {
+        let job_id = job.id;
+        let acc: Option<(i64, String)> = state
+            .db
+            .read(move |c| {
+                use rusqlite::OptionalExtension;
+                c.query_row(
+                    "SELECT account_id, account_alias FROM step_instance WHERE job_id = ?1 \
+                     ORDER BY id LIMIT 1",
+                    [job_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+            })
+            .await
+            .map_err(|e| ApiError::internal(meta, e))?;
+        acc.filter(|_| !dir.allowed(user, "use_account", scope.type_, &sid))
+    } else {
+        None
+    };
+    if may_execute && account.is_none() {
+        return Ok(());
+    }
+    let mut perm = Permission::job(lang);
+    if !may_execute {
+        perm = perm.with_action(PermissionAction::new(
+            "quick_execute_script",
+            vec![RelatedResourceType::new(
+                "host",
+                vec![vec![scope.instance(lang)]],
+                lang,
+            )],
+            lang,
+        ));
+    }
+    if let Some((id, alias)) = account {
+        let path = vec![
+            scope.instance(lang),
+            PermissionInstance::new("account", id.to_string(), alias, lang),
+        ];
+        perm = perm.with_action(Permission::use_account_action(path, lang));
+    }
+    tracing::info!(job_id = job.id, user = %user, operation = ?op, "operation refused: not the operator and no execute permission");
+    Err(meta.denied(user, perm))
+}
+
 pub async fn operate_job_instance(
     State(state): St,
     caller: Caller,
@@ -963,8 +1043,8 @@ pub async fn operate_job_instance(
     let Some(op) = req.operation_code.and_then(OperationCode::from_code) else {
         return Err(meta.err(ErrorCode::ILLEGAL_PARAM, &[]));
     };
-    // No extra permission check beyond business access (contract §5.6).
     let job = access.job(&state, &meta, &caller, job_id, false).await?;
+    authorize_operation(&state, &meta, &caller, &access.scope, &job, op).await?;
     match op {
         OperationCode::Terminate => {
             // Only a running job can be terminated (else 1241003). The executor is the

@@ -9,9 +9,12 @@
 //! args in the JSON body; there a missing user / app answers HTTP 401 with BK-JOB's `1247002` /
 //! `1247004` (`CheckOpenApiJwt`, §1.4). Secrets and tokens are never logged.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use bkjob_api::{ErrorCode, GatewayAuth};
@@ -38,6 +41,81 @@ pub enum AuthFailure {
     WrongSecret,
     NoUser,
     UsernameNotVerified,
+    /// Too many failed authentications from this client address lately.
+    Throttled,
+}
+
+/// The gateway's rate-limit answer (HTTP 429).
+pub const GATEWAY_RATE_LIMITED: i64 = 1_642_901;
+
+/// Failed authentications per client address in a sliding minute: past the limit, every
+/// attempt from that address is refused without looking at its credentials, so a secret or a
+/// token cannot be guessed at speed. Successful requests are never slowed down.
+pub struct AuthThrottle {
+    limit: u32,
+    window: Duration,
+    failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl AuthThrottle {
+    pub fn new(limit_per_minute: u32) -> AuthThrottle {
+        AuthThrottle {
+            limit: if limit_per_minute == 0 {
+                10
+            } else {
+                limit_per_minute
+            },
+            window: Duration::from_secs(60),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, (Instant, u32)>> {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `ip` has used up its failures in the current window.
+    pub fn blocked(&self, ip: IpAddr) -> bool {
+        let now = Instant::now();
+        self.lock()
+            .get(&ip)
+            .is_some_and(|&(start, n)| now.duration_since(start) < self.window && n >= self.limit)
+    }
+
+    /// Count one failure of `ip`.
+    pub fn failed(&self, ip: IpAddr) {
+        let now = Instant::now();
+        let mut map = self.lock();
+        // Bounded memory: forget expired windows when the table grows.
+        if map.len() >= 10_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        }
+        let e = map.entry(ip).or_insert((now, 0));
+        if now.duration_since(e.0) >= self.window {
+            *e = (now, 0);
+        }
+        e.1 = e.1.saturating_add(1);
+    }
+}
+
+/// Extractor of [`client_ip`].
+pub struct ConnectInfoIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ConnectInfoIp(client_ip(parts)))
+    }
+}
+
+/// The client address of a request (unspecified when the server was not started with
+/// connection info, e.g. a router driven directly in a test).
+pub fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 impl AuthFailure {
@@ -50,11 +128,29 @@ impl AuthFailure {
             AuthFailure::WrongSecret => "bk_app_code or bk_app_secret is incorrect",
             AuthFailure::NoUser => "user authentication failed, please provide a valid user identity, such as bk_username, bk_token, access_token",
             AuthFailure::UsernameNotVerified => "user authentication failed, the user indicated by bk_username is not verified",
+            AuthFailure::Throttled => "too many failed authentications",
+        }
+    }
+
+    /// 429 for a throttled client, on the gateway and the ESB route alike.
+    fn throttled_error() -> ApiError {
+        ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: GATEWAY_RATE_LIMITED,
+            message: "Request rate limit exceeded: too many failed authentications from this \
+                      address, try again in a minute"
+                .to_string(),
+            job_request_id: None,
+            permission: None,
+            gateway_code_name: Some("RATE_LIMIT_RESTRICTION"),
         }
     }
 
     /// The API gateway's answer.
     pub fn gateway_error(self) -> ApiError {
+        if self == AuthFailure::Throttled {
+            return Self::throttled_error();
+        }
         ApiError {
             status: StatusCode::BAD_REQUEST,
             code: GATEWAY_INVALID_ARGS,
@@ -68,6 +164,7 @@ impl AuthFailure {
     /// The legacy ESB route's answer: BK-JOB's own codes for a missing app or user.
     pub fn esb_error(self, meta: &Meta) -> ApiError {
         let code = match self {
+            AuthFailure::Throttled => return Self::throttled_error(),
             AuthFailure::NoAppCode
             | AuthFailure::NoAppSecret
             | AuthFailure::AppNotFound
@@ -80,8 +177,39 @@ impl AuthFailure {
     }
 }
 
+/// Constant-time equality: the time taken does not tell how many leading bytes matched, so a
+/// secret cannot be guessed byte by byte (the length may show; secrets are not short).
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = (a.len() ^ b.len()) as u8 | u8::from(a.len() != b.len());
+    for (x, y) in a.iter().zip(b.iter()) {
+        diff |= x ^ y;
+    }
+    diff == 0
+}
+
 fn blank(s: &Option<String>) -> bool {
     s.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+/// [`authenticate`] behind the per-address throttle: a throttled address is refused before
+/// its credentials are looked at, and every failure counts against it.
+pub fn authenticate_from(
+    state: &AppState,
+    ip: IpAddr,
+    app_code: &Option<String>,
+    app_secret: &Option<String>,
+    bk_token: &Option<String>,
+    bk_username: &Option<String>,
+) -> Result<Caller, AuthFailure> {
+    if state.auth_throttle.blocked(ip) {
+        tracing::info!(%ip, "rejected: too many failed authentications");
+        return Err(AuthFailure::Throttled);
+    }
+    let r = authenticate(state, app_code, app_secret, bk_token, bk_username);
+    if r.is_err() {
+        state.auth_throttle.failed(ip);
+    }
+    r
 }
 
 /// Check app code + secret and find the user (by `bk_token`, else by `bk_username` for
@@ -104,7 +232,10 @@ pub fn authenticate(
         tracing::info!(app_code = code, "rejected: unknown app");
         return Err(AuthFailure::AppNotFound);
     };
-    if Some(app.secret.as_str()) != app_secret.as_deref() {
+    if !ct_eq(
+        app.secret.as_bytes(),
+        app_secret.as_deref().unwrap_or_default().as_bytes(),
+    ) {
         tracing::info!(app_code = code, "rejected: wrong secret");
         return Err(AuthFailure::WrongSecret);
     }
@@ -154,11 +285,17 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .get(GatewayAuth::HEADER)
             .and_then(|raw| raw.to_str().ok())
             .and_then(|s| GatewayAuth::parse(s).ok());
+        let ip = client_ip(parts);
         let Some(auth) = parsed else {
+            if state.auth_throttle.blocked(ip) {
+                return Err(AuthFailure::Throttled.gateway_error());
+            }
+            state.auth_throttle.failed(ip);
             return Err(AuthFailure::NoAppCode.gateway_error());
         };
-        authenticate(
+        authenticate_from(
             state,
+            ip,
             &auth.bk_app_code,
             &auth.bk_app_secret,
             &auth.bk_token,

@@ -53,6 +53,35 @@ pub struct Config {
     /// JOB's dangerous-script rules (高危语句规则, code 1244019).
     #[serde(default)]
     pub dangerous_rules: Vec<DangerousRuleConfig>,
+    /// Who may reach the API and where callbacks may go (see SECURITY.md).
+    #[serde(default)]
+    pub security: SecurityConfig,
+    /// `true` only in the shipped demo configuration: its well-known secrets and tokens are
+    /// printed at start. Any other configuration gets them masked.
+    #[serde(default)]
+    pub demo: bool,
+}
+
+/// `[security]`: the defenses against other web pages and inward callbacks.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Origins (`scheme://host[:port]`) besides the server's own that may call the API, e.g.
+    /// `trunk serve`'s `http://127.0.0.1:8080` or a reverse proxy's public origin.
+    pub allowed_origins: Vec<String>,
+    /// Host names (without port) the server answers to besides its listen address and
+    /// `localhost`, e.g. the name a reverse proxy forwards. Anything else is refused, which
+    /// stops DNS rebinding.
+    pub allowed_hosts: Vec<String>,
+    /// Origins the app may `fetch` from besides its own (the CSP's `connect-src`), for API
+    /// base URLs on another origin.
+    pub connect_origins: Vec<String>,
+    /// Callbacks may target private, link-local, unique-local and loopback addresses.
+    pub callback_allow_private: bool,
+    /// Callbacks may target loopback addresses only (the demo, so its tests can receive them).
+    pub callback_allow_loopback: bool,
+    /// Failed authentications allowed per client address per minute; 0 = the default (10).
+    pub auth_failures_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -100,7 +129,8 @@ pub struct AppConfig {
     pub code: String,
     pub secret: String,
     /// ESB "login-exempt" whitelist: may name the user with `bk_username` (contract §1.2).
-    #[serde(default = "yes")]
+    /// Off unless set: an app that may name any user is a powerful credential.
+    #[serde(default)]
     pub login_exempt: bool,
 }
 
@@ -457,7 +487,6 @@ pub struct Directory {
     pub cfg: Config,
     pub hosts_by_id: HashMap<i64, usize>,
     pub hosts_by_ip: HashMap<(i64, String), usize>,
-    pub users_by_token: HashMap<String, usize>,
 }
 
 impl Directory {
@@ -474,17 +503,10 @@ impl Directory {
             .enumerate()
             .map(|(i, h)| ((h.cloud_id, h.ip.clone()), i))
             .collect();
-        let users_by_token = cfg
-            .users
-            .iter()
-            .enumerate()
-            .flat_map(|(i, u)| u.tokens.iter().map(move |t| (t.clone(), i)))
-            .collect();
         Directory {
             cfg,
             hosts_by_id,
             hosts_by_ip,
-            users_by_token,
         }
     }
 
@@ -496,8 +518,18 @@ impl Directory {
         self.cfg.users.iter().find(|u| u.name == name)
     }
 
+    /// The user a login ticket belongs to. Every token is compared in constant time and the
+    /// scan never stops early, so timing tells nothing about how close a guess was.
     pub fn user_by_token(&self, token: &str) -> Option<&UserConfig> {
-        self.users_by_token.get(token).map(|&i| &self.cfg.users[i])
+        let mut found = None;
+        for u in &self.cfg.users {
+            for t in &u.tokens {
+                if crate::auth::ct_eq(t.as_bytes(), token.as_bytes()) && found.is_none() {
+                    found = Some(u);
+                }
+            }
+        }
+        found
     }
 
     pub fn host(&self, id: i64) -> Option<&HostConfig> {

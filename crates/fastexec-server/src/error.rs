@@ -151,39 +151,49 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// JSON body extractor that answers BK-style on any problem. It does not insist on a
-/// `Content-Type` (BK-JOB's clients are not always careful) and honours the body limit.
+/// JSON body extractor that answers BK-style on any problem and honours the body limit. (The
+/// `Content-Type` was already required to be JSON by [`crate::guard`].)
 pub struct BkJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let BkBody(meta, bytes) = BkBody::from_request(req, state).await?;
+        parse_json(&meta, &bytes).map(BkJson)
+    }
+}
+
+/// The raw body with the request's [`Meta`], for handlers that read the body in two steps
+/// (the ESB route checks the credentials before the rest is parsed).
+pub struct BkBody(pub Meta, pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for BkBody {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let meta = Meta::from_parts(&parts);
         parts.extensions.insert(meta.clone());
         let req = Request::from_parts(parts, body);
-        let bytes = match Bytes::from_request(req, state).await {
-            Ok(b) => b,
-            Err(rej) => {
-                if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    return Err(too_large(&meta));
-                }
-                return Err(ApiError::bad_request(&meta));
-            }
-        };
-        // Every BK-JOB request body is a JSON object; serde would also accept an array for a
-        // struct, Jackson does not.
-        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Err(ApiError::bad_request(&meta));
-        }
-        match serde_json::from_slice::<T>(&bytes) {
-            Ok(v) => Ok(BkJson(v)),
-            Err(e) => {
-                tracing::debug!(job_request_id = %meta.job_request_id, "bad JSON body: {e}");
-                Err(ApiError::bad_request(&meta))
-            }
+        match Bytes::from_request(req, state).await {
+            Ok(b) => Ok(BkBody(meta, b)),
+            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large(&meta)),
+            Err(_) => Err(ApiError::bad_request(&meta)),
         }
     }
+}
+
+/// Parse a BK-JOB request body: 1240003 "Bad Request" on anything that is not a JSON object
+/// of the right shape.
+pub fn parse_json<T: DeserializeOwned>(meta: &Meta, bytes: &[u8]) -> Result<T, ApiError> {
+    // Every BK-JOB request body is a JSON object; serde would also accept an array for a
+    // struct, Jackson does not.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad_request(meta));
+    }
+    serde_json::from_slice::<T>(bytes).map_err(|e| {
+        tracing::debug!(job_request_id = %meta.job_request_id, "bad JSON body: {e}");
+        ApiError::bad_request(meta)
+    })
 }
 
 /// An oversized body is stopped by the API gateway in front of BK-JOB, in its own protocol

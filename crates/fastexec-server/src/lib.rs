@@ -14,6 +14,7 @@ pub mod danger;
 pub mod db;
 pub mod error;
 pub mod exec;
+pub mod guard;
 pub mod web;
 
 use std::future::Future;
@@ -27,11 +28,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tokio::net::TcpListener;
 
-use crate::callback::Callback;
+use crate::auth::AuthThrottle;
+use crate::callback::{AddrPolicy, Callback};
 use crate::config::{Config, Directory};
 use crate::danger::DangerRules;
 use crate::db::{Db, JobQuota};
 use crate::exec::Executor;
+use crate::guard::Guard;
 
 /// Shared state of all handlers.
 pub struct AppState {
@@ -45,12 +48,25 @@ pub struct AppState {
     pub exec: Arc<Executor>,
     pub dist: Option<PathBuf>,
     pub max_body_bytes: usize,
+    /// Host / Origin / Content-Type checks against other web pages.
+    pub guard: Guard,
+    /// Failed authentications per client address.
+    pub auth_throttle: AuthThrottle,
+    /// Where callbacks may go.
+    pub callback_policy: AddrPolicy,
+    /// The Content-Security-Policy header value.
+    pub csp: String,
 }
 
 impl AppState {
     /// Open the data directory (recovering jobs a previous process left running) and build the
-    /// state.
-    pub fn new(cfg: Config, data_dir: &Path, dist: Option<PathBuf>) -> anyhow::Result<AppState> {
+    /// state for a server listening on `listen`.
+    pub fn new(
+        cfg: Config,
+        data_dir: &Path,
+        dist: Option<PathBuf>,
+        listen: SocketAddr,
+    ) -> anyhow::Result<AppState> {
         let (db, recovered) = Db::open(data_dir)?;
         if recovered > 0 {
             tracing::warn!(
@@ -69,7 +85,18 @@ impl AppState {
             per_app: cfg.limits.running_jobs_per_app,
             system: cfg.limits.running_jobs_system,
         };
-        let callback = Callback::new(Duration::from_secs(cfg.limits.callback_timeout_secs));
+        let sec = &cfg.security;
+        let callback_policy = AddrPolicy {
+            allow_private: sec.callback_allow_private,
+            allow_loopback: sec.callback_allow_loopback,
+        };
+        let guard = Guard::new(listen, sec);
+        let auth_throttle = AuthThrottle::new(sec.auth_failures_per_minute);
+        let csp = web::content_security_policy(dist.as_deref(), &sec.connect_origins);
+        let callback = Callback::new(
+            Duration::from_secs(cfg.limits.callback_timeout_secs),
+            callback_policy,
+        );
         let exec = Arc::new(Executor::new(
             db.clone(),
             data_dir,
@@ -87,6 +114,10 @@ impl AppState {
             exec,
             dist,
             max_body_bytes,
+            guard,
+            auth_throttle,
+            callback_policy,
+            csp,
         })
     }
 }
@@ -126,6 +157,16 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/{*rest}", axum::routing::any(web::api_not_found))
         .layer(DefaultBodyLimit::max(limit));
     api.merge(web::router(state.dist.clone()))
+        // Outermost first on the way in: refuse foreign pages before anything runs, and put
+        // the security headers on every answer, refusals included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::guard_requests,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         // The wasm and a 50,000-host status answer shrink 3-5x; browsers decode transparently.
@@ -145,7 +186,8 @@ pub async fn serve(
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = Arc::new(AppState::new(cfg, &opts.data_dir, opts.dist)?);
+    let listen = listener.local_addr()?;
+    let state = Arc::new(AppState::new(cfg, &opts.data_dir, opts.dist, listen)?);
     serve_state(state, listener, shutdown).await
 }
 
@@ -156,9 +198,13 @@ pub async fn serve_state(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let exec = state.exec.clone();
-    let result = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // Connection info: the client address the authentication throttle counts failures by.
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     // Scripts run in their own process groups and would outlive us: stop them.
     exec.kill_all();
     result?;
@@ -170,22 +216,70 @@ pub fn listening_line(addr: SocketAddr) -> String {
     format!("fastexec-server listening on http://{addr}/")
 }
 
-/// Demo credentials to print at start (app code/secret and each user's tokens).
+/// Credentials to print at start. The shipped demo's (`demo = true`) are public anyway and
+/// printed whole, so a new user can sign in; any other configuration's secrets and tokens are
+/// masked to their first two characters, so they never land in a terminal or a log.
 pub fn credentials_lines(cfg: &Config) -> Vec<String> {
+    let show = |s: &str| {
+        if cfg.demo {
+            s.to_string()
+        } else {
+            mask(s)
+        }
+    };
     let mut out = Vec::new();
     for a in &cfg.apps {
         out.push(format!(
             "  app: bk_app_code={} bk_app_secret={}",
-            a.code, a.secret
+            a.code,
+            show(&a.secret)
         ));
     }
     for u in &cfg.users {
         let tokens = if u.tokens.is_empty() {
             String::new()
         } else {
-            format!(" bk_token={}", u.tokens.join(","))
+            let t: Vec<String> = u.tokens.iter().map(|t| show(t)).collect();
+            format!(" bk_token={}", t.join(","))
         };
         out.push(format!("  user: bk_username={}{tokens}", u.name));
     }
     out
+}
+
+/// The first two characters and a fixed-length mask (the length is not shown either).
+pub fn mask(secret: &str) -> String {
+    let head: String = secret.chars().take(2).collect();
+    format!("{head}********")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_demo_prints_its_secrets() {
+        let text = r#"
+[[apps]]
+code = "team-app"
+secret = "s3cr3t-value"
+[[users]]
+name = "alice"
+tokens = ["tok-alice-123"]
+"#;
+        let cfg = Config::from_toml(text).unwrap();
+        let lines = credentials_lines(&cfg).join("\n");
+        assert!(
+            !lines.contains("s3cr3t-value") && !lines.contains("tok-alice-123"),
+            "{lines}"
+        );
+        assert!(lines.contains("bk_app_secret=s3********"), "{lines}");
+        assert!(lines.contains("bk_token=to********"), "{lines}");
+        let demo = Config::from_toml(&format!("demo = true\n{text}")).unwrap();
+        let lines = credentials_lines(&demo).join("\n");
+        assert!(
+            lines.contains("s3cr3t-value") && lines.contains("tok-alice-123"),
+            "{lines}"
+        );
+    }
 }

@@ -24,6 +24,10 @@ struct Cli {
     /// Where jobs, logs and script working directories are kept.
     #[arg(long, default_value = ".fastexec-data")]
     data_dir: PathBuf,
+    /// Another origin that may call the API (repeatable), added to `[security]
+    /// allowed_origins`; e.g. `--allow-origin http://127.0.0.1:8080` for `trunk serve`.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
 }
 
 #[tokio::main]
@@ -36,7 +40,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    let cfg = Config::load(&cli.config)?;
+    let mut cfg = Config::load(&cli.config)?;
+    cfg.security
+        .allowed_origins
+        .extend(cli.allow_origins.iter().cloned());
     if !cli.listen.ip().is_loopback() {
         tracing::warn!(
             "listening on {} (not loopback): this server runs scripts on this machine",
@@ -48,7 +55,12 @@ async fn main() -> anyhow::Result<()> {
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", listening_line(addr))?;
-        writeln!(out, "demo credentials (from {}):", cli.config.display())?;
+        let what = if cfg.demo {
+            "demo credentials"
+        } else {
+            "credentials (secrets masked)"
+        };
+        writeln!(out, "{what} (from {}):", cli.config.display())?;
         for line in credentials_lines(&cfg) {
             writeln!(out, "{line}")?;
         }

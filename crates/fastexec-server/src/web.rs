@@ -1,8 +1,11 @@
 //! The single-page app: files from `--dist`, unknown paths fall back to `index.html` so the
 //! app's client-side routes work on reload. Without a built app, `/` explains how to build it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
@@ -67,6 +70,104 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// The Content-Security-Policy of everything the server sends. Scripts only from this origin
+/// plus the exact inline bootstrap scripts of the built `index.html` (by hash: Trunk writes
+/// one to start the wasm); `wasm-unsafe-eval` lets WebAssembly compile, nothing lets strings
+/// run as code. Styles from files; style *attributes* are allowed because the job view
+/// positions its virtualized rows with them (no `<style>` elements, no inline scripts). The
+/// app may fetch from this origin and the configured `connect_origins` only. No framing.
+pub fn content_security_policy(dist: Option<&Path>, connect_origins: &[String]) -> String {
+    let html = dist
+        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
+        .unwrap_or_default();
+    let mut script_src = "'self' 'wasm-unsafe-eval'".to_string();
+    for body in inline_scripts(&html) {
+        let digest = Sha256::digest(body.as_bytes());
+        let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+        script_src.push_str(&format!(" 'sha256-{b64}'"));
+    }
+    let mut connect = "'self'".to_string();
+    for o in connect_origins {
+        connect.push(' ');
+        connect.push_str(&crate::guard::normalize_origin(o));
+    }
+    format!(
+        "default-src 'none'; script-src {script_src}; style-src 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+         connect-src {connect}; manifest-src 'self'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'; object-src 'none'"
+    )
+}
+
+/// The contents of the `<script>` elements of `html` that have no `src`.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = lower[at..].find("<script") {
+        let open = at + i;
+        let Some(gt) = lower[open..].find('>') else {
+            break;
+        };
+        let body_start = open + gt + 1;
+        let Some(end) = lower[body_start..].find("</script") else {
+            break;
+        };
+        let tag = &lower[open..body_start];
+        if !tag.contains(" src=") && !tag.contains("\nsrc=") && !tag.contains("\tsrc=") {
+            out.push(&html[body_start..body_start + end]);
+        }
+        at = body_start + end;
+    }
+    out
+}
+
+/// Security headers on every answer (API, files, errors): the CSP above, no MIME sniffing,
+/// no framing (old browsers: X-Frame-Options), no Referer leaving the page (job links carry
+/// ids).
+pub async fn security_headers(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&state.csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
+}
+
+/// Refuses what [`crate::guard`] refuses, before routing (nothing else runs for it).
+pub async fn guard_requests(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Err(refusal) = state
+        .guard
+        .check(req.method(), req.uri().path(), req.headers())
+    {
+        tracing::warn!(
+            method = %req.method(),
+            path = req.uri().path(),
+            reason = ?refusal,
+            "request refused"
+        );
+        return refusal.into_error().into_response();
+    }
+    next.run(req).await
+}
+
 async fn not_built() -> impl IntoResponse {
     (
         StatusCode::NOT_FOUND,
@@ -98,7 +199,32 @@ pub async fn api_not_found(method: Method, uri: Uri) -> impl IntoResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::cache_control;
+    use super::{cache_control, content_security_policy, inline_scripts};
+
+    #[test]
+    fn csp_hashes_inline_scripts_only() {
+        let html = "<html><head><script type=\"module\">import init from '/a.js';init();</script>\
+                    <script src=\"/x.js\"></script><SCRIPT>b()</SCRIPT></head></html>";
+        assert_eq!(
+            inline_scripts(html),
+            vec!["import init from '/a.js';init();", "b()"]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<script>b()</script>").unwrap();
+        let csp = content_security_policy(Some(dir.path()), &["https://API.example.com/".into()]);
+        // echo -n 'b()' | openssl dgst -sha256 -binary | base64
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-cf242PFc/kb7xD0Qzhsmd9vvRkc+cWFmbi+k+YvtdKc='"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("connect-src 'self' https://api.example.com;"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        let script_src = csp.split(';').find(|d| d.contains("script-src")).unwrap();
+        assert!(!script_src.contains("unsafe-inline") && !script_src.contains(" 'unsafe-eval'"));
+    }
 
     #[test]
     fn only_content_hashed_files_are_immutable() {

@@ -36,6 +36,7 @@ max_concurrent_processes = 8
 [[apps]]
 code = "{APP}"
 secret = "{SECRET}"
+login_exempt = true
 
 [[apps]]
 code = "strict-app"
@@ -165,6 +166,12 @@ id = "s-other"
 biz_id = 3
 name = "other biz script"
 versions = [{{ id = 21, status = "online", language = 1, content = "echo other\n" }}]
+
+# The callback tests receive callbacks on loopback; the auth tests fail on purpose more often
+# than the default throttle (10 a minute) allows.
+[security]
+callback_allow_loopback = true
+auth_failures_per_minute = 1000
 "#
     )
 }
@@ -267,6 +274,15 @@ impl Api {
         ));
         for (k, v) in headers {
             b = b.header(*k, *v);
+        }
+        // The server takes JSON bodies only (a browser's "simple" text/plain or form POST is
+        // how another web page would call it): say so unless the test sends its own type.
+        if method == "POST"
+            && !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            b = b.header("Content-Type", "application/json");
         }
         let req = b.body(Full::new(Bytes::from(body))).unwrap();
         let resp = tokio::time::timeout(Duration::from_secs(20), self.client.request(req))
