@@ -168,7 +168,15 @@ pub fn app(state: Arc<AppState>) -> Router {
             web::security_headers,
         ))
         .with_state(state)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Spans name the path only: a query string may carry credentials (ESB clients put
+        // bk_app_secret / bk_token there) and must never reach a log.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    tracing::debug_span!("request", method = %req.method(), path = req.uri().path())
+                },
+            ),
+        )
         // The wasm and a 50,000-host status answer shrink 3-5x; browsers decode transparently.
         .layer(tower_http::compression::CompressionLayer::new())
 }

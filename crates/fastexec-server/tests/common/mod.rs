@@ -300,6 +300,43 @@ impl Api {
         (status, ct, String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// `method path` with `headers` (JSON type on POST) and no body; returns the HTTP status
+    /// and the answer's headers (lowercase names).
+    pub async fn head_of(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, std::collections::HashMap<String, String>) {
+        let mut b = hyper::Request::builder().method(method).uri(format!(
+            "{}{}",
+            self.url,
+            path.trim_start_matches('/')
+        ));
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        if method == "POST" {
+            b = b.header("Content-Type", "application/json");
+        }
+        let req = b.body(Full::new(Bytes::from_static(b"{}"))).unwrap();
+        let resp = tokio::time::timeout(Duration::from_secs(20), self.client.request(req))
+            .await
+            .expect("request timed out")
+            .expect("request failed");
+        let h = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    v.to_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        (resp.status().as_u16(), h)
+    }
+
     /// GET `path`; returns (HTTP status, Content-Type, Cache-Control).
     pub async fn cache_headers(&self, path: &str) -> (u16, String, String) {
         let req = hyper::Request::builder()

@@ -1,0 +1,601 @@
+//! Issue 11's defenses, over real HTTP on loopback: other web pages (Origin, Host,
+//! Content-Type), security headers, who may operate a job, the authentication throttle,
+//! callbacks aimed inward, login-exempt apps, and secrets kept out of the server's output.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::{json, Value};
+
+const ESB: &str = "api/c/compapi/v2/jobv3/fast_execute_script/";
+const FES: &str = "api/v3/fast_execute_script";
+const OP: &str = "api/v3/operate_job_instance";
+
+/// The test config plus one user who may run scripts but not use accounts.
+fn config_with_operator() -> String {
+    format!(
+        "{}\n[[users]]\nname = \"runner\"\ngrants = [{{ scope_id = \"2\", actions = \
+         [\"access_business\", \"quick_execute_script\"] }}]\n",
+        test_config("")
+    )
+}
+
+/// The ESB body of the issue's curl: credentials of the demo kind in the body, script `id`.
+fn esb_body(script: &str) -> Vec<u8> {
+    let mut b = script_req(script);
+    b["bk_app_code"] = json!(APP);
+    b["bk_app_secret"] = json!(SECRET);
+    b["bk_username"] = json!("admin");
+    b.to_string().into_bytes()
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_issue_curl_from_another_page_runs_nothing() {
+    let srv = TestServer::start(&test_config("")).await;
+    let api = srv.api();
+    let marker = srv.data.path().join("ran");
+    let script = format!("touch {}", marker.display());
+    // Exactly the issue's request: text/plain (no CORS preflight) with a foreign Origin.
+    let (s, ct, text) = api
+        .raw(
+            "POST",
+            ESB,
+            &[
+                ("Content-Type", "text/plain"),
+                ("Origin", "http://evil.example"),
+            ],
+            esb_body(&script),
+        )
+        .await;
+    assert_eq!(s, 403, "{text}");
+    assert!(ct.starts_with("application/json"), "{ct}");
+    let v = parse(&text);
+    assert_eq!(v["result"], false);
+    assert_eq!(v["code"], 1640301, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("evil.example"),
+        "{v}"
+    );
+    // The same with a JSON type but the foreign Origin: refused too.
+    let (s, _, _) = api
+        .raw(
+            "POST",
+            ESB,
+            &[
+                ("Content-Type", "application/json"),
+                ("Origin", "http://evil.example"),
+            ],
+            esb_body(&script),
+        )
+        .await;
+    assert_eq!(s, 403);
+    // No Origin but a "simple" content type (curl, or an old browser): the gateway's 400.
+    for ct in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let (s, _, text) = api
+            .raw("POST", ESB, &[("Content-Type", ct)], esb_body(&script))
+            .await;
+        assert_eq!(s, 400, "{ct}: {text}");
+        let v = parse(&text);
+        assert_eq!(v["code"], 1640001, "{v}");
+        assert_eq!(v["code_name"], "INVALID_ARGS", "{v}");
+    }
+    // DNS rebinding: the page's own name as Host.
+    let (s, _, text) = api
+        .raw(
+            "POST",
+            ESB,
+            &[
+                ("Host", "evil.example"),
+                ("Content-Type", "application/json"),
+            ],
+            esb_body(&script),
+        )
+        .await;
+    assert_eq!(s, 403, "{text}");
+    assert!(parse(&text)["message"]
+        .as_str()
+        .unwrap()
+        .contains("host \"evil.example\""));
+    // A cross-site GET (an <img> or a link) carries no Origin; the browser marks it.
+    let (s, _, _) = api
+        .raw(
+            "GET",
+            "api/v3/get_job_instance_status?bk_scope_type=biz&bk_scope_id=2&job_instance_id=1",
+            &[("Sec-Fetch-Site", "cross-site")],
+            vec![],
+        )
+        .await;
+    assert_eq!(s, 403);
+    // Nothing ran and no job exists.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!marker.exists(), "a refused request ran its script");
+    let v = api
+        .post(
+            "api/v3/get_job_instance_status",
+            &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":1}),
+        )
+        .await;
+    assert_eq!(v["code"], 1244006, "a job was created: {v}");
+
+    // The app's own origin (same-origin fetch) works, on both routes.
+    let own = api.url.trim_end_matches('/').to_string();
+    let (s, _, text) = api
+        .raw(
+            "POST",
+            ESB,
+            &[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Origin", own.as_str()),
+                ("Sec-Fetch-Site", "same-origin"),
+            ],
+            esb_body(&script),
+        )
+        .await;
+    assert_eq!(s, 200, "{text}");
+    let v = parse(&text);
+    assert_eq!(v["code"], 0, "{v}");
+    let job = v["data"]["job_instance_id"].as_i64().unwrap();
+    api.wait_finished(job).await;
+    assert!(marker.exists(), "the same-origin launch did not run");
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_origins_and_hosts_are_let_through() {
+    let cfg = test_config("").replace(
+        "[security]\n",
+        "[security]\nallowed_origins = [\"http://127.0.0.1:8080\"]\nallowed_hosts = [\"fastexec.test\"]\n",
+    );
+    let srv = TestServer::start(&cfg).await;
+    let api = srv.api();
+    let auth = auth_user("admin");
+    let body = script_req("echo hi").to_string().into_bytes();
+    for headers in [
+        vec![("Origin", "http://127.0.0.1:8080")],
+        vec![
+            ("Host", "fastexec.test:9999"),
+            ("Origin", "http://fastexec.test:9999"),
+        ],
+        vec![("Host", "localhost")],
+    ] {
+        let mut h = headers.clone();
+        h.push(("X-Bkapi-Authorization", auth.as_str()));
+        let (s, _, text) = api.raw("POST", FES, &h, body.clone()).await;
+        assert_eq!(s, 200, "{headers:?}: {text}");
+        assert_eq!(parse(&text)["code"], 0, "{headers:?}: {text}");
+    }
+    let (s, _, _) = api
+        .raw(
+            "POST",
+            FES,
+            &[
+                ("Origin", "http://127.0.0.1:8081"),
+                ("X-Bkapi-Authorization", auth.as_str()),
+            ],
+            body,
+        )
+        .await;
+    assert_eq!(s, 403);
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_the_security_headers() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><script type=\"module\">import init from '/app.js';init();</script>",
+    )
+    .unwrap();
+    let srv = TestServer::start_full(
+        &test_config(""),
+        tempfile::TempDir::new().unwrap(),
+        Some(dist.path().to_path_buf()),
+    )
+    .await;
+    let api = srv.api();
+    for (method, path, headers) in [
+        ("GET", "", vec![]),
+        ("GET", "jobs/biz/2/1", vec![]),
+        ("GET", "api/healthz", vec![]),
+        ("GET", "api/v3/nope", vec![]),
+        ("POST", FES, vec![]),
+        ("POST", FES, vec![("Origin", "http://evil.example")]),
+    ] {
+        let (status, h) = api.head_of(method, path, &headers).await;
+        let csp = h
+            .get("content-security-policy")
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            csp.contains("frame-ancestors 'none'"),
+            "{path} {status}: {csp}"
+        );
+        assert!(csp.contains("connect-src 'self'"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{path}: the inline bootstrap is allowed by its hash: {csp}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+    }
+    srv.stop().await;
+}
+
+/// Launch `script` as `user` with `start_task`.
+async fn launch_as(api: &Api, user: &str, script: &str, start: bool) -> i64 {
+    let mut b = script_req(script);
+    b["start_task"] = json!(start);
+    let (s, v) = api.post_as(user, FES, &b).await;
+    assert_eq!((s, &v["code"]), (200, &json!(0)), "{v}");
+    v["data"]["job_instance_id"].as_i64().unwrap()
+}
+
+async fn operate(api: &Api, user: &str, job: i64, code: i32) -> Value {
+    let (s, v) = api
+        .post_as(
+            user,
+            OP,
+            &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":job,"operation_code":code}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operations_need_the_operator_or_the_execute_permission() {
+    let srv = TestServer::start(&config_with_operator()).await;
+    let api = srv.api();
+    // "limited" may open the business only: it can neither stop nor start admin's jobs.
+    let running = launch_as(&api, "admin", "sleep 30", true).await;
+    api.wait_until(running, |d| d["job_instance"]["status"] == 2)
+        .await;
+    let v = operate(&api, "limited", running, 1).await;
+    assert_eq!(v["code"], 9900403, "{v}");
+    let actions: Vec<&str> = v["permission"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["quick_execute_script"], "{v}");
+    assert_eq!(api.status(running).await["job_instance"]["status"], 2);
+    let deferred = launch_as(&api, "admin", "echo deferred", false).await;
+    let v = operate(&api, "limited", deferred, 2).await;
+    assert_eq!(v["code"], 9900403, "{v}");
+    // "runner" may execute scripts but not use the account: may stop, may not start.
+    let v = operate(&api, "runner", deferred, 2).await;
+    assert_eq!(v["code"], 9900403, "{v}");
+    assert_eq!(v["permission"]["actions"][0]["id"], "use_account", "{v}");
+    assert_eq!(
+        v["permission"]["actions"][0]["related_resource_types"][0]["instances"][0][1]["id"], "1000",
+        "{v}"
+    );
+    assert_eq!(api.status(deferred).await["job_instance"]["status"], 1);
+    let v = operate(&api, "runner", running, 1).await;
+    assert_eq!(v["code"], 0, "{v}");
+    let d = api.wait_finished(running).await;
+    assert_eq!(d["job_instance"]["status"], 11, "{d}");
+    // admin (the operator) starts its own deferred job.
+    let v = operate(&api, "admin", deferred, 2).await;
+    assert_eq!(v["code"], 0, "{v}");
+    assert_eq!(
+        api.wait_finished(deferred).await["job_instance"]["status"],
+        3
+    );
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deferred_job_runs_once_whatever_the_concurrency() {
+    let srv = TestServer::start(&test_config("")).await;
+    let api = srv.api();
+    let out = srv.data.path().join("runs.txt");
+    for round in 0..4 {
+        let job = launch_as(
+            &api,
+            "admin",
+            &format!("echo {round} >> {}", out.display()),
+            false,
+        )
+        .await;
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let api = api.clone();
+            tasks.push(tokio::spawn(async move {
+                // Stagger a little so some arrive after the (fast) run has ended.
+                tokio::time::sleep(Duration::from_millis(fastrand_ms())).await;
+                operate(&api, "admin", job, 2).await["code"]
+                    .as_i64()
+                    .unwrap()
+            }));
+        }
+        let mut ok = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                0 => ok += 1,
+                1241015 => {}
+                other => panic!("unexpected code {other}"),
+            }
+        }
+        assert_eq!(ok, 1, "round {round}: {ok} Starts accepted");
+        api.wait_finished(job).await;
+    }
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text, "0\n1\n2\n3\n", "a job ran more than once");
+    srv.stop().await;
+}
+
+/// 0..60 ms from the clock's nanoseconds (no rand dependency needed for a stagger).
+fn fastrand_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64
+        % 60
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_authentications_are_throttled_per_address() {
+    let cfg = test_config("").replace(
+        "auth_failures_per_minute = 1000",
+        "auth_failures_per_minute = 3",
+    );
+    let srv = TestServer::start(&cfg).await;
+    let api = srv.api();
+    let body = script_req("echo hi").to_string().into_bytes();
+    let wrong =
+        json!({"bk_app_code": APP, "bk_app_secret": "guess", "bk_username": "admin"}).to_string();
+    for _ in 0..3 {
+        let (s, _, _) = api
+            .raw(
+                "POST",
+                FES,
+                &[("X-Bkapi-Authorization", &wrong)],
+                body.clone(),
+            )
+            .await;
+        assert_eq!(s, 400);
+    }
+    // Now even the right secret is refused from this address, on both routes.
+    let right = auth_user("admin");
+    let (s, _, text) = api
+        .raw(
+            "POST",
+            FES,
+            &[("X-Bkapi-Authorization", &right)],
+            body.clone(),
+        )
+        .await;
+    assert_eq!(s, 429, "{text}");
+    let v = parse(&text);
+    assert_eq!(v["code"], 1642901, "{v}");
+    assert_eq!(v["code_name"], "RATE_LIMIT_RESTRICTION", "{v}");
+    let (s, _, _) = api.raw("POST", ESB, &[], esb_body("echo hi")).await;
+    assert_eq!(s, 429);
+    srv.stop().await;
+
+    // Successes never count: many good requests in a row all pass.
+    let srv = TestServer::start(&cfg).await;
+    for _ in 0..6 {
+        let v = srv.api().execute(&script_req("true")).await;
+        assert_eq!(v["code"], 0, "{v}");
+    }
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callbacks_cannot_be_aimed_inward() {
+    // No [security] callback allowances: the default of a non-demo config.
+    let cfg = test_config("").replace("callback_allow_loopback = true\n", "");
+    let srv = TestServer::start(&cfg).await;
+    let api = srv.api();
+    for url in [
+        "http://127.0.0.1:9/cb",
+        "http://localhost:9/cb",
+        "http://[::1]:9/cb",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/cb",
+        "http://192.168.1.1/cb",
+        "http://[fd00::1]/cb",
+        "http://0.0.0.0:9/cb",
+    ] {
+        let mut b = script_req("echo hi");
+        b["callback_url"] = json!(url);
+        let (_, v) = api.post_lang("admin", FES, &b, Some("en")).await;
+        assert_eq!(v["code"], 1240003, "{url}: {v}");
+        assert_eq!(
+            v["message"],
+            "Callback url is invalid or not in the allowed list, please contact the platform administrator to add it",
+            "{url}"
+        );
+    }
+    // No job was created by any of them.
+    let v = api
+        .post(
+            "api/v3/get_job_instance_status",
+            &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":1}),
+        )
+        .await;
+    assert_eq!(v["code"], 1244006, "{v}");
+    srv.stop().await;
+
+    // callback_allow_private lets a loopback receiver through (the loopback case of the
+    // demo is covered by execution.rs's callback test).
+    let cfg = test_config("").replace(
+        "callback_allow_loopback = true",
+        "callback_allow_private = true",
+    );
+    let srv = TestServer::start(&cfg).await;
+    let mut b = script_req("echo hi");
+    b["callback_url"] = json!("http://127.0.0.1:9/cb");
+    let v = srv.api().execute(&b).await;
+    assert_eq!(v["code"], 0, "{v}");
+    srv.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apps_are_not_login_exempt_unless_configured() {
+    let cfg = format!(
+        "{}\n[[apps]]\ncode = \"plain-app\"\nsecret = \"plain-secret\"\n",
+        test_config("")
+    );
+    let srv = TestServer::start(&cfg).await;
+    let api = srv.api();
+    let body = script_req("echo hi").to_string().into_bytes();
+    let by_name =
+        json!({"bk_app_code": "plain-app", "bk_app_secret": "plain-secret", "bk_username": "admin"})
+            .to_string();
+    let (s, _, text) = api
+        .raw(
+            "POST",
+            FES,
+            &[("X-Bkapi-Authorization", &by_name)],
+            body.clone(),
+        )
+        .await;
+    assert_eq!(s, 400, "{text}");
+    assert!(text.contains("not verified"), "{text}");
+    let by_token =
+        json!({"bk_app_code": "plain-app", "bk_app_secret": "plain-secret", "bk_token": "admin-token"})
+            .to_string();
+    let (s, _, text) = api
+        .raw("POST", FES, &[("X-Bkapi-Authorization", &by_token)], body)
+        .await;
+    assert_eq!(s, 200, "{text}");
+    assert_eq!(parse(&text)["code"], 0, "{text}");
+    srv.stop().await;
+}
+
+/// Run the server binary with a non-demo config and debug logging, use every secret it knows
+/// (right and wrong), launch with a sensitive parameter, then search everything it printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_token_or_sensitive_parameter_reaches_the_output() {
+    const APP_SECRET: &str = "s3cret-APP-0f5e2c";
+    const TOKEN: &str = "tok-ADMIN-9d1b7a";
+    const PARAM: &str = "pw-SENSITIVE-77a3e1";
+    let cfg = test_config("")
+        .replace(SECRET, APP_SECRET)
+        .replace("\"admin-token\"", &format!("\"{TOKEN}\""));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg_path = dir.path().join("server.toml");
+    std::fs::write(&cfg_path, cfg).unwrap();
+    let out_path = dir.path().join("out.log");
+    let out = std::fs::File::create(&out_path).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fastexec-server"))
+        .args(["--listen", "127.0.0.1:0", "--config"])
+        .arg(&cfg_path)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env("RUST_LOG", "trace")
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .spawn()
+        .unwrap();
+    // The listening line gives the port.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let url = loop {
+        let text = std::fs::read_to_string(&out_path).unwrap_or_default();
+        if let Some(rest) = text.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+        assert!(Instant::now() < deadline, "server did not start: {text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let api = Api::new(&url);
+    let good = json!({"bk_app_code": APP, "bk_app_secret": APP_SECRET, "bk_token": TOKEN});
+    let mut b = script_req("echo \"got $1\"");
+    b["script_param"] = json!(b64(PARAM));
+    b["is_param_sensitive"] = json!(1);
+    let (s, _, text) = api
+        .raw(
+            "POST",
+            FES,
+            &[("X-Bkapi-Authorization", &good.to_string())],
+            b.to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(s, 200, "{text}");
+    let job = parse(&text)["data"]["job_instance_id"].as_i64().unwrap();
+    // ESB with the secret in the body, and wrong guesses that start like the real ones.
+    let mut esb = script_req("true");
+    esb["bk_app_code"] = json!(APP);
+    esb["bk_app_secret"] = json!(APP_SECRET);
+    esb["bk_token"] = json!(TOKEN);
+    let (s, _, _) = api
+        .raw("POST", ESB, &[], esb.to_string().into_bytes())
+        .await;
+    assert_eq!(s, 200);
+    for bad in [
+        json!({"bk_app_code": APP, "bk_app_secret": format!("{APP_SECRET}x"), "bk_token": TOKEN}),
+        json!({"bk_app_code": APP, "bk_app_secret": APP_SECRET, "bk_token": format!("{TOKEN}x")}),
+    ] {
+        let (s, _, _) = api
+            .raw(
+                "POST",
+                FES,
+                &[("X-Bkapi-Authorization", &bad.to_string())],
+                b.to_string().into_bytes(),
+            )
+            .await;
+        assert_eq!(s, 400);
+    }
+    // Credentials in a query string (ignored by the gateway route) stay out of the request log.
+    let q = format!("api/v3/get_job_instance_status?bk_scope_type=biz&bk_scope_id=2&job_instance_id={job}&bk_app_secret={APP_SECRET}&bk_token={TOKEN}");
+    let (s, _, _) = api.raw("GET", &q, &[], vec![]).await;
+    assert_eq!(s, 400);
+    // Wait for the job (the script prints the parameter into its own log, which is the
+    // script's business; the server must not print it).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let q = format!(
+            "api/v3/get_job_instance_status?bk_scope_type=biz&bk_scope_id=2&job_instance_id={job}"
+        );
+        let (_, _, text) = api
+            .raw(
+                "GET",
+                &q,
+                &[("X-Bkapi-Authorization", &good.to_string())],
+                vec![],
+            )
+            .await;
+        if parse(&text)["data"]["finished"] == true {
+            break;
+        }
+        assert!(Instant::now() < deadline, "job did not finish: {text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // SIGTERM: a graceful shutdown, so everything logged is written.
+    // SAFETY: plain syscall on our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    assert!(
+        text.contains("job finished"),
+        "debug output missing?\n{text}"
+    );
+    assert!(
+        text.contains("s3********"),
+        "masked secret expected at start:\n{text}"
+    );
+    for secret in [APP_SECRET, TOKEN, PARAM, &b64(PARAM)] {
+        assert!(
+            !text.contains(secret),
+            "{secret} printed by the server:\n{text}"
+        );
+    }
+}
