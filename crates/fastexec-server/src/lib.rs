@@ -51,7 +51,7 @@ impl AppState {
     /// Open the data directory (recovering jobs a previous process left running) and build the
     /// state.
     pub fn new(cfg: Config, data_dir: &Path, dist: Option<PathBuf>) -> anyhow::Result<AppState> {
-        let (db, recovered) = Db::open(data_dir)?;
+        let (db, recovered) = Db::open_with(data_dir, db::DbOptions::from_config(&cfg))?;
         if recovered > 0 {
             tracing::warn!(
                 recovered,

@@ -1,79 +1,28 @@
 //! Persistence: jobs, steps, per-host results and logs in SQLite under `--data-dir`.
 //!
-//! All writes go through one writer thread that drains its queue and applies everything that
-//! is pending in ONE transaction, so a 50,000-host job costs a handful of commits, not 50,000.
-//! Reads use a second connection (WAL mode lets them run while the writer commits). Writes are
-//! applied in the order they were sent, so a reader that sees a job in a final status also sees
-//! every host row and log chunk that was written before it.
+//! All writes go through one writer thread ([`writer`]), applied in the order they were sent,
+//! so a reader that sees a job in a final status also sees every host row and log chunk that
+//! was written before it. A failed write fails only its own job (see [`writer`]).
+//! Reads use a small pool of connections (WAL mode lets them run side by side and while the
+//! writer commits), so one large log read does not hold up other users' status polls.
+//! [`retention`] deletes old finished jobs; `max_data_bytes` caps the database file.
 
-use std::path::Path;
+mod retention;
+mod schema;
+mod writer;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use bkjob_api::RunStatus;
 use rusqlite::{params, Connection, OptionalExtension};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 
-const SCHEMA: &str = "
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-CREATE TABLE IF NOT EXISTS job_instance (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    scope_type TEXT NOT NULL,
-    scope_id TEXT NOT NULL,
-    operator TEXT NOT NULL,
-    app_code TEXT NOT NULL,
-    create_time INTEGER NOT NULL,
-    start_time INTEGER,
-    end_time INTEGER,
-    callback_url TEXT,
-    start_task INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS step_instance (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    job_id INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    type INTEGER NOT NULL,
-    status INTEGER NOT NULL,
-    create_time INTEGER NOT NULL,
-    start_time INTEGER,
-    end_time INTEGER,
-    script_language INTEGER NOT NULL,
-    script_content TEXT NOT NULL,
-    script_param TEXT,
-    is_param_sensitive INTEGER NOT NULL,
-    timeout INTEGER NOT NULL,
-    account_id INTEGER NOT NULL,
-    account_alias TEXT NOT NULL,
-    os_user TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS step_instance_job ON step_instance(job_id);
-CREATE TABLE IF NOT EXISTS step_host (
-    step_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    host_id INTEGER NOT NULL,
-    ip TEXT NOT NULL,
-    cloud_id INTEGER NOT NULL,
-    agent_online INTEGER NOT NULL,
-    status INTEGER NOT NULL,
-    exit_code INTEGER,
-    error_code INTEGER NOT NULL DEFAULT 0,
-    start_time INTEGER,
-    end_time INTEGER,
-    PRIMARY KEY (step_id, host_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS host_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    step_id INTEGER NOT NULL,
-    host_id INTEGER NOT NULL,
-    content BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS host_log_host ON host_log(step_id, host_id, id);
-CREATE INDEX IF NOT EXISTS job_instance_status ON job_instance(status);
-";
+pub use retention::Retention;
+use writer::{Op, Writer};
 
 /// Wall-clock time in Unix milliseconds (BK-JOB's time unit on the wire, contract §5.1).
 pub fn now_ms() -> i64 {
@@ -215,45 +164,100 @@ impl std::fmt::Display for CreateError {
     }
 }
 
-type CreateReply = Result<(i64, i64, i64), CreateError>;
-
-/// One queued write.
-enum Op {
-    Create {
-        job: Box<NewJob>,
-        hosts: Vec<NewHost>,
-        initial_status: i32,
-        quota: JobQuota,
-        reply: oneshot::Sender<CreateReply>,
-    },
-    Job {
-        job_id: i64,
-        step_id: i64,
-        status: i32,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    },
-    Host {
-        step_id: i64,
-        host_id: i64,
-        status: i32,
-        exit_code: Option<i32>,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    },
-    Log {
-        step_id: i64,
-        host_id: i64,
-        content: Vec<u8>,
-    },
-    Flush(oneshot::Sender<()>),
+/// A job whose status could not be written: it is abnormal (9) from then on. Reads overlay it
+/// until the database agrees, and the executor asks [`Db::job_failed`] to stop its processes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Failed {
+    pub step_id: i64,
+    /// When the failure happened (Unix ms): the job's end time.
+    pub at: i64,
 }
+
+/// Failed jobs by id, shared by the writer and the readers.
+#[derive(Debug, Default)]
+pub(crate) struct FailedJobs(Mutex<HashMap<i64, Failed>>);
+
+impl FailedJobs {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Failed>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+    pub(crate) fn contains(&self, job_id: i64) -> bool {
+        self.lock().contains_key(&job_id)
+    }
+    pub(crate) fn get(&self, job_id: i64) -> Option<Failed> {
+        self.lock().get(&job_id).copied()
+    }
+    pub(crate) fn insert(&self, job_id: i64, step_id: i64, at: i64) {
+        self.lock().entry(job_id).or_insert(Failed { step_id, at });
+    }
+    pub(crate) fn remove(&self, job_id: i64) {
+        self.lock().remove(&job_id);
+    }
+    fn by_step(&self, step_id: i64) -> Option<Failed> {
+        self.lock().values().find(|f| f.step_id == step_id).copied()
+    }
+}
+
+/// Storage limits from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct DbOptions {
+    /// Largest database size in bytes (SQLite `max_page_count`); 0 = no cap. Beyond it writes
+    /// fail like on a full disk.
+    pub max_data_bytes: u64,
+    /// `None`: never delete jobs.
+    pub retention: Option<Retention>,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        DbOptions {
+            max_data_bytes: 0,
+            retention: None,
+        }
+    }
+}
+
+impl DbOptions {
+    pub fn from_config(cfg: &crate::config::Config) -> DbOptions {
+        let r = &cfg.retention;
+        let max_age = match (r.max_age_secs, r.max_age_days) {
+            (Some(s), _) if s > 0 => Some(std::time::Duration::from_secs(s)),
+            (_, d) if d > 0 => Some(std::time::Duration::from_secs(d.saturating_mul(86_400))),
+            _ => None,
+        };
+        DbOptions {
+            max_data_bytes: cfg.limits.max_data_bytes,
+            retention: Some(Retention {
+                max_age,
+                max_jobs: r.max_jobs,
+                interval: std::time::Duration::from_secs(r.interval_secs.max(1)),
+            }),
+        }
+    }
+}
+
+/// Read connections: at most [`READERS`] reads at a time, each on its own connection.
+struct ReaderPool {
+    path: PathBuf,
+    conns: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+/// Concurrent reads. A handful is enough to keep status polls going next to big log reads,
+/// and bounds the memory SQLite caches per connection.
+const READERS: usize = 4;
 
 /// Handle to the database: queue writes, run reads.
 #[derive(Clone)]
 pub struct Db {
     tx: mpsc::Sender<Op>,
-    reader: Arc<Mutex<Connection>>,
+    readers: Arc<ReaderPool>,
+    failed: Arc<FailedJobs>,
+    /// Dropped with the last handle: stops the retention thread.
+    _stop: Arc<mpsc::Sender<()>>,
 }
 
 fn open(path: &Path) -> anyhow::Result<Connection> {
@@ -265,17 +269,39 @@ fn open(path: &Path) -> anyhow::Result<Connection> {
 /// Host statuses that mean "not finished" (waiting 5, running 7).
 const HOST_UNFINISHED: &str = "(5, 7)";
 
+/// How a host's log was cut by [`Db::logs_capped`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogCut {
+    Whole,
+    /// Cut at the answer's byte cap.
+    Truncated,
+    /// Not read: the cap was reached before this host.
+    Skipped,
+}
+
 impl Db {
+    /// [`Db::open_with`] without a size cap or retention.
+    pub fn open(data_dir: &Path) -> anyhow::Result<(Db, usize)> {
+        Db::open_with(data_dir, DbOptions::default())
+    }
+
     /// Open (or create) the database, and mark jobs that were running when the previous server
     /// process died as abnormal (job/step status 9, `ABNORMAL_STATE`, contract §5.2); their
     /// waiting/running hosts get host status 0 ("未知错误"/"Unknown Error", §5.5), since BK-JOB
     /// has no "abnormal" host status and their real outcome is unknown.
-    pub fn open(data_dir: &Path) -> anyhow::Result<(Db, usize)> {
+    pub fn open_with(data_dir: &Path, opts: DbOptions) -> anyhow::Result<(Db, usize)> {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("create data dir {}", data_dir.display()))?;
         let path = data_dir.join("fastexec.sqlite3");
         let mut writer = open(&path)?;
-        writer.execute_batch(SCHEMA)?;
+        writer.execute_batch(schema::SCHEMA)?;
+        if opts.max_data_bytes > 0 {
+            // Per connection: only the writer grows the file. SQLite never sets it below the
+            // current size, so a lowered cap only stops growth.
+            let page: i64 = writer.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            let pages = (opts.max_data_bytes / page.max(512) as u64).max(1);
+            writer.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        }
         let now = now_ms();
         let recovered;
         {
@@ -304,16 +330,29 @@ impl Db {
             )?;
             tx.commit()?;
         }
-        let reader = open(&path)?;
+        let readers = Arc::new(ReaderPool {
+            conns: Mutex::new(vec![open(&path)?]),
+            path,
+            permits: Arc::new(Semaphore::new(READERS)),
+        });
+        let failed = Arc::new(FailedJobs::default());
         let (tx, rx) = mpsc::channel();
+        let w = Writer::new(writer, failed.clone());
         std::thread::Builder::new()
             .name("fastexec-db-writer".into())
-            .spawn(move || writer_loop(writer, rx))
+            .spawn(move || w.run(rx))
             .context("spawn db writer")?;
+        let (stop, stop_rx) = mpsc::channel();
+        if let Some(r) = opts.retention {
+            retention::spawn(tx.clone(), data_dir.join("work"), r, stop_rx)
+                .context("spawn retention")?;
+        }
         Ok((
             Db {
                 tx,
-                reader: Arc::new(Mutex::new(reader)),
+                readers,
+                failed,
+                _stop: Arc::new(stop),
             },
             recovered,
         ))
@@ -404,7 +443,13 @@ impl Db {
         }
     }
 
-    /// Wait until everything queued before this call is committed.
+    /// Did a write of this job fail? Then the job is abnormal (9) and its further writes are
+    /// dropped: the executor should stop its processes. Cheap (a map lookup).
+    pub fn job_failed(&self, job_id: i64) -> bool {
+        self.failed.contains(job_id)
+    }
+
+    /// Wait until everything queued before this call is committed (or given up).
     pub async fn flush(&self) {
         let (tx, rx) = oneshot::channel();
         self.send(Op::Flush(tx));
@@ -417,229 +462,252 @@ impl Db {
         }
     }
 
-    /// Run a read query on the reader connection off the async runtime.
+    /// Run a read query on a pooled reader connection off the async runtime.
     pub async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let reader = self.reader.clone();
+        let pool = self.readers.clone();
+        let permit = pool
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .context("db readers closed")?;
         tokio::task::spawn_blocking(move || {
-            let conn = reader.lock().unwrap_or_else(|e| e.into_inner());
-            f(&conn).map_err(anyhow::Error::from)
+            let _permit = permit;
+            let pooled = pool.conns.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            // Opened lazily; also replaces a connection lost to a panicking read.
+            let conn = match pooled {
+                Some(c) => c,
+                None => open(&pool.path)?,
+            };
+            let r = f(&conn).map_err(anyhow::Error::from);
+            pool.conns
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
+            r
         })
         .await
         .context("db reader task failed")?
     }
 
     pub async fn job(&self, job_id: i64) -> anyhow::Result<Option<JobRow>> {
-        self.read(move |c| {
-            c.query_row(
-                "SELECT id, name, status, scope_type, scope_id, operator, create_time, \
-                 start_time, end_time, callback_url, start_task FROM job_instance WHERE id = ?1",
-                params![job_id],
-                |r| {
-                    Ok(JobRow {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        status: r.get(2)?,
-                        scope_type: r.get(3)?,
-                        scope_id: r.get(4)?,
-                        operator: r.get(5)?,
-                        create_time: r.get(6)?,
-                        start_time: r.get(7)?,
-                        end_time: r.get(8)?,
-                        callback_url: r.get(9)?,
-                        start_task: r.get(10)?,
-                    })
-                },
-            )
-            .optional()
-        })
-        .await
+        let mut job = self
+            .read(move |c| {
+                c.query_row(
+                    "SELECT id, name, status, scope_type, scope_id, operator, create_time, \
+                     start_time, end_time, callback_url, start_task FROM job_instance WHERE id = ?1",
+                    params![job_id],
+                    |r| {
+                        Ok(JobRow {
+                            id: r.get(0)?,
+                            name: r.get(1)?,
+                            status: r.get(2)?,
+                            scope_type: r.get(3)?,
+                            scope_id: r.get(4)?,
+                            operator: r.get(5)?,
+                            create_time: r.get(6)?,
+                            start_time: r.get(7)?,
+                            end_time: r.get(8)?,
+                            callback_url: r.get(9)?,
+                            start_task: r.get(10)?,
+                        })
+                    },
+                )
+                .optional()
+            })
+            .await?;
+        if let (Some(j), Some(f)) = (job.as_mut(), self.failed.get(job_id)) {
+            (j.status, j.end_time) = abnormal(j.status, j.end_time, f.at);
+        }
+        Ok(job)
     }
 
     pub async fn steps(&self, job_id: i64) -> anyhow::Result<Vec<StepRow>> {
-        self.read(move |c| {
-            let mut st = c.prepare(
-                "SELECT id, job_id, name, type, status, create_time, start_time, end_time, \
-                 script_language, script_content, script_param, timeout, os_user \
-                 FROM step_instance WHERE job_id = ?1 ORDER BY id",
-            )?;
-            let rows = st.query_map(params![job_id], |r| {
-                Ok(StepRow {
-                    id: r.get(0)?,
-                    job_id: r.get(1)?,
-                    name: r.get(2)?,
-                    type_: r.get(3)?,
-                    status: r.get(4)?,
-                    create_time: r.get(5)?,
-                    start_time: r.get(6)?,
-                    end_time: r.get(7)?,
-                    script_language: r.get(8)?,
-                    script_content: r.get(9)?,
-                    script_param: r.get(10)?,
-                    timeout: r.get(11)?,
-                    os_user: r.get(12)?,
-                })
-            })?;
-            rows.collect()
-        })
-        .await
+        let mut steps = self
+            .read(move |c| {
+                let mut st = c.prepare(
+                    "SELECT id, job_id, name, type, status, create_time, start_time, end_time, \
+                     script_language, script_content, script_param, timeout, os_user \
+                     FROM step_instance WHERE job_id = ?1 ORDER BY id",
+                )?;
+                let rows = st.query_map(params![job_id], |r| {
+                    Ok(StepRow {
+                        id: r.get(0)?,
+                        job_id: r.get(1)?,
+                        name: r.get(2)?,
+                        type_: r.get(3)?,
+                        status: r.get(4)?,
+                        create_time: r.get(5)?,
+                        start_time: r.get(6)?,
+                        end_time: r.get(7)?,
+                        script_language: r.get(8)?,
+                        script_content: r.get(9)?,
+                        script_param: r.get(10)?,
+                        timeout: r.get(11)?,
+                        os_user: r.get(12)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        if let Some(f) = self.failed.get(job_id) {
+            for s in &mut steps {
+                (s.status, s.end_time) = abnormal(s.status, s.end_time, f.at);
+            }
+        }
+        Ok(steps)
     }
 
     /// Hosts of a step in request order.
     pub async fn hosts(&self, step_id: i64) -> anyhow::Result<Vec<HostRow>> {
-        self.read(move |c| {
-            let mut st = c.prepare(
-                "SELECT host_id, ip, cloud_id, agent_online, status, exit_code, error_code, \
-                 start_time, end_time FROM step_host WHERE step_id = ?1 ORDER BY seq",
-            )?;
-            let rows = st.query_map(params![step_id], |r| {
-                Ok(HostRow {
-                    host_id: r.get(0)?,
-                    ip: r.get(1)?,
-                    cloud_id: r.get(2)?,
-                    agent_online: r.get(3)?,
-                    status: r.get(4)?,
-                    exit_code: r.get(5)?,
-                    error_code: r.get(6)?,
-                    start_time: r.get(7)?,
-                    end_time: r.get(8)?,
-                })
-            })?;
-            rows.collect()
-        })
-        .await
+        let mut hosts = self
+            .read(move |c| {
+                let mut st = c.prepare(
+                    "SELECT host_id, ip, cloud_id, agent_online, status, exit_code, error_code, \
+                     start_time, end_time FROM step_host WHERE step_id = ?1 ORDER BY seq",
+                )?;
+                let rows = st.query_map(params![step_id], |r| {
+                    Ok(HostRow {
+                        host_id: r.get(0)?,
+                        ip: r.get(1)?,
+                        cloud_id: r.get(2)?,
+                        agent_online: r.get(3)?,
+                        status: r.get(4)?,
+                        exit_code: r.get(5)?,
+                        error_code: r.get(6)?,
+                        start_time: r.get(7)?,
+                        end_time: r.get(8)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        if let Some(f) = self.failed.by_step(step_id) {
+            // As the restart recovery does: unfinished hosts of an abnormal job are 0.
+            for h in hosts.iter_mut().filter(|h| matches!(h.status, 5 | 7)) {
+                h.status = 0;
+                h.end_time.get_or_insert(f.at);
+            }
+        }
+        Ok(hosts)
     }
 
     /// The whole log of one host (chunks concatenated; invalid UTF-8 replaced).
     pub async fn log(&self, step_id: i64, host_id: i64) -> anyhow::Result<String> {
-        self.read(move |c| read_log(c, step_id, host_id)).await
+        self.read(move |c| read_log(c, step_id, host_id, usize::MAX))
+            .await
+            .map(|(s, _)| s)
     }
 
-    /// Logs of several hosts at once.
-    pub async fn logs(&self, step_id: i64, host_ids: Vec<i64>) -> anyhow::Result<Vec<String>> {
+    /// Logs of several hosts, in order, together at most `cap` bytes: the host where the cap
+    /// is reached is cut, later hosts are not read. Each host is read only up to what is left,
+    /// so no more than `cap` bytes of logs are ever held.
+    pub async fn logs_capped(
+        &self,
+        step_id: i64,
+        host_ids: Vec<i64>,
+        cap: usize,
+    ) -> anyhow::Result<Vec<(String, LogCut)>> {
         self.read(move |c| {
-            host_ids
-                .iter()
-                .map(|&h| read_log(c, step_id, h))
-                .collect::<rusqlite::Result<Vec<_>>>()
+            let mut left = cap;
+            let mut out = Vec::with_capacity(host_ids.len());
+            for h in host_ids {
+                if left == 0 {
+                    out.push((String::new(), LogCut::Skipped));
+                    continue;
+                }
+                let (log, cut) = read_log(c, step_id, h, left)?;
+                left = left.saturating_sub(log.len());
+                out.push((
+                    log,
+                    if cut {
+                        LogCut::Truncated
+                    } else {
+                        LogCut::Whole
+                    },
+                ));
+            }
+            Ok(out)
         })
         .await
     }
 }
 
-fn read_log(c: &Connection, step_id: i64, host_id: i64) -> rusqlite::Result<String> {
-    let mut st = c.prepare_cached(
-        "SELECT content FROM host_log WHERE step_id = ?1 AND host_id = ?2 ORDER BY id",
-    )?;
-    let mut buf = Vec::new();
-    let mut rows = st.query(params![step_id, host_id])?;
-    while let Some(r) = rows.next()? {
-        let chunk: Vec<u8> = r.get(0)?;
-        buf.extend_from_slice(&chunk);
+/// A stored status overlaid with "abnormal" for a failed job (unless already final).
+fn abnormal(status: i32, end_time: Option<i64>, at: i64) -> (i32, Option<i64>) {
+    if RunStatus::from_code(status).is_some_and(|s| s.is_finished()) {
+        (status, end_time)
+    } else {
+        (RunStatus::AbnormalState.code(), end_time.or(Some(at)))
     }
-    Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
-/// Most ops applied per transaction before committing (bounds the latency of one batch).
-const MAX_BATCH: usize = 20_000;
-
-fn writer_loop(mut conn: Connection, rx: mpsc::Receiver<Op>) {
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(op) => batch.push(op),
-                Err(_) => break,
-            }
-        }
-        let mut replies = Vec::new();
-        let mut flushes = Vec::new();
-        let result = (|| -> rusqlite::Result<()> {
-            let tx = conn.transaction()?;
-            for op in batch {
-                match op {
-                    Op::Create {
-                        job,
-                        hosts,
-                        initial_status,
-                        quota,
-                        reply,
-                    } => {
-                        let r = create_within_quota(&tx, &job, &hosts, initial_status, quota);
-                        replies.push((reply, r));
-                    }
-                    Op::Job {
-                        job_id,
-                        step_id,
-                        status,
-                        start_time,
-                        end_time,
-                    } => {
-                        for (table, id) in [("job_instance", job_id), ("step_instance", step_id)] {
-                            tx.prepare_cached(&format!(
-                                "UPDATE {table} SET status = ?1, \
-                                 start_time = COALESCE(?2, start_time), \
-                                 end_time = COALESCE(?3, end_time) WHERE id = ?4"
-                            ))?
-                            .execute(params![status, start_time, end_time, id])?;
-                        }
-                    }
-                    Op::Host {
-                        step_id,
-                        host_id,
-                        status,
-                        exit_code,
-                        start_time,
-                        end_time,
-                    } => {
-                        tx.prepare_cached(
-                            "UPDATE step_host SET status = ?1, \
-                             exit_code = COALESCE(?2, exit_code), \
-                             start_time = COALESCE(?3, start_time), \
-                             end_time = COALESCE(?4, end_time) \
-                             WHERE step_id = ?5 AND host_id = ?6",
-                        )?
-                        .execute(params![
-                            status, exit_code, start_time, end_time, step_id, host_id
-                        ])?;
-                    }
-                    Op::Log {
-                        step_id,
-                        host_id,
-                        content,
-                    } => {
-                        tx.prepare_cached(
-                            "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
-                        )?
-                        .execute(params![step_id, host_id, content])?;
-                    }
-                    Op::Flush(done) => flushes.push(done),
-                }
-            }
-            tx.commit()
-        })();
-        if let Err(e) = &result {
-            tracing::error!("database write batch failed: {e}");
-        }
-        for (reply, r) in replies {
-            let r = match (&result, r) {
-                (Ok(()), Ok(Ok(ids))) => Ok(ids),
-                (Ok(()), Ok(Err(q))) => Err(CreateError::Quota(q)),
-                (Ok(()), Err(e)) => Err(CreateError::Db(e.into())),
-                (Err(e), _) => Err(CreateError::Db(anyhow::anyhow!("commit failed: {e}"))),
+/// Drop a UTF-8 character left incomplete at the end by a byte cut.
+fn cut_at_char(buf: &mut Vec<u8>) {
+    let len = buf.len();
+    for back in 1..=len.min(4) {
+        let b = buf[len - back];
+        if b & 0xC0 != 0x80 {
+            let need = match b {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => 1,
             };
-            let _ = reply.send(r);
-        }
-        for f in flushes {
-            let _ = f.send(());
+            if need > back {
+                buf.truncate(len - back);
+            }
+            return;
         }
     }
+}
+
+/// One host's log, at most `limit` bytes; `true` if there was more. A cut never splits a
+/// UTF-8 character.
+fn read_log(
+    c: &Connection,
+    step_id: i64,
+    host_id: i64,
+    limit: usize,
+) -> rusqlite::Result<(String, bool)> {
+    // substr() keeps SQLite from handing over more than the limit of one chunk.
+    let mut st = c.prepare_cached(
+        "SELECT substr(content, 1, ?3), length(content) FROM host_log \
+         WHERE step_id = ?1 AND host_id = ?2 ORDER BY id",
+    )?;
+    let mut buf = Vec::new();
+    let mut cut = false;
+    let mut rows = st.query(params![
+        step_id,
+        host_id,
+        limit.min(i64::MAX as usize) as i64
+    ])?;
+    while let Some(r) = rows.next()? {
+        let room = limit - buf.len();
+        if room == 0 {
+            cut = true;
+            break;
+        }
+        let part: Vec<u8> = r.get(0)?;
+        let full: i64 = r.get(1)?;
+        if part.len() > room || full as usize > part.len() {
+            buf.extend_from_slice(&part[..part.len().min(room)]);
+            cut = true;
+            break;
+        }
+        buf.extend_from_slice(&part);
+    }
+    if cut {
+        cut_at_char(&mut buf);
+    }
+    Ok((String::from_utf8_lossy(&buf).into_owned(), cut))
 }
 
 /// Count unfinished jobs (status not final, contract §5.2: created, running, stopping, …).
-fn running_counts(
+pub(super) fn running_counts(
     c: &Connection,
     scope_type: &str,
     scope_id: &str,
@@ -664,84 +732,4 @@ fn running_counts(
                 app: n(2)?,
             })
         })
-}
-
-/// Insert the job unless a running-job quota is already reached (in this transaction, which
-/// sees every job created or finished before it).
-fn create_within_quota(
-    tx: &rusqlite::Transaction<'_>,
-    job: &NewJob,
-    hosts: &[NewHost],
-    status: i32,
-    quota: JobQuota,
-) -> rusqlite::Result<Result<(i64, i64, i64), QuotaExceeded>> {
-    if !quota.is_unlimited() {
-        let counts = running_counts(tx, &job.scope_type, &job.scope_id, &job.app_code)?;
-        if let Some(q) = quota.exceeded(&counts) {
-            return Ok(Err(q));
-        }
-    }
-    insert_job(tx, job, hosts, status).map(Ok)
-}
-
-fn insert_job(
-    tx: &rusqlite::Transaction<'_>,
-    job: &NewJob,
-    hosts: &[NewHost],
-    status: i32,
-) -> rusqlite::Result<(i64, i64, i64)> {
-    let now = now_ms();
-    tx.execute(
-        "INSERT INTO job_instance (name, status, scope_type, scope_id, operator, app_code, \
-         create_time, callback_url, start_task) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            job.name,
-            status,
-            job.scope_type,
-            job.scope_id,
-            job.operator,
-            job.app_code,
-            now,
-            job.callback_url,
-            job.start_task
-        ],
-    )?;
-    let job_id = tx.last_insert_rowid();
-    // A quick-execute job has exactly one step of type 1 (script), named like the job
-    // (contract §5.1).
-    tx.execute(
-        "INSERT INTO step_instance (job_id, name, type, status, create_time, script_language, \
-         script_content, script_param, is_param_sensitive, timeout, account_id, account_alias, \
-         os_user) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            job_id,
-            job.name,
-            status,
-            now,
-            job.script_language,
-            job.script_content,
-            job.script_param,
-            job.is_param_sensitive,
-            job.timeout,
-            job.account_id,
-            job.account_alias,
-            job.os_user
-        ],
-    )?;
-    let step_id = tx.last_insert_rowid();
-    let mut st = tx.prepare_cached(
-        "INSERT INTO step_host (step_id, seq, host_id, ip, cloud_id, agent_online, status) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 5)",
-    )?;
-    for (seq, h) in hosts.iter().enumerate() {
-        st.execute(params![
-            step_id,
-            seq as i64,
-            h.host_id,
-            h.ip,
-            h.cloud_id,
-            h.agent_online
-        ])?;
-    }
-    Ok((job_id, step_id, now))
 }
