@@ -22,7 +22,7 @@
 //! The check at its place in the order reads the committed jobs; the database writer checks
 //! again in the transaction that inserts the job, so concurrent launches cannot overshoot.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -43,7 +43,7 @@ use bkjob_api::{
 
 use crate::auth::{authenticate, Caller};
 use crate::config::{DangerousAction, HostConfig, ScriptVersionStatus};
-use crate::db::{now_ms, CreateError, HostRow, JobRow, NewHost, NewJob, QuotaExceeded};
+use crate::db::{now_ms, CreateError, HostRow, JobRow, LogCut, NewHost, NewJob, QuotaExceeded};
 use crate::error::{ApiError, BkJson, BkQuery, Meta};
 use crate::AppState;
 
@@ -899,37 +899,56 @@ pub async fn batch_get_job_instance_ip_log(
     }
     access.job(&state, &meta, &caller, job_id, true).await?;
     let hosts = step_hosts(&state, &meta, job_id, step_id).await?;
-    // Host ids win over ip_list.
-    let chosen: Vec<HostRow> = if !ids.is_empty() {
+    let by_id: HashMap<i64, &HostRow> = hosts.iter().map(|h| (h.host_id, h)).collect();
+    let by_ip: HashMap<(i64, &str), &HostRow> = hosts
+        .iter()
+        .map(|h| ((h.cloud_id, h.ip.as_str()), h))
+        .collect();
+    // Host ids win over ip_list. A host asked for twice (by repeated id or ip) is answered
+    // once: 500 copies of one big log would be 500 times the memory.
+    let mut seen = HashSet::new();
+    let chosen: Vec<&HostRow> = if !ids.is_empty() {
         ids.iter()
-            .filter_map(|id| hosts.iter().find(|h| h.host_id == *id).cloned())
-            .collect()
+            .filter_map(|id| by_id.get(id).copied())
+            .collect::<Vec<_>>()
     } else {
         ips.iter()
             .filter_map(|e| {
                 let ip = e.ip.as_deref().unwrap_or_default().trim();
-                let cloud = e.bk_cloud_id.unwrap_or_default();
-                hosts
-                    .iter()
-                    .find(|h| h.cloud_id == cloud && h.ip == ip)
-                    .cloned()
+                by_ip.get(&(e.bk_cloud_id.unwrap_or_default(), ip)).copied()
             })
-            .collect()
-    };
+            .collect::<Vec<_>>()
+    }
+    .into_iter()
+    .filter(|h| seen.insert(h.host_id))
+    .collect();
+    let cap = state.dir.cfg.limits.max_log_answer_bytes;
     let logs = state
         .db
-        .logs(step_id, chosen.iter().map(|h| h.host_id).collect())
+        .logs_capped(step_id, chosen.iter().map(|h| h.host_id).collect(), cap)
         .await
         .map_err(|e| ApiError::internal(&meta, e))?;
     let script_task_logs = chosen
         .into_iter()
         .zip(logs)
-        .map(|(h, log)| ScriptTaskLog {
-            bk_host_id: Some(h.host_id),
-            bk_cloud_id: Some(h.cloud_id),
-            ip: Some(h.ip),
-            log_content: Some(log),
-            ..Default::default()
+        .map(|(h, (mut log, cut))| {
+            if cut != LogCut::Whole {
+                // Like BK-JOB's note on oversized logs: say what happened and what to do.
+                if !log.is_empty() && !log.ends_with('\n') {
+                    log.push('\n');
+                }
+                log.push_str(&format!(
+                    "[fastexec] log truncated: this answer reached its {cap}-byte cap; \
+                     ask for fewer hosts at a time\n"
+                ));
+            }
+            ScriptTaskLog {
+                bk_host_id: Some(h.host_id),
+                bk_cloud_id: Some(h.cloud_id),
+                ip: Some(h.ip.clone()),
+                log_content: Some(log),
+                ..Default::default()
+            }
         })
         .collect();
     Ok(meta.ok(BatchIpLogData {
