@@ -202,22 +202,13 @@ impl FailedJobs {
 }
 
 /// Storage limits from the configuration.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct DbOptions {
     /// Largest database size in bytes (SQLite `max_page_count`); 0 = no cap. Beyond it writes
     /// fail like on a full disk.
     pub max_data_bytes: u64,
     /// `None`: never delete jobs.
     pub retention: Option<Retention>,
-}
-
-impl Default for DbOptions {
-    fn default() -> Self {
-        DbOptions {
-            max_data_bytes: 0,
-            retention: None,
-        }
-    }
 }
 
 impl DbOptions {
