@@ -299,7 +299,8 @@ async fn a_full_database_fails_only_the_job_that_filled_it() {
     assert_eq!(host_status(&d, 101)["status"], 9);
     assert_eq!(api.log(a, a_step, 101).await, "job-a\n");
 
-    // A new launch answers promptly: accepted, or refused as an internal error.
+    // A small launch answers promptly: accepted (it may fit in what is left), or refused as
+    // an internal error; one that needs more room than is left is refused.
     let t = Instant::now();
     let v = api.execute(&script_req("echo job-c")).await;
     assert!(t.elapsed() < Duration::from_secs(10));
@@ -310,7 +311,22 @@ async fn a_full_database_fails_only_the_job_that_filled_it() {
         }
         code => assert_eq!(code, 1240002, "{v}"),
     }
+    let big = script_req(&format!("# {}\necho big\n", "y".repeat(300_000)));
+    let v = api.execute(&big).await;
+    assert_eq!(v["code"], 1240002, "{}", v["message"]);
     assert_eq!(api.status(a).await["job_instance"]["status"], 3);
+
+    // Restarted with a retention age limit: the old jobs go, and their room takes the launch.
+    let data = srv.stop().await;
+    let cfg = config_with(
+        "max_data_bytes = 1048576",
+        "[retention]\nmax_age_secs = 1\ninterval_secs = 1\n",
+    );
+    let srv = TestServer::start_in(&cfg, data).await;
+    let api = srv.api();
+    wait_gone(&api, b).await;
+    let (d, _) = api.launch(&big).await;
+    assert_eq!(api.wait_finished(d).await["job_instance"]["status"], 3);
     srv.stop().await;
 }
 

@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::mpsc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, Transaction};
 
@@ -101,6 +101,9 @@ pub(super) struct Writer {
     log_broken: HashSet<(i64, i64)>,
     /// Hosts whose "log lost" note is not stored yet.
     notes: BTreeSet<(i64, i64)>,
+    /// Last retry of `unstored` / `notes`: on a full disk every attempt fails, so they are
+    /// retried every [`RETRY_EVERY`], not before every batch.
+    last_retry: Instant,
 }
 
 impl Writer {
@@ -112,6 +115,7 @@ impl Writer {
             unstored: BTreeSet::new(),
             log_broken: HashSet::new(),
             notes: BTreeSet::new(),
+            last_retry: Instant::now(),
         }
     }
 
@@ -129,7 +133,9 @@ impl Writer {
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
             };
-            self.retry_pending();
+            if self.last_retry.elapsed() >= RETRY_EVERY {
+                self.retry_pending();
+            }
             let Some(first) = first else { continue };
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
@@ -296,31 +302,35 @@ impl Writer {
                     Op::Job { step_id, .. } | Op::Host { step_id, .. } => step_id,
                     _ => 0,
                 };
-                self.failed.insert(job_id, step_id, now_ms());
-                self.unstored.insert(job_id);
-                self.retry_pending();
-            }
-        }
-    }
-
-    /// Store abnormal marks and log notes that could not be stored before.
-    fn retry_pending(&mut self) {
-        for job_id in std::mem::take(&mut self.unstored) {
-            let at = self.failed.get(job_id).map(|f| f.at).unwrap_or_else(now_ms);
-            match mark_abnormal(&mut self.conn, job_id, at) {
-                Ok(()) => tracing::info!(job_id, "abnormal status stored"),
-                Err(_) => {
+                let at = now_ms();
+                self.failed.insert(job_id, step_id, at);
+                if mark_abnormal(&mut self.conn, job_id, at).is_err() {
                     self.unstored.insert(job_id);
                 }
             }
         }
-        for (step_id, host_id) in std::mem::take(&mut self.notes) {
+    }
+
+    /// Store abnormal marks and log notes that could not be stored before. The first failure
+    /// ends the round: the next ones would fail for the same reason.
+    fn retry_pending(&mut self) {
+        self.last_retry = Instant::now();
+        while let Some(job_id) = self.unstored.pop_first() {
+            let at = self.failed.get(job_id).map(|f| f.at).unwrap_or_else(now_ms);
+            if mark_abnormal(&mut self.conn, job_id, at).is_err() {
+                self.unstored.insert(job_id);
+                return;
+            }
+            tracing::info!(job_id, "abnormal status stored");
+        }
+        while let Some((step_id, host_id)) = self.notes.pop_first() {
             let r = self.conn.execute(
                 "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
                 params![step_id, host_id, LOG_LOST_NOTE],
             );
             if r.is_err() {
                 self.notes.insert((step_id, host_id));
+                return;
             }
         }
     }
