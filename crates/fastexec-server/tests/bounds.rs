@@ -383,6 +383,10 @@ async fn a_failed_status_write_fails_only_its_job() {
          BEGIN SELECT RAISE(FAIL, 'disk full (test)'); END;"
     );
     db.read(move |c| c.execute_batch(&trigger)).await.unwrap();
+    let failure = tokio::spawn({
+        let db = db.clone();
+        async move { db.job_failure(x).await }
+    });
     for (j, s) in [(x, x_step), (y, y_step)] {
         db.append_log(s, 101, b"out\n".to_vec());
         db.set_host_status(s, 102, 7, None, Some(2), None);
@@ -392,6 +396,12 @@ async fn a_failed_status_write_fails_only_its_job() {
     db.flush().await;
     assert!(db.job_failed(x));
     assert!(!db.job_failed(y));
+    tokio::time::timeout(Duration::from_secs(5), failure)
+        .await
+        .expect("job_failure resolves")
+        .unwrap();
+    let healthy = tokio::time::timeout(Duration::from_millis(100), db.job_failure(y)).await;
+    assert!(healthy.is_err());
     // X reads as abnormal although the mark itself could not be stored (it touches host 102).
     assert_eq!(db.job(x).await.unwrap().unwrap().status, 9);
     assert!(db.steps(x).await.unwrap().iter().all(|s| s.status == 9));

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 use bkjob_api::RunStatus;
 use rusqlite::{params, Connection, OptionalExtension};
-use tokio::sync::{oneshot, Semaphore};
+use tokio::sync::{oneshot, watch, Semaphore};
 
 pub use retention::Retention;
 use writer::{Op, Writer};
@@ -173,13 +173,26 @@ pub(crate) struct Failed {
     pub at: i64,
 }
 
-/// Failed jobs by id, shared by the writer and the readers.
-#[derive(Debug, Default)]
-pub(crate) struct FailedJobs(Mutex<HashMap<i64, Failed>>);
+/// Failed jobs by id, shared by the writer and the readers; `changed` counts insertions so
+/// [`Db::job_failure`] can wait for one.
+#[derive(Debug)]
+pub(crate) struct FailedJobs {
+    map: Mutex<HashMap<i64, Failed>>,
+    changed: watch::Sender<u64>,
+}
+
+impl Default for FailedJobs {
+    fn default() -> Self {
+        FailedJobs {
+            map: Mutex::default(),
+            changed: watch::Sender::new(0),
+        }
+    }
+}
 
 impl FailedJobs {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Failed>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
     }
     pub(crate) fn is_empty(&self) -> bool {
         self.lock().is_empty()
@@ -192,6 +205,7 @@ impl FailedJobs {
     }
     pub(crate) fn insert(&self, job_id: i64, step_id: i64, at: i64) {
         self.lock().entry(job_id).or_insert(Failed { step_id, at });
+        self.changed.send_modify(|n| *n += 1);
     }
     pub(crate) fn remove(&self, job_id: i64) {
         self.lock().remove(&job_id);
@@ -438,6 +452,21 @@ impl Db {
     /// dropped: the executor should stop its processes. Cheap (a map lookup).
     pub fn job_failed(&self, job_id: i64) -> bool {
         self.failed.contains(job_id)
+    }
+
+    /// Resolves once a write of this job has failed (see [`Db::job_failed`]); for a
+    /// `tokio::select!` next to the job's processes. Never resolves for a healthy job.
+    pub async fn job_failure(&self, job_id: i64) {
+        let mut rx = self.failed.changed.subscribe();
+        loop {
+            if self.failed.contains(job_id) {
+                return;
+            }
+            if rx.changed().await.is_err() {
+                // Cannot happen while `self` holds the sender; wait forever rather than spin.
+                std::future::pending::<()>().await;
+            }
+        }
     }
 
     /// Wait until everything queued before this call is committed (or given up).
