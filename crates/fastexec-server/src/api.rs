@@ -347,9 +347,9 @@ async fn launch(
     }
     drop(seen);
     if static_refs.len() > early_limit {
-        let v = check_target_count(static_refs.len(), &state.limits)
-            .expect("more than the early limit is more than max_targets");
-        return Err(meta.violation(&v));
+        if let Some(v) = check_target_count(static_refs.len(), &state.limits) {
+            return Err(meta.violation(&v));
+        }
     }
     let mut found: Vec<&HostConfig> = Vec::with_capacity(static_refs.len());
     let mut missing = IdList::default();
@@ -953,7 +953,7 @@ pub async fn batch_get_job_instance_ip_log(
     State(state): St,
     caller: Caller,
     meta: Meta,
-    BkJson(req): BkJson<BatchGetJobInstanceIpLogRequest>,
+    BkJson(mut req): BkJson<BatchGetJobInstanceIpLogRequest>,
 ) -> ApiResult<BatchIpLogData> {
     let access = companion_scope(
         &state,
@@ -964,8 +964,8 @@ pub async fn batch_get_job_instance_ip_log(
         req.bk_biz_id,
     )?;
     let (job_id, step_id) = log_ids(&meta, req.job_instance_id, req.step_instance_id)?;
-    let ids = req.host_id_list.clone().unwrap_or_default();
-    let ips = req.ip_list.clone().unwrap_or_default();
+    let ids = req.host_id_list.take().unwrap_or_default();
+    let ips = req.ip_list.take().unwrap_or_default();
     if let Some(v) = check_batch_log_hosts(ids.len(), ips.len()) {
         return Err(meta.violation(&v));
     }

@@ -263,12 +263,16 @@ impl Writer {
             (Op::Flush(done), _) => {
                 let _ = done.send(());
             }
-            (Op::Job { job_id, status, .. }, Ok(_)) => {
-                // A finished job writes nothing more that needs its step mapping.
+            (
+                Op::Job {
+                    step_id, status, ..
+                },
+                Ok(_),
+            ) => {
+                // A finished job (one step) writes nothing more that needs this bookkeeping.
                 if bkjob_api::RunStatus::from_code(status).is_some_and(|s| s.is_finished()) {
-                    self.step_job.retain(|_, j| *j != job_id);
-                    self.log_broken
-                        .retain(|(s, _)| self.step_job.contains_key(s));
+                    self.step_job.remove(&step_id);
+                    self.log_broken.retain(|(s, _)| *s != step_id);
                 }
             }
             (Op::Log { .. }, Ok(_)) | (Op::Host { .. }, Ok(_)) => {}
