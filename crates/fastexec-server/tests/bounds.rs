@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use fastexec_server::db::{Db, DbOptions, JobQuota, NewHost, NewJob};
+use fastexec_server::db::{Db, DbOptions, JobQuota, NewHost, NewJob, Retention};
 use serde_json::{json, Value};
 
 const BATCH: &str = "api/v3/batch_get_job_instance_ip_log";
@@ -430,4 +430,47 @@ async fn a_failed_status_write_fails_only_its_job() {
         assert!(Instant::now() < deadline, "abnormal status never stored");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A job with more log rows than one purge op deletes is cleared over several ops: it is gone
+/// for readers at once, and in the end nothing of it is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_clears_a_big_job_over_several_ops() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let opts = DbOptions {
+        max_data_bytes: 0,
+        retention: Some(Retention {
+            max_age: None,
+            max_jobs: 1,
+            interval: Duration::from_secs(1),
+        }),
+    };
+    let (db, _) = Db::open_with(dir.path(), opts).unwrap();
+    let q = JobQuota::default();
+    let (x, x_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
+    for i in 0..30_000 {
+        db.append_log(x_step, 101 + (i % 2), b"line\n".to_vec());
+    }
+    db.set_job_status(x, x_step, 3, Some(1), Some(2));
+    let (y, y_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
+    db.append_log(y_step, 101, b"y\n".to_vec());
+    db.flush().await;
+    let left = |db: Db| async move {
+        db.read(move |c| {
+            let n = |sql: &str| c.query_row(sql, [x_step], |r| r.get::<_, i64>(0));
+            Ok(n("SELECT COUNT(*) FROM host_log WHERE step_id = ?1")?
+                + n("SELECT COUNT(*) FROM step_host WHERE step_id = ?1")?
+                + n("SELECT COUNT(*) FROM step_instance WHERE id = ?1")?)
+        })
+        .await
+        .unwrap()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while left(db.clone()).await > 0 {
+        assert!(Instant::now() < deadline, "job {x} not cleared");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(db.job(x).await.unwrap().is_none());
+    assert!(db.job(y).await.unwrap().is_some());
+    assert_eq!(db.log(y_step, 101).await.unwrap(), "y\n");
 }

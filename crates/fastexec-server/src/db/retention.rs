@@ -1,7 +1,7 @@
 //! Retention: finished jobs older than `max_age` or outside the newest `max_jobs` are deleted
 //! (rows and their work directory), at start and then periodically. Unfinished jobs are never
-//! touched. Deletes go through the writer in batches of a few jobs, so the status writes of
-//! running jobs interleave with a long purge.
+//! touched. Deletes go through the writer in small ops (a few jobs, a bounded number of rows),
+//! so the status writes of running jobs interleave with a long purge.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -29,6 +29,8 @@ impl Retention {
 
 /// Jobs deleted per writer op.
 const PURGE_BATCH: usize = 50;
+/// Step, host and log rows deleted per writer op (a few tens of milliseconds).
+const PURGE_ROWS: usize = 20_000;
 
 fn finished_codes() -> String {
     RunStatus::ALL
@@ -39,8 +41,21 @@ fn finished_codes() -> String {
         .join(", ")
 }
 
-/// Delete up to `spec.batch` finished jobs beyond the limits; returns their ids.
-pub(super) fn purge(tx: &Transaction<'_>, spec: &PurgeSpec) -> rusqlite::Result<Vec<i64>> {
+/// What one purge op did.
+#[derive(Debug, Default)]
+pub(super) struct Purged {
+    /// Jobs whose rows are gone (their work directories may go too).
+    pub jobs: Vec<i64>,
+    /// Rows of deleted jobs are left for the next op (the row budget ran out).
+    pub more: bool,
+}
+
+/// Delete up to `spec.batch` finished jobs beyond the limits, then at most `spec.rows` rows
+/// of steps, hosts and logs that belong to no job any more.
+///
+/// The job row goes first, so a job is gone for readers (1244006) at once, and a job with a
+/// huge log is cleared over several ops instead of holding the writer in one.
+pub(super) fn purge(tx: &Transaction<'_>, spec: &PurgeSpec) -> rusqlite::Result<Purged> {
     // The `keep`-th newest job id: finished jobs below it go. NULL (fewer jobs) keeps all.
     let sql = format!(
         "SELECT id FROM job_instance WHERE status IN ({}) AND (\
@@ -50,27 +65,40 @@ pub(super) fn purge(tx: &Transaction<'_>, spec: &PurgeSpec) -> rusqlite::Result<
          ) ORDER BY id LIMIT ?3",
         finished_codes()
     );
-    let ids = tx
+    let jobs = tx
         .prepare_cached(&sql)?
         .query_map(
             params![spec.older_than, spec.keep as i64, spec.batch as i64],
             |r| r.get::<_, i64>(0),
         )?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
-    for &id in &ids {
-        let steps = "(SELECT id FROM step_instance WHERE job_id = ?1)";
-        tx.execute(
-            &format!("DELETE FROM host_log WHERE step_id IN {steps}"),
-            params![id],
-        )?;
-        tx.execute(
-            &format!("DELETE FROM step_host WHERE step_id IN {steps}"),
-            params![id],
-        )?;
-        tx.execute("DELETE FROM step_instance WHERE job_id = ?1", params![id])?;
+    for &id in &jobs {
         tx.execute("DELETE FROM job_instance WHERE id = ?1", params![id])?;
     }
-    Ok(ids)
+    // Orphaned steps: of the jobs just deleted, or left by an earlier op or a crash.
+    let steps = tx
+        .prepare_cached(
+            "SELECT id FROM step_instance \
+             WHERE job_id NOT IN (SELECT id FROM job_instance) ORDER BY id",
+        )?
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let mut budget = spec.rows;
+    for step in steps {
+        for sql in [
+            "DELETE FROM host_log WHERE id IN \
+             (SELECT id FROM host_log WHERE step_id = ?1 LIMIT ?2)",
+            "DELETE FROM step_host WHERE (step_id, host_id) IN \
+             (SELECT step_id, host_id FROM step_host WHERE step_id = ?1 LIMIT ?2)",
+        ] {
+            budget -= tx.execute(sql, params![step, budget as i64])?.min(budget);
+            if budget == 0 {
+                return Ok(Purged { jobs, more: true });
+            }
+        }
+        tx.execute("DELETE FROM step_instance WHERE id = ?1", params![step])?;
+    }
+    Ok(Purged { jobs, more: false })
 }
 
 /// One full purge: batches until nothing is left to delete. Returns how many jobs went.
@@ -85,6 +113,7 @@ pub(super) fn run_once(tx: &mpsc::Sender<Op>, work_dir: &Path, r: &Retention) ->
         older_than,
         keep: r.max_jobs,
         batch: PURGE_BATCH,
+        rows: PURGE_ROWS,
     };
     let mut total = 0;
     loop {
@@ -92,8 +121,8 @@ pub(super) fn run_once(tx: &mpsc::Sender<Op>, work_dir: &Path, r: &Retention) ->
         if tx.send(Op::Purge { spec, reply }).is_err() {
             return total;
         }
-        let ids = match rx.recv() {
-            Ok(Ok(ids)) => ids,
+        let Purged { jobs: ids, more } = match rx.recv() {
+            Ok(Ok(p)) => p,
             Ok(Err(e)) => {
                 tracing::warn!("retention: purge failed: {e}");
                 return total;
@@ -110,7 +139,7 @@ pub(super) fn run_once(tx: &mpsc::Sender<Op>, work_dir: &Path, r: &Retention) ->
             }
         }
         total += ids.len();
-        if ids.len() < PURGE_BATCH {
+        if ids.len() < PURGE_BATCH && !more {
             if total > 0 {
                 tracing::info!(jobs = total, "retention: old finished jobs deleted");
             }

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection, Transaction};
 
+use super::retention::Purged;
 use super::{
     now_ms, running_counts, CreateError, FailedJobs, JobQuota, NewHost, NewJob, QuotaExceeded,
     HOST_UNFINISHED,
@@ -33,6 +34,8 @@ pub(super) struct PurgeSpec {
     pub keep: u64,
     /// Most jobs deleted by one op, so other writes are not held up for long.
     pub batch: usize,
+    /// Most step/host/log rows deleted by one op.
+    pub rows: usize,
 }
 
 /// One queued write.
@@ -66,7 +69,7 @@ pub(super) enum Op {
     },
     Purge {
         spec: PurgeSpec,
-        reply: mpsc::Sender<Result<Vec<i64>, String>>,
+        reply: mpsc::Sender<Result<Purged, String>>,
     },
     Flush(tokio::sync::oneshot::Sender<()>),
 }
@@ -75,7 +78,7 @@ pub(super) enum Op {
 enum Out {
     Nothing,
     Created(Result<(i64, i64, i64), QuotaExceeded>),
-    Purged(Vec<i64>),
+    Purged(Purged),
 }
 
 /// Most ops applied per transaction before committing (bounds the latency of one batch).
@@ -243,11 +246,11 @@ impl Writer {
                 let e = err.unwrap_or_else(|| "unexpected writer result".into());
                 let _ = reply.send(Err(CreateError::Db(anyhow::anyhow!("create failed: {e}"))));
             }
-            (Op::Purge { reply, .. }, Ok(Out::Purged(ids))) => {
-                for id in &ids {
+            (Op::Purge { reply, .. }, Ok(Out::Purged(p))) => {
+                for id in &p.jobs {
                     self.failed.remove(*id);
                 }
-                self.step_job.retain(|_, j| !ids.contains(j));
+                self.step_job.retain(|_, j| !p.jobs.contains(j));
                 // Give freed pages back to the file system (only with auto_vacuum=INCREMENTAL).
                 if let Err(e) = self
                     .conn
@@ -255,7 +258,7 @@ impl Writer {
                 {
                     tracing::debug!("incremental_vacuum: {e}");
                 }
-                let _ = reply.send(Ok(ids));
+                let _ = reply.send(Ok(p));
             }
             (Op::Purge { reply, .. }, _) => {
                 let _ = reply.send(Err(err.unwrap_or_default()));
