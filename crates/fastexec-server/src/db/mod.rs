@@ -7,6 +7,7 @@
 //! writer commits), so one large log read does not hold up other users' status polls.
 //! [`retention`] deletes old finished jobs; `max_data_bytes` caps the database file.
 
+mod reads;
 mod retention;
 mod schema;
 mod writer;
@@ -17,10 +18,10 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use bkjob_api::RunStatus;
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::{oneshot, watch, Semaphore};
 
+use reads::{abnormal, read_log, running_counts};
 pub use retention::Retention;
 use writer::{Op, Writer};
 
@@ -654,102 +655,4 @@ impl Db {
         })
         .await
     }
-}
-
-/// A stored status overlaid with "abnormal" for a failed job (unless already final).
-fn abnormal(status: i32, end_time: Option<i64>, at: i64) -> (i32, Option<i64>) {
-    if RunStatus::from_code(status).is_some_and(|s| s.is_finished()) {
-        (status, end_time)
-    } else {
-        (RunStatus::AbnormalState.code(), end_time.or(Some(at)))
-    }
-}
-
-/// Drop a UTF-8 character left incomplete at the end by a byte cut.
-fn cut_at_char(buf: &mut Vec<u8>) {
-    let len = buf.len();
-    for back in 1..=len.min(4) {
-        let b = buf[len - back];
-        if b & 0xC0 != 0x80 {
-            let need = match b {
-                0xF0.. => 4,
-                0xE0.. => 3,
-                0xC0.. => 2,
-                _ => 1,
-            };
-            if need > back {
-                buf.truncate(len - back);
-            }
-            return;
-        }
-    }
-}
-
-/// One host's log, at most `limit` bytes; `true` if there was more. A cut never splits a
-/// UTF-8 character.
-fn read_log(
-    c: &Connection,
-    step_id: i64,
-    host_id: i64,
-    limit: usize,
-) -> rusqlite::Result<(String, bool)> {
-    // substr() keeps SQLite from handing over more than the limit of one chunk.
-    let mut st = c.prepare_cached(
-        "SELECT substr(content, 1, ?3), length(content) FROM host_log \
-         WHERE step_id = ?1 AND host_id = ?2 ORDER BY id",
-    )?;
-    let mut buf = Vec::new();
-    let mut cut = false;
-    let mut rows = st.query(params![
-        step_id,
-        host_id,
-        limit.min(i64::MAX as usize) as i64
-    ])?;
-    while let Some(r) = rows.next()? {
-        let room = limit - buf.len();
-        if room == 0 {
-            cut = true;
-            break;
-        }
-        let part: Vec<u8> = r.get(0)?;
-        let full: i64 = r.get(1)?;
-        if part.len() > room || full as usize > part.len() {
-            buf.extend_from_slice(&part[..part.len().min(room)]);
-            cut = true;
-            break;
-        }
-        buf.extend_from_slice(&part);
-    }
-    if cut {
-        cut_at_char(&mut buf);
-    }
-    Ok((String::from_utf8_lossy(&buf).into_owned(), cut))
-}
-
-/// Count unfinished jobs (status not final, contract §5.2: created, running, stopping, …).
-pub(super) fn running_counts(
-    c: &Connection,
-    scope_type: &str,
-    scope_id: &str,
-    app_code: &str,
-) -> rusqlite::Result<RunningCounts> {
-    let unfinished: Vec<String> = RunStatus::ALL
-        .iter()
-        .filter(|s| !s.is_finished())
-        .map(|s| s.code().to_string())
-        .collect();
-    let sql = format!(
-        "SELECT COUNT(*), COALESCE(SUM(scope_type = ?1 AND scope_id = ?2), 0), \
-         COALESCE(SUM(app_code = ?3), 0) FROM job_instance WHERE status IN ({})",
-        unfinished.join(", ")
-    );
-    c.prepare_cached(&sql)?
-        .query_row(params![scope_type, scope_id, app_code], |r| {
-            let n = |i: usize| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
-            Ok(RunningCounts {
-                system: n(0)?,
-                scope: n(1)?,
-                app: n(2)?,
-            })
-        })
 }
