@@ -10,7 +10,10 @@
 //! Targets: static hosts (`host_id_list`, else `ip_list`) are checked for existence and scope;
 //! topology nodes (`biz`/`set`/`module`) and dynamic groups are expanded from the configured
 //! CMDB topology ([`resolve_dynamic_targets`]); everything is merged and de-duplicated by host
-//! id before the empty (1244028) and count (1244022) checks.
+//! id before the empty (1244028) and count (1244022) checks. Static entries are de-duplicated
+//! before lookups, and more than twice `max_targets` distinct ones are refused with 1244022
+//! before any lookup (such a request fails in BK-JOB too, only possibly with 1244030/1244002);
+//! error messages list at most 20 entries, then `...`, with the full count.
 //!
 //! Dangerous-script rules (`[[dangerous_rules]]`, [`crate::danger`]) check the decoded text that
 //! would run (inline content or the referenced version) line by line: an enabled intercept rule
@@ -22,7 +25,7 @@
 //! The check at its place in the order reads the committed jobs; the database writer checks
 //! again in the transaction that inserts the job, so concurrent launches cannot overshoot.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -43,7 +46,7 @@ use bkjob_api::{
 
 use crate::auth::{authenticate_from, Caller, ConnectInfoIp};
 use crate::config::{DangerousAction, HostConfig, ScriptVersionStatus};
-use crate::db::{now_ms, CreateError, HostRow, JobRow, NewHost, NewJob, QuotaExceeded};
+use crate::db::{now_ms, CreateError, HostRow, JobRow, LogCut, NewHost, NewJob, QuotaExceeded};
 use crate::error::{parse_json, ApiError, BkBody, BkJson, BkQuery, Meta};
 use crate::AppState;
 
@@ -202,7 +205,7 @@ async fn launch(
     state: &AppState,
     meta: &Meta,
     caller: &Caller,
-    req: FastExecuteScriptRequest,
+    mut req: FastExecuteScriptRequest,
 ) -> ApiResult<FastExecuteScriptData> {
     let lang = meta.lang;
     let scope = intercept_scope(
@@ -330,50 +333,69 @@ async fn launch(
     };
 
     // Static hosts: host_id_list wins over ip_list; IPs trimmed (contract §2). They must exist
-    // (1244030) and belong to the scope (1244002).
-    let target = req.target_server.clone().unwrap_or_default();
-    let mut missing: Vec<String> = Vec::new();
-    let mut found: Vec<&HostConfig> = Vec::new();
-    let host_ids = target.host_id_list.clone().unwrap_or_default();
-    if !host_ids.is_empty() {
-        for id in host_ids {
-            match dir.host(id) {
-                Some(h) => found.push(h),
-                None => missing.push(format!("(host_id:{id})")),
-            }
-        }
+    // (1244030) and belong to the scope (1244002). Entries are de-duplicated first; a list of
+    // more than `early_target_limit` distinct entries is refused with the count error
+    // (1244022) before any lookup, so a huge body costs no more than reading it.
+    let target = req.target_server.take().unwrap_or_default();
+    let host_ids = target.host_id_list.as_deref().unwrap_or_default();
+    let early_limit = early_target_limit(state.limits.max_targets);
+    let entries: Box<dyn Iterator<Item = StaticRef<'_>>> = if !host_ids.is_empty() {
+        Box::new(host_ids.iter().map(|&id| StaticRef::Id(id)))
     } else {
-        for e in target.ip_list.iter().flatten() {
+        Box::new(target.ip_list.iter().flatten().map(|e| {
             let ip = e.ip.as_deref().unwrap_or_default().trim();
-            match dir.host_by_ip(e.bk_cloud_id.unwrap_or_default(), ip) {
-                Some(h) => found.push(h),
-                None => missing.push(format!("(ip:{ip})")),
+            StaticRef::Ip(e.bk_cloud_id.unwrap_or_default(), ip)
+        }))
+    };
+    let mut seen = HashSet::new();
+    let mut static_refs = Vec::new();
+    for r in entries {
+        if seen.insert(r) {
+            static_refs.push(r);
+            // One more than the limit is enough to refuse.
+            if static_refs.len() > early_limit {
+                break;
             }
         }
     }
-    if !missing.is_empty() {
+    drop(seen);
+    if static_refs.len() > early_limit {
+        if let Some(v) = check_target_count(static_refs.len(), &state.limits) {
+            return Err(meta.violation(&v));
+        }
+    }
+    let mut found: Vec<&HostConfig> = Vec::with_capacity(static_refs.len());
+    let mut missing = IdList::default();
+    for r in &static_refs {
+        let host = match *r {
+            StaticRef::Id(id) => dir.host(id),
+            StaticRef::Ip(cloud, ip) => dir.host_by_ip(cloud, ip),
+        };
+        match host {
+            Some(h) => found.push(h),
+            None => missing.add(|| match *r {
+                StaticRef::Id(id) => format!("(host_id:{id})"),
+                StaticRef::Ip(_, ip) => format!("(ip:{ip})"),
+            }),
+        }
+    }
+    if missing.count > 0 {
         return Err(meta.err(
             ErrorCode::EXECUTE_OBJECT_NOT_EXIST,
-            &[&missing.len().to_string(), &missing.join(",")],
+            &[&missing.count.to_string(), &missing.text()],
         ));
     }
-    let foreign: Vec<String> = found
-        .iter()
-        .filter(|h| !scope.biz_ids.contains(&h.biz_id))
-        .map(|h| format!("{}:{}", h.cloud_id, h.ip))
-        .collect();
-    if !foreign.is_empty() {
+    let mut foreign = IdList::default();
+    for h in found.iter().filter(|h| !scope.biz_ids.contains(&h.biz_id)) {
+        foreign.add(|| format!("{}:{}", h.cloud_id, h.ip));
+    }
+    if foreign.count > 0 {
         return Err(meta.err(
             ErrorCode::HOST_INVALID,
-            &[
-                &scope.id_str(),
-                &foreign.len().to_string(),
-                &foreign.join(","),
-            ],
+            &[&scope.id_str(), &foreign.count.to_string(), &foreign.text()],
         ));
     }
-    let mut seen = HashSet::new();
-    found.retain(|h| seen.insert(h.id));
+    let mut seen: HashSet<i64> = found.iter().map(|h| h.id).collect();
     // Static hosts are their own permission resources ([biz, host]).
     let static_hosts: Vec<HostRef> = found
         .iter()
@@ -518,6 +540,48 @@ async fn launch(
     }))
 }
 
+/// One static target entry, as sent.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum StaticRef<'a> {
+    Id(i64),
+    Ip(i64, &'a str),
+}
+
+/// Distinct static entries beyond which a launch is refused (1244022) before lookups. Any
+/// request with more than `max_targets` distinct entries fails in BK-JOB as well (1244030 /
+/// 1244002 if some are wrong, else 1244022); up to twice the limit it still gets BK-JOB's
+/// answer and order, which names the wrong entries; beyond that only the count is answered.
+fn early_target_limit(max_targets: usize) -> usize {
+    max_targets.saturating_mul(2)
+}
+
+/// Entries listed in an error message: all are counted, the first [`IdList::SHOWN`] are
+/// shown, then `...` (a million unknown ids must not become a million strings).
+#[derive(Default)]
+struct IdList {
+    count: usize,
+    shown: Vec<String>,
+}
+
+impl IdList {
+    const SHOWN: usize = 20;
+
+    fn add(&mut self, text: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.shown.len() < Self::SHOWN {
+            self.shown.push(text());
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut t = self.shown.join(",");
+        if self.count > self.shown.len() {
+            t.push_str(",...");
+        }
+        t
+    }
+}
+
 fn quota_error(meta: &Meta, q: QuotaExceeded) -> ApiError {
     let code = match q {
         QuotaExceeded::Scope => ErrorCode::QUOTA_SCOPE,
@@ -561,11 +625,17 @@ fn resolve_dynamic_targets(
             .unwrap_or_default();
         PermissionInstance::new("biz", biz_id.to_string(), name, lang)
     };
+    // A node or group named twice selects its hosts once (and a request repeating one big
+    // module a million times does not expand it a million times).
+    let mut seen_nodes = HashSet::new();
     for node in target.topo_node_list.iter().flatten() {
         let (Some(id), Some(node_type)) = (node.id, node.node_type.as_deref().map(str::trim))
         else {
             continue;
         };
+        if !seen_nodes.insert((node_type, id)) {
+            continue;
+        }
         if node_type == "biz" {
             // The business node selects the whole business.
             if scope.biz_ids.contains(&id) && dir.business(id).is_some() {
@@ -595,11 +665,13 @@ fn resolve_dynamic_targets(
         );
         out.paths.push(path);
     }
+    let mut seen_groups = HashSet::new();
     for group in target.dynamic_group_list.iter().flatten() {
         let Some(g) = group
             .id
             .as_deref()
             .map(str::trim)
+            .filter(|id| seen_groups.insert(*id))
             .and_then(|id| dir.dynamic_group(id))
             .filter(|g| scope.biz_ids.contains(&g.biz_id))
         else {
@@ -894,7 +966,7 @@ pub async fn batch_get_job_instance_ip_log(
     State(state): St,
     caller: Caller,
     meta: Meta,
-    BkJson(req): BkJson<BatchGetJobInstanceIpLogRequest>,
+    BkJson(mut req): BkJson<BatchGetJobInstanceIpLogRequest>,
 ) -> ApiResult<BatchIpLogData> {
     let access = companion_scope(
         &state,
@@ -905,44 +977,63 @@ pub async fn batch_get_job_instance_ip_log(
         req.bk_biz_id,
     )?;
     let (job_id, step_id) = log_ids(&meta, req.job_instance_id, req.step_instance_id)?;
-    let ids = req.host_id_list.clone().unwrap_or_default();
-    let ips = req.ip_list.clone().unwrap_or_default();
+    let ids = req.host_id_list.take().unwrap_or_default();
+    let ips = req.ip_list.take().unwrap_or_default();
     if let Some(v) = check_batch_log_hosts(ids.len(), ips.len()) {
         return Err(meta.violation(&v));
     }
     access.job(&state, &meta, &caller, job_id, true).await?;
     let hosts = step_hosts(&state, &meta, job_id, step_id).await?;
-    // Host ids win over ip_list.
-    let chosen: Vec<HostRow> = if !ids.is_empty() {
+    let by_id: HashMap<i64, &HostRow> = hosts.iter().map(|h| (h.host_id, h)).collect();
+    let by_ip: HashMap<(i64, &str), &HostRow> = hosts
+        .iter()
+        .map(|h| ((h.cloud_id, h.ip.as_str()), h))
+        .collect();
+    // Host ids win over ip_list. A host asked for twice (by repeated id or ip) is answered
+    // once: 500 copies of one big log would be 500 times the memory.
+    let mut seen = HashSet::new();
+    let chosen: Vec<&HostRow> = if !ids.is_empty() {
         ids.iter()
-            .filter_map(|id| hosts.iter().find(|h| h.host_id == *id).cloned())
-            .collect()
+            .filter_map(|id| by_id.get(id).copied())
+            .collect::<Vec<_>>()
     } else {
         ips.iter()
             .filter_map(|e| {
                 let ip = e.ip.as_deref().unwrap_or_default().trim();
-                let cloud = e.bk_cloud_id.unwrap_or_default();
-                hosts
-                    .iter()
-                    .find(|h| h.cloud_id == cloud && h.ip == ip)
-                    .cloned()
+                by_ip.get(&(e.bk_cloud_id.unwrap_or_default(), ip)).copied()
             })
-            .collect()
-    };
+            .collect::<Vec<_>>()
+    }
+    .into_iter()
+    .filter(|h| seen.insert(h.host_id))
+    .collect();
+    let cap = state.dir.cfg.limits.max_log_answer_bytes;
     let logs = state
         .db
-        .logs(step_id, chosen.iter().map(|h| h.host_id).collect())
+        .logs_capped(step_id, chosen.iter().map(|h| h.host_id).collect(), cap)
         .await
         .map_err(|e| ApiError::internal(&meta, e))?;
     let script_task_logs = chosen
         .into_iter()
         .zip(logs)
-        .map(|(h, log)| ScriptTaskLog {
-            bk_host_id: Some(h.host_id),
-            bk_cloud_id: Some(h.cloud_id),
-            ip: Some(h.ip),
-            log_content: Some(log),
-            ..Default::default()
+        .map(|(h, (mut log, cut))| {
+            if cut != LogCut::Whole {
+                // Like BK-JOB's note on oversized logs: say what happened and what to do.
+                if !log.is_empty() && !log.ends_with('\n') {
+                    log.push('\n');
+                }
+                log.push_str(&format!(
+                    "[fastexec] log truncated: this answer reached its {cap}-byte cap; \
+                     ask for fewer hosts at a time\n"
+                ));
+            }
+            ScriptTaskLog {
+                bk_host_id: Some(h.host_id),
+                bk_cloud_id: Some(h.cloud_id),
+                ip: Some(h.ip.clone()),
+                log_content: Some(log),
+                ..Default::default()
+            }
         })
         .collect();
     Ok(meta.ok(BatchIpLogData {

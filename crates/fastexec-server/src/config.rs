@@ -60,6 +60,9 @@ pub struct Config {
     /// printed at start. Any other configuration gets them masked.
     #[serde(default)]
     pub demo: bool,
+    /// When finished jobs are deleted.
+    #[serde(default)]
+    pub retention: RetentionConfig,
 }
 
 /// `[security]`: the defenses against other web pages and inward callbacks.
@@ -104,6 +107,12 @@ pub struct LimitsConfig {
     pub running_jobs_per_scope: u64,
     pub running_jobs_per_app: u64,
     pub running_jobs_system: u64,
+    /// Most bytes of log text in one `batch_get_job_instance_ip_log` answer; hosts past the cap
+    /// get a cut log with a note.
+    pub max_log_answer_bytes: usize,
+    /// Largest database size in bytes (0 = no cap); beyond it writes fail as on a full disk:
+    /// logs are cut, new launches answer 1240002.
+    pub max_data_bytes: u64,
 }
 
 impl Default for LimitsConfig {
@@ -118,6 +127,34 @@ impl Default for LimitsConfig {
             running_jobs_per_scope: 0,
             running_jobs_per_app: 0,
             running_jobs_system: 0,
+            max_log_answer_bytes: 16 * 1024 * 1024,
+            max_data_bytes: 0,
+        }
+    }
+}
+
+/// `[retention]`: finished jobs are deleted (rows and work directory) once older than the age
+/// limit or outside the newest `max_jobs`, whichever comes first; unfinished jobs never.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// Age limit in days after a job ended (0 = none).
+    pub max_age_days: u64,
+    /// Age limit in seconds; when set (and > 0) it replaces `max_age_days`.
+    pub max_age_secs: Option<u64>,
+    /// Most jobs kept (0 = no count limit).
+    pub max_jobs: u64,
+    /// Seconds between two clean-ups (one also runs at start).
+    pub interval_secs: u64,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            max_age_days: 7,
+            max_age_secs: None,
+            max_jobs: 10_000,
+            interval_secs: 300,
         }
     }
 }

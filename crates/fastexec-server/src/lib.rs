@@ -67,7 +67,7 @@ impl AppState {
         dist: Option<PathBuf>,
         listen: SocketAddr,
     ) -> anyhow::Result<AppState> {
-        let (db, recovered) = Db::open(data_dir)?;
+        let (db, recovered) = Db::open_with(data_dir, db::DbOptions::from_config(&cfg))?;
         if recovered > 0 {
             tracing::warn!(
                 recovered,

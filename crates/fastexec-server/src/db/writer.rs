@@ -1,0 +1,507 @@
+//! The writer thread: the only connection that writes.
+//!
+//! It drains its queue and applies everything pending in ONE transaction, so a 50,000-host job
+//! costs a handful of commits, not 50,000. When that transaction fails (a full disk, the
+//! configured size cap, any SQLite error), the batch is replayed op by op, so a failed write
+//! hurts only the job it belongs to:
+//! - a log append that fails is dropped, its host's later output too, and a one-line note is
+//!   appended as soon as there is room again (logs are the first thing to give up);
+//! - a failed status write of job X marks X abnormal (job/step 9, unfinished hosts 0) and drops
+//!   X's later writes. If even that mark cannot be stored, it is kept in memory ([`Failed`],
+//!   which reads overlay) and retried until it is stored; a restart marks X 9 anyway.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rusqlite::{params, Connection, Transaction};
+
+use super::retention::Purged;
+use super::{
+    now_ms, running_counts, CreateError, FailedJobs, JobQuota, NewHost, NewJob, QuotaExceeded,
+    HOST_UNFINISHED,
+};
+
+pub(super) type CreateReply = Result<(i64, i64, i64), CreateError>;
+
+/// What a purge asks for (see [`super::retention`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PurgeSpec {
+    /// Finished jobs that ended before this (Unix ms) go.
+    pub older_than: Option<i64>,
+    /// Finished jobs outside the newest `keep` jobs go (0 = no count limit).
+    pub keep: u64,
+    /// Most jobs deleted by one op, so other writes are not held up for long.
+    pub batch: usize,
+    /// Most step/host/log rows deleted by one op.
+    pub rows: usize,
+}
+
+/// One queued write.
+pub(super) enum Op {
+    Create {
+        job: Box<NewJob>,
+        hosts: Vec<NewHost>,
+        initial_status: i32,
+        quota: JobQuota,
+        reply: tokio::sync::oneshot::Sender<CreateReply>,
+    },
+    Job {
+        job_id: i64,
+        step_id: i64,
+        status: i32,
+        start_time: Option<i64>,
+        end_time: Option<i64>,
+    },
+    Host {
+        step_id: i64,
+        host_id: i64,
+        status: i32,
+        exit_code: Option<i32>,
+        start_time: Option<i64>,
+        end_time: Option<i64>,
+    },
+    Log {
+        step_id: i64,
+        host_id: i64,
+        content: Vec<u8>,
+    },
+    Purge {
+        spec: PurgeSpec,
+        reply: mpsc::Sender<Result<Purged, String>>,
+    },
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Result of applying one op.
+enum Out {
+    Nothing,
+    Created(Result<(i64, i64, i64), QuotaExceeded>),
+    Purged(Purged),
+}
+
+/// Most ops applied per transaction before committing (bounds the latency of one batch).
+const MAX_BATCH: usize = 20_000;
+/// How often stored-abnormal marks and log notes that could not be written are retried.
+const RETRY_EVERY: Duration = Duration::from_secs(2);
+/// Most pending "log lost" notes remembered (one per host).
+const MAX_PENDING_NOTES: usize = 100_000;
+/// Pages given back to the file system after a purge, at most (bounds its duration).
+const VACUUM_PAGES: u32 = 4096;
+
+const LOG_LOST_NOTE: &[u8] =
+    b"\n[fastexec] log truncated: the server could not store more output (storage full)\n";
+
+pub(super) struct Writer {
+    conn: Connection,
+    failed: Arc<FailedJobs>,
+    /// Step → job of jobs seen since start (one step per quick-execute job).
+    step_job: HashMap<i64, i64>,
+    /// Failed jobs whose abnormal status is not stored yet.
+    unstored: BTreeSet<i64>,
+    /// Hosts whose log writes gave up.
+    log_broken: HashSet<(i64, i64)>,
+    /// Hosts whose "log lost" note is not stored yet.
+    notes: BTreeSet<(i64, i64)>,
+    /// Last retry of `unstored` / `notes`: on a full disk every attempt fails, so they are
+    /// retried every [`RETRY_EVERY`], not before every batch.
+    last_retry: Instant,
+}
+
+impl Writer {
+    pub(super) fn new(conn: Connection, failed: Arc<FailedJobs>) -> Writer {
+        Writer {
+            conn,
+            failed,
+            step_job: HashMap::new(),
+            unstored: BTreeSet::new(),
+            log_broken: HashSet::new(),
+            notes: BTreeSet::new(),
+            last_retry: Instant::now(),
+        }
+    }
+
+    pub(super) fn run(mut self, rx: mpsc::Receiver<Op>) {
+        loop {
+            let first = if self.unstored.is_empty() && self.notes.is_empty() {
+                match rx.recv() {
+                    Ok(op) => Some(op),
+                    Err(_) => break,
+                }
+            } else {
+                match rx.recv_timeout(RETRY_EVERY) {
+                    Ok(op) => Some(op),
+                    Err(mpsc::RecvTimeoutError::Timeout) => None,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            };
+            if self.last_retry.elapsed() >= RETRY_EVERY {
+                self.retry_pending();
+            }
+            let Some(first) = first else { continue };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(op) => batch.push(op),
+                    Err(_) => break,
+                }
+            }
+            self.apply_batch(batch);
+        }
+    }
+
+    /// The job an op writes to, if any.
+    fn job_of(&mut self, op: &Op) -> Option<i64> {
+        let step_id = match op {
+            Op::Job { job_id, .. } => return Some(*job_id),
+            Op::Host { step_id, .. } | Op::Log { step_id, .. } => *step_id,
+            _ => return None,
+        };
+        if let Some(&j) = self.step_job.get(&step_id) {
+            return Some(j);
+        }
+        let j = self
+            .conn
+            .query_row(
+                "SELECT job_id FROM step_instance WHERE id = ?1",
+                params![step_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .ok()?;
+        self.step_job.insert(step_id, j);
+        Some(j)
+    }
+
+    /// Is this op to be dropped (its job failed, or its host's log gave up)?
+    fn dropped(&mut self, op: &Op) -> bool {
+        if let Op::Log {
+            step_id, host_id, ..
+        } = op
+        {
+            if self.log_broken.contains(&(*step_id, *host_id)) {
+                return true;
+            }
+        }
+        if self.failed.is_empty() {
+            return false;
+        }
+        self.job_of(op).is_some_and(|j| self.failed.contains(j))
+    }
+
+    fn apply_batch(&mut self, batch: Vec<Op>) {
+        let mut ops = Vec::with_capacity(batch.len());
+        for op in batch {
+            if !self.dropped(&op) {
+                ops.push(op);
+            }
+        }
+        let together = (|| -> rusqlite::Result<Vec<Out>> {
+            let tx = self.conn.transaction()?;
+            let outs = ops
+                .iter()
+                .map(|op| apply(&tx, op))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            tx.commit()?;
+            Ok(outs)
+        })();
+        match together {
+            Ok(outs) => {
+                for (op, out) in ops.into_iter().zip(outs) {
+                    self.done(op, Ok(out));
+                }
+            }
+            Err(e) => {
+                tracing::warn!("database write batch failed ({e}); applying its writes one by one");
+                for op in ops {
+                    // An earlier op of the same job may have failed meanwhile.
+                    if self.dropped(&op) {
+                        self.done(op, Ok(Out::Nothing));
+                        continue;
+                    }
+                    let r = (|| {
+                        let tx = self.conn.transaction()?;
+                        let out = apply(&tx, &op)?;
+                        tx.commit()?;
+                        Ok(out)
+                    })();
+                    self.done(op, r);
+                }
+            }
+        }
+    }
+
+    /// Reply, track what was created/finished, and isolate a failure to its job.
+    fn done(&mut self, op: Op, r: rusqlite::Result<Out>) {
+        let err = r.as_ref().err().map(|e| e.to_string());
+        match (op, r) {
+            (Op::Create { reply, .. }, Ok(Out::Created(Ok(ids)))) => {
+                self.step_job.insert(ids.1, ids.0);
+                let _ = reply.send(Ok(ids));
+            }
+            (Op::Create { reply, .. }, Ok(Out::Created(Err(q)))) => {
+                let _ = reply.send(Err(CreateError::Quota(q)));
+            }
+            (Op::Create { reply, .. }, _) => {
+                let e = err.unwrap_or_else(|| "unexpected writer result".into());
+                let _ = reply.send(Err(CreateError::Db(anyhow::anyhow!("create failed: {e}"))));
+            }
+            (Op::Purge { reply, .. }, Ok(Out::Purged(p))) => {
+                for id in &p.jobs {
+                    self.failed.remove(*id);
+                }
+                self.step_job.retain(|_, j| !p.jobs.contains(j));
+                // Give freed pages back to the file system (only with auto_vacuum=INCREMENTAL).
+                if let Err(e) = self
+                    .conn
+                    .execute_batch(&format!("PRAGMA incremental_vacuum({VACUUM_PAGES})"))
+                {
+                    tracing::debug!("incremental_vacuum: {e}");
+                }
+                let _ = reply.send(Ok(p));
+            }
+            (Op::Purge { reply, .. }, _) => {
+                let _ = reply.send(Err(err.unwrap_or_default()));
+            }
+            (Op::Flush(done), _) => {
+                let _ = done.send(());
+            }
+            (
+                Op::Job {
+                    step_id, status, ..
+                },
+                Ok(_),
+            ) => {
+                // A finished job (one step) writes nothing more that needs this bookkeeping.
+                if bkjob_api::RunStatus::from_code(status).is_some_and(|s| s.is_finished()) {
+                    self.step_job.remove(&step_id);
+                    self.log_broken.retain(|(s, _)| *s != step_id);
+                }
+            }
+            (Op::Log { .. }, Ok(_)) | (Op::Host { .. }, Ok(_)) => {}
+            (
+                Op::Log {
+                    step_id, host_id, ..
+                },
+                Err(_),
+            ) => {
+                tracing::error!(
+                    step_id,
+                    host_id,
+                    "log write failed ({}); this host's further output is dropped",
+                    err.unwrap_or_default()
+                );
+                self.log_broken.insert((step_id, host_id));
+                if self.notes.len() < MAX_PENDING_NOTES {
+                    self.notes.insert((step_id, host_id));
+                }
+            }
+            (op @ (Op::Job { .. } | Op::Host { .. }), Err(_)) => {
+                let Some(job_id) = self.job_of(&op) else {
+                    return;
+                };
+                tracing::error!(
+                    job_id,
+                    "status write failed ({}); the job is marked abnormal",
+                    err.unwrap_or_default()
+                );
+                let step_id = match op {
+                    Op::Job { step_id, .. } | Op::Host { step_id, .. } => step_id,
+                    _ => 0,
+                };
+                let at = now_ms();
+                self.failed.insert(job_id, step_id, at);
+                if mark_abnormal(&mut self.conn, job_id, at).is_err() {
+                    self.unstored.insert(job_id);
+                }
+            }
+        }
+    }
+
+    /// Store abnormal marks and log notes that could not be stored before. The first failure
+    /// ends the round: the next ones would fail for the same reason.
+    fn retry_pending(&mut self) {
+        self.last_retry = Instant::now();
+        while let Some(job_id) = self.unstored.pop_first() {
+            let at = self.failed.get(job_id).map(|f| f.at).unwrap_or_else(now_ms);
+            if mark_abnormal(&mut self.conn, job_id, at).is_err() {
+                self.unstored.insert(job_id);
+                return;
+            }
+            tracing::info!(job_id, "abnormal status stored");
+        }
+        while let Some((step_id, host_id)) = self.notes.pop_first() {
+            let r = self.conn.execute(
+                "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
+                params![step_id, host_id, LOG_LOST_NOTE],
+            );
+            if r.is_err() {
+                self.notes.insert((step_id, host_id));
+                return;
+            }
+        }
+    }
+}
+
+/// Job and step 9 (abnormal), unfinished hosts 0 (unknown error), in one transaction.
+fn mark_abnormal(conn: &mut Connection, job_id: i64, at: i64) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        &format!(
+            "UPDATE step_host SET status = 0, end_time = ?2 WHERE status IN {HOST_UNFINISHED} \
+             AND step_id IN (SELECT id FROM step_instance WHERE job_id = ?1)"
+        ),
+        params![job_id, at],
+    )?;
+    tx.execute(
+        "UPDATE step_instance SET status = 9, end_time = ?2 WHERE job_id = ?1",
+        params![job_id, at],
+    )?;
+    tx.execute(
+        "UPDATE job_instance SET status = 9, end_time = ?2 WHERE id = ?1",
+        params![job_id, at],
+    )?;
+    tx.commit()
+}
+
+fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<Out> {
+    match op {
+        Op::Create {
+            job,
+            hosts,
+            initial_status,
+            quota,
+            ..
+        } => create_within_quota(tx, job, hosts, *initial_status, *quota).map(Out::Created),
+        Op::Job {
+            job_id,
+            step_id,
+            status,
+            start_time,
+            end_time,
+        } => {
+            for (table, id) in [("job_instance", job_id), ("step_instance", step_id)] {
+                tx.prepare_cached(&format!(
+                    "UPDATE {table} SET status = ?1, \
+                     start_time = COALESCE(?2, start_time), \
+                     end_time = COALESCE(?3, end_time) WHERE id = ?4"
+                ))?
+                .execute(params![status, start_time, end_time, id])?;
+            }
+            Ok(Out::Nothing)
+        }
+        Op::Host {
+            step_id,
+            host_id,
+            status,
+            exit_code,
+            start_time,
+            end_time,
+        } => {
+            tx.prepare_cached(
+                "UPDATE step_host SET status = ?1, \
+                 exit_code = COALESCE(?2, exit_code), \
+                 start_time = COALESCE(?3, start_time), \
+                 end_time = COALESCE(?4, end_time) \
+                 WHERE step_id = ?5 AND host_id = ?6",
+            )?
+            .execute(params![
+                status, exit_code, start_time, end_time, step_id, host_id
+            ])?;
+            Ok(Out::Nothing)
+        }
+        Op::Log {
+            step_id,
+            host_id,
+            content,
+        } => {
+            tx.prepare_cached(
+                "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![step_id, host_id, content])?;
+            Ok(Out::Nothing)
+        }
+        Op::Purge { spec, .. } => super::retention::purge(tx, spec).map(Out::Purged),
+        Op::Flush(_) => Ok(Out::Nothing),
+    }
+}
+
+/// Insert the job unless a running-job quota is already reached (in this transaction, which
+/// sees every job created or finished before it).
+fn create_within_quota(
+    tx: &Transaction<'_>,
+    job: &NewJob,
+    hosts: &[NewHost],
+    status: i32,
+    quota: JobQuota,
+) -> rusqlite::Result<Result<(i64, i64, i64), QuotaExceeded>> {
+    if !quota.is_unlimited() {
+        let counts = running_counts(tx, &job.scope_type, &job.scope_id, &job.app_code)?;
+        if let Some(q) = quota.exceeded(&counts) {
+            return Ok(Err(q));
+        }
+    }
+    insert_job(tx, job, hosts, status).map(Ok)
+}
+
+fn insert_job(
+    tx: &Transaction<'_>,
+    job: &NewJob,
+    hosts: &[NewHost],
+    status: i32,
+) -> rusqlite::Result<(i64, i64, i64)> {
+    let now = now_ms();
+    tx.execute(
+        "INSERT INTO job_instance (name, status, scope_type, scope_id, operator, app_code, \
+         create_time, callback_url, start_task) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            job.name,
+            status,
+            job.scope_type,
+            job.scope_id,
+            job.operator,
+            job.app_code,
+            now,
+            job.callback_url,
+            job.start_task
+        ],
+    )?;
+    let job_id = tx.last_insert_rowid();
+    // A quick-execute job has exactly one step of type 1 (script), named like the job
+    // (contract §5.1).
+    tx.execute(
+        "INSERT INTO step_instance (job_id, name, type, status, create_time, script_language, \
+         script_content, script_param, is_param_sensitive, timeout, account_id, account_alias, \
+         os_user) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            job_id,
+            job.name,
+            status,
+            now,
+            job.script_language,
+            job.script_content,
+            job.script_param,
+            job.is_param_sensitive,
+            job.timeout,
+            job.account_id,
+            job.account_alias,
+            job.os_user
+        ],
+    )?;
+    let step_id = tx.last_insert_rowid();
+    let mut st = tx.prepare_cached(
+        "INSERT INTO step_host (step_id, seq, host_id, ip, cloud_id, agent_online, status) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 5)",
+    )?;
+    for (seq, h) in hosts.iter().enumerate() {
+        st.execute(params![
+            step_id,
+            seq as i64,
+            h.host_id,
+            h.ip,
+            h.cloud_id,
+            h.agent_online
+        ])?;
+    }
+    Ok((job_id, step_id, now))
+}
