@@ -109,7 +109,10 @@ async fn a_whole_session_runs_under_the_csp_without_a_violation() {
     let seen = violations(d).await;
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(seen[0].starts_with("script-src"), "{seen:?}");
-    let ran = d.execute("return window.__ran || 0;", vec![]).await.unwrap();
+    let ran = d
+        .execute("return window.__ran || 0;", vec![])
+        .await
+        .unwrap();
     assert_eq!(ran.json(), &json!(0), "the inline script must not run");
     browser.driver.clone().quit().await.unwrap();
 }

@@ -1,0 +1,141 @@
+//! `operate_job_instance`: terminate and start, and who may do either.
+
+use super::*;
+
+use axum::extract::State;
+use bkjob_api::rules::check_operate_request;
+use bkjob_api::{
+    ErrorCode, OperateJobInstanceData, OperateJobInstanceRequest, OperationCode, Permission,
+    PermissionAction, PermissionInstance, RelatedResourceType, RunStatus,
+};
+
+use crate::auth::Caller;
+use crate::db::JobRow;
+use crate::error::{ApiError, BkJson, Meta};
+use crate::AppState;
+
+/// Who may operate a job. BK-JOB checks only business access here (contract §5.6), which on
+/// this server would let any user who may merely open the business stop other people's jobs,
+/// or start someone else's deferred job — a script under an account they may not use. So an
+/// operation needs the job's own operator, or the execute permission on the job's scope
+/// (`quick_execute_script` or `execute_script`), and for Start also `use_account` on the
+/// job's account; otherwise 9900403 with what is missing.
+async fn authorize_operation(
+    state: &AppState,
+    meta: &Meta,
+    caller: &Caller,
+    scope: &Scope,
+    job: &JobRow,
+    op: OperationCode,
+) -> Result<(), ApiError> {
+    let user = &caller.username;
+    if *user == job.operator {
+        return Ok(());
+    }
+    let (dir, lang, sid) = (&state.dir, meta.lang, scope.id_str());
+    let may_execute = dir.allowed(user, "quick_execute_script", scope.type_, &sid)
+        || dir.allowed(user, "execute_script", scope.type_, &sid);
+    let account = if op == OperationCode::Start {
+        let job_id = job.id;
+        let acc: Option<(i64, String)> = state
+            .db
+            .read(move |c| {
+                use rusqlite::OptionalExtension;
+                c.query_row(
+                    "SELECT account_id, account_alias FROM step_instance WHERE job_id = ?1 \
+                     ORDER BY id LIMIT 1",
+                    [job_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+            })
+            .await
+            .map_err(|e| ApiError::internal(meta, e))?;
+        acc.filter(|_| !dir.allowed(user, "use_account", scope.type_, &sid))
+    } else {
+        None
+    };
+    if may_execute && account.is_none() {
+        return Ok(());
+    }
+    let mut perm = Permission::job(lang);
+    if !may_execute {
+        perm = perm.with_action(PermissionAction::new(
+            "quick_execute_script",
+            vec![RelatedResourceType::new(
+                "host",
+                vec![vec![scope.instance(lang)]],
+                lang,
+            )],
+            lang,
+        ));
+    }
+    if let Some((id, alias)) = account {
+        let path = vec![
+            scope.instance(lang),
+            PermissionInstance::new("account", id.to_string(), alias, lang),
+        ];
+        perm = perm.with_action(Permission::use_account_action(path, lang));
+    }
+    tracing::info!(job_id = job.id, user = %user, operation = ?op, "operation refused: not the operator and no execute permission");
+    Err(meta.denied(user, perm))
+}
+
+pub async fn operate_job_instance(
+    State(state): St,
+    caller: Caller,
+    meta: Meta,
+    BkJson(req): BkJson<OperateJobInstanceRequest>,
+) -> ApiResult<OperateJobInstanceData> {
+    let access = companion_scope(
+        &state,
+        &meta,
+        &caller,
+        &req.bk_scope_type,
+        &req.bk_scope_id,
+        req.bk_biz_id,
+    )?;
+    // Missing/invalid anything → 1241002 (contract §5.6).
+    if let Some(v) = check_operate_request(req.job_instance_id, req.operation_code) {
+        return Err(meta.violation(&v));
+    }
+    let job_id = req.job_instance_id.unwrap_or_default();
+    let Some(op) = req.operation_code.and_then(OperationCode::from_code) else {
+        return Err(meta.err(ErrorCode::ILLEGAL_PARAM, &[]));
+    };
+    let job = access.job(&state, &meta, &caller, job_id, false).await?;
+    authorize_operation(&state, &meta, &caller, &access.scope, &job, op).await?;
+    match op {
+        OperationCode::Terminate => {
+            // Only a running job can be terminated (else 1241003). The executor is the
+            // authority on "running": the stored status may lag by one write batch.
+            let steps = state
+                .db
+                .steps(job_id)
+                .await
+                .map_err(|e| ApiError::internal(&meta, e))?;
+            let step_id = steps.first().map(|s| s.id).unwrap_or_default();
+            if !state.exec.terminate(job_id, step_id) {
+                return Err(meta.err(ErrorCode::UNSUPPORTED_OPERATION, &[]));
+            }
+            tracing::info!(job_id, user = %caller.username, "terminate requested");
+        }
+        OperationCode::Start => {
+            let already = || meta.err(ErrorCode::JOB_ALREADY_STARTED, &[&job_id.to_string()]);
+            if job.status != RunStatus::Blank.code() {
+                return Err(already());
+            }
+            let started = state
+                .exec
+                .start(job_id)
+                .await
+                .map_err(|e| ApiError::internal(&meta, e))?;
+            if !started {
+                return Err(already());
+            }
+        }
+    }
+    Ok(meta.ok(OperateJobInstanceData {
+        job_instance_id: job_id,
+    }))
+}
