@@ -53,6 +53,24 @@ pub struct Config {
     /// JOB's dangerous-script rules (高危语句规则, code 1244019).
     #[serde(default)]
     pub dangerous_rules: Vec<DangerousRuleConfig>,
+    /// How scripts are started (`[exec]`): their `PATH`, `LANG` and interpreters.
+    #[serde(default)]
+    pub exec: ExecConfig,
+}
+
+/// `[exec]`: the environment and interpreters of every script. Checked when the server starts
+/// (see `exec::Executor::new`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExecConfig {
+    /// `PATH` of every script, also where default interpreters are looked for (absolute
+    /// directories). Default `/usr/local/bin:/usr/bin:/bin`; never the server's own `PATH`.
+    pub path: Option<String>,
+    /// `LANG` of every script. Default `C.UTF-8`.
+    pub lang: Option<String>,
+    /// Interpreter per language by absolute path: keys `shell`, `python`, `perl`,
+    /// `powershell`. A missing key means `bash`, `python3`, `perl`, `pwsh` found in `path`.
+    pub interpreters: std::collections::BTreeMap<String, std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

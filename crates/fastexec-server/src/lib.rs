@@ -76,7 +76,8 @@ impl AppState {
             cfg.limits.max_concurrent_processes,
             cfg.limits.log_cap_bytes,
             callback,
-        ));
+            &cfg.exec,
+        )?);
         let max_body_bytes = cfg.limits.max_body_bytes;
         Ok(AppState {
             dir: Directory::new(cfg),
@@ -127,6 +128,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(DefaultBodyLimit::max(limit));
     api.merge(web::router(state.dist.clone()))
         .with_state(state)
+        .layer(exec::panic_guard_layer())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         // The wasm and a 50,000-host status answer shrink 3-5x; browsers decode transparently.
         .layer(tower_http::compression::CompressionLayer::new())
