@@ -344,24 +344,20 @@ impl Executor {
     /// Returns `Ok(false)` if the job is already running here.
     pub async fn start(self: &Arc<Self>, job_id: i64) -> anyhow::Result<bool> {
         let (cancel, cancel_rx) = watch::channel(false);
-        {
-            let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
-            if running.contains_key(&job_id) {
-                return Ok(false);
-            }
-        }
-        let ctl = Arc::new(RunCtl {
-            cancel,
-            sessions: Mutex::new(HashSet::new()),
-            record: sweep::Record::create(&self.run_dir, job_id),
-        });
-        {
+        let ctl = {
             let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
             if running.contains_key(&job_id) {
                 return Ok(false);
             }
+            // Created under the lock: a second start of the same job never touches the record.
+            let ctl = Arc::new(RunCtl {
+                cancel,
+                sessions: Mutex::new(HashSet::new()),
+                record: sweep::Record::create(&self.run_dir, job_id),
+            });
             running.insert(job_id, ctl.clone());
-        }
+            ctl
+        };
         let loaded = self.load(job_id).await;
         let (job, step, hosts) = match loaded {
             Ok(v) => v,
@@ -807,6 +803,9 @@ async fn run_host(
     let started = (|| {
         let cwd = prepare_host_dir(p, h)?;
         let (reader, writer) = std::io::pipe()?;
+        // Everything that can fail comes before the spawn: once started, a script is only
+        // left through the sweep below.
+        let reader = tokio::net::unix::pipe::Receiver::from_owned_fd(OwnedFd::from(reader))?;
         let launch = proc::Launch {
             program: &p.program,
             pre_args: &p.pre_args,
@@ -829,7 +828,6 @@ async fn run_host(
         sessions.insert(running.pid);
         drop(sessions);
         ctl.record.started(running.pid);
-        let reader = tokio::net::unix::pipe::Receiver::from_owned_fd(OwnedFd::from(reader))?;
         Ok::<_, std::io::Error>((running, reader))
     })();
     let (running, reader) = match started {
