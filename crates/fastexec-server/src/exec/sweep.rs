@@ -24,6 +24,7 @@ use tokio::sync::oneshot;
 pub struct Stat {
     pub pid: i32,
     pub zombie: bool,
+    pub pgrp: i32,
     pub session: i32,
     /// Clock ticks after boot (field 22): with the pid, identifies a process over time.
     pub start: u64,
@@ -38,6 +39,7 @@ pub fn parse_stat(pid: i32, text: &str) -> Option<Stat> {
     Some(Stat {
         pid,
         zombie: matches!(f.first()?.chars().next()?, 'Z' | 'X'),
+        pgrp: f.get(2)?.parse().ok()?,
         session: f.get(3)?.parse().ok()?,
         start: f.get(19)?.parse().ok()?,
     })
@@ -306,7 +308,10 @@ mod tests {
     fn stat_fields_after_the_last_parenthesis() {
         let line = "4242 (a) b (c) S 1 4242 4240 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 0";
         let s = parse_stat(4242, line).unwrap();
-        assert_eq!((s.session, s.start, s.zombie), (4240, 987654, false));
+        assert_eq!(
+            (s.pgrp, s.session, s.start, s.zombie),
+            (4242, 4240, 987654, false)
+        );
         let z = parse_stat(1, "1 (x) Z 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0").unwrap();
         assert!(z.zombie);
         assert!(parse_stat(1, "garbage").is_none());
