@@ -424,6 +424,8 @@ impl Executor {
 
     /// Hosts a failed driver left waiting or running: unknown outcome (0), like after a crash.
     async fn abandon_hosts(&self, step_id: i64) {
+        // Read what was written, not an older state: finished hosts keep their status.
+        self.db.flush().await;
         let now = now_ms();
         for h in self.db.hosts(step_id).await.unwrap_or_default() {
             let waiting = [HostStatus::Waiting.code(), HostStatus::Running.code()];
@@ -497,7 +499,7 @@ impl Executor {
         let job_dir = self.work_dir.join(job_id.to_string());
         // Another user must be able to enter down to its host directory, but list nothing
         // and read no file of ours: o+x only (the database stays 0600).
-        let mode = if let Some(_u) = run_as {
+        let mode = if run_as.is_some() {
             let m = std::fs::metadata(&self.data_dir)?.permissions().mode() & 0o7777;
             std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(m | 0o011))?;
             std::fs::set_permissions(&self.work_dir, std::fs::Permissions::from_mode(0o711))?;
