@@ -258,6 +258,7 @@ pub struct Executor {
     own: Account,
     env: ExecEnv,
     sweeper: sweep::Sweeper,
+    janitor: sweep::Janitor,
     callback: Callback,
 }
 
@@ -326,6 +327,7 @@ impl Executor {
             own,
             env,
             sweeper: sweep::Sweeper::new(),
+            janitor: sweep::Janitor::new(),
             callback,
         })
     }
@@ -401,8 +403,6 @@ impl Executor {
             // Normally nothing is left; after a panic, whatever still runs is killed.
             ctl.kill_everything();
             ctl.record.remove();
-            let job_dir = this.work_dir.join(job_id.to_string());
-            let _ = tokio::task::spawn_blocking(move || sweep::remove_tree(&job_dir)).await;
             let end = now_ms();
             this.db
                 .set_job_status(job_id, step_id, final_status.code(), None, Some(end));
@@ -412,6 +412,10 @@ impl Executor {
                 .unwrap_or_else(|e| e.into_inner())
                 .remove(&job_id);
             tracing::info!(job_id, status = final_status.code(), "job finished");
+            // No process of the job is left, so nothing uses its work dir any more. Removed
+            // after the final status: `rmdir` can take milliseconds on some disks, and a
+            // server that stops meanwhile removes it at its next start.
+            this.janitor.remove(this.work_dir.join(job_id.to_string()));
             // Callback once, when the job reaches its final status (contract §6).
             if let Some(url) = callback_url.filter(|u| !u.trim().is_empty()) {
                 this.callback

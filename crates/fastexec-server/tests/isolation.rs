@@ -13,6 +13,18 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::json;
 
+/// A job's work dir is removed right after its final status: allow a moment.
+async fn gone_soon(p: &Path) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while p.exists() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
 }
@@ -286,7 +298,7 @@ async fn another_user_reads_nothing_of_the_server() {
     let data = srv.data.path().join("data");
     assert_eq!(mode(&data), 0o711, "enterable, not listable");
     assert_eq!(mode(&data.join("fastexec.sqlite3")), 0o600);
-    assert!(!data.join("work").join(job.to_string()).exists());
+    assert!(gone_soon(&data.join("work").join(job.to_string())).await);
     srv.stop().await;
 }
 
@@ -311,16 +323,16 @@ async fn script_written_once_per_job_and_work_dir_removed_at_the_end() {
         ),
         "own empty cwd per host, one script per job"
     );
-    assert!(!job_dir.exists(), "work dir left after success");
+    assert!(gone_soon(&job_dir).await, "work dir left after success");
     // Failure, timeout and terminate remove it too.
     let (job, _) = api.launch(&script_req("touch left-behind; exit 3")).await;
     assert_eq!(api.wait_finished(job).await["job_instance"]["status"], 4);
-    assert!(!work.join(job.to_string()).exists());
+    assert!(gone_soon(&work.join(job.to_string())).await);
     let mut r = script_req("touch left-behind; sleep 30");
     r["timeout"] = json!(1);
     let (job, _) = api.launch(&r).await;
     assert_eq!(api.wait_finished(job).await["job_instance"]["status"], 4);
-    assert!(!work.join(job.to_string()).exists());
+    assert!(gone_soon(&work.join(job.to_string())).await);
     assert_eq!(std::fs::read_dir(&work).unwrap().count(), 0);
     srv.stop().await;
 }

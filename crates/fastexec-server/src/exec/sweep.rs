@@ -30,24 +30,38 @@ pub struct Stat {
     pub start: u64,
 }
 
-/// Parse `/proc/<pid>/stat`. The command name (field 2) may hold spaces and parentheses, so
-/// the fields are counted after its LAST `)`.
-pub fn parse_stat(pid: i32, text: &str) -> Option<Stat> {
-    let rest = &text[text.rfind(')')? + 1..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // f[0] is field 3 (state), so field N is f[N - 3].
+/// Parse `/proc/<pid>/stat`. The command name (field 2) may hold spaces, parentheses and
+/// bytes that are not UTF-8, so the fields are counted after its LAST `)`.
+pub fn parse_stat(pid: i32, text: &[u8]) -> Option<Stat> {
+    let close = text.iter().rposition(|&b| b == b')')?;
+    let mut f = text[close + 1..]
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty());
+    let num = |w: Option<&[u8]>| std::str::from_utf8(w?).ok()?.parse::<i64>().ok();
+    // The first field after the name is field 3 (state).
+    let state = f.next()?.first().copied()?;
+    let pgrp = num(f.nth(1))?;
+    let session = num(f.next())?;
+    // Field 22 (start time) is 16 fields after field 6 (session).
+    let start = num(f.nth(15))?;
     Some(Stat {
         pid,
-        zombie: matches!(f.first()?.chars().next()?, 'Z' | 'X'),
-        pgrp: f.get(2)?.parse().ok()?,
-        session: f.get(3)?.parse().ok()?,
-        start: f.get(19)?.parse().ok()?,
+        zombie: matches!(state, b'Z' | b'X'),
+        pgrp: pgrp as i32,
+        session: session as i32,
+        start: start as u64,
     })
 }
 
 pub fn stat_of(pid: i32) -> Option<Stat> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    parse_stat(pid, &text)
+    use std::io::Read;
+    // One read: the kernel produces the whole line at once (well under 1 KiB).
+    let mut buf = [0u8; 2048];
+    let n = std::fs::File::open(format!("/proc/{pid}/stat"))
+        .ok()?
+        .read(&mut buf)
+        .ok()?;
+    parse_stat(pid, &buf[..n])
 }
 
 /// Every live process (zombies left out) whose session is in `sessions`.
@@ -264,6 +278,37 @@ pub fn recover(run_dir: &Path, work_dir: &Path) {
     }
 }
 
+/// Removes finished jobs' work directories one at a time on its own thread: off the jobs'
+/// path (`rmdir` costs milliseconds on some disks), and never a crowd of threads competing
+/// for the file system the running jobs use.
+pub struct Janitor {
+    tx: Mutex<mpsc::Sender<PathBuf>>,
+}
+
+impl Janitor {
+    pub fn new() -> Janitor {
+        let (tx, rx) = mpsc::channel::<PathBuf>();
+        let spawned = std::thread::Builder::new()
+            .name("fastexec-janitor".into())
+            .spawn(move || {
+                for dir in rx {
+                    remove_tree(&dir);
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the work directory janitor: {e}");
+        }
+        Janitor { tx: Mutex::new(tx) }
+    }
+
+    pub fn remove(&self, dir: PathBuf) {
+        let sent = self.tx.lock().unwrap_or_else(|e| e.into_inner()).send(dir);
+        if let Err(mpsc::SendError(dir)) = sent {
+            remove_tree(&dir);
+        }
+    }
+}
+
 /// Remove a job's work directory whatever its scripts left in it. Without root, a script may
 /// have made a subdirectory read-only: grant ourselves access and retry (root needs no
 /// grant, and so never changes modes in a tree another user controls).
@@ -307,14 +352,21 @@ mod tests {
     #[test]
     fn stat_fields_after_the_last_parenthesis() {
         let line = "4242 (a) b (c) S 1 4242 4240 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 0";
-        let s = parse_stat(4242, line).unwrap();
+        let s = parse_stat(4242, line.as_bytes()).unwrap();
         assert_eq!(
             (s.pgrp, s.session, s.start, s.zombie),
             (4242, 4240, 987654, false)
         );
-        let z = parse_stat(1, "1 (x) Z 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0").unwrap();
+        let z = parse_stat(1, b"1 (x) Z 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0").unwrap();
         assert!(z.zombie);
-        assert!(parse_stat(1, "garbage").is_none());
+        assert!(parse_stat(1, b"garbage").is_none());
+        // A command name that is not UTF-8 does not hide a process.
+        let odd = parse_stat(
+            7,
+            b"7 (\xff) x) R 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9 0",
+        )
+        .unwrap();
+        assert_eq!((odd.session, odd.start), (7, 9));
         let me = stat_of(std::process::id() as i32).unwrap();
         assert!(me.start > 0 && !me.zombie);
     }
