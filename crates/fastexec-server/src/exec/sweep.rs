@@ -257,9 +257,10 @@ pub fn recover(run_dir: &Path, work_dir: &Path) {
                     None => true,
                 };
                 if ours {
-                    let before = scan(&HashSet::from([sid])).len();
-                    kill_sessions(&HashSet::from([sid]), &|s| s.start >= start);
-                    killed += before;
+                    let sessions = HashSet::from([sid]);
+                    let keep = |s: &Stat| s.start >= start;
+                    killed += scan(&sessions).iter().filter(|s| keep(s)).count();
+                    kill_sessions(&sessions, &keep);
                 }
             }
             let _ = std::fs::remove_file(e.path());
