@@ -286,7 +286,8 @@ impl Executor {
         use anyhow::Context;
         let env = ExecEnv::resolve(exec)?;
         // Scripts can read nothing of the server: its data directory is its own (0700, made
-        // enterable 0711 only while a script runs as another user), the database files 0600.
+        // enterable 0711 once a script runs as another user, until the next start), the
+        // database files 0600. Older data directories are tightened here too.
         std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))
             .with_context(|| format!("chmod 0700 {}", data_dir.display()))?;
         for name in [
