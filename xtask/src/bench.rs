@@ -677,8 +677,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .arg(&bench_dist),
     )?;
 
-    println!("\n==> release build of fastexec-server");
-    run_cmd(cargo().args(["build", "-p", "fastexec-server", "--release", "--locked"]))?;
+    println!("\n==> release build of fastexec-server (profile `server`)");
+    run_cmd(cargo().args([
+        "build",
+        "-p",
+        "fastexec-server",
+        "--profile",
+        "server",
+        "--locked",
+    ]))?;
 
     println!("\n==> browser and server benchmarks (headless Chromium, fastexec-server)");
     let out = report.join("bench/results.json");
@@ -702,7 +709,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .arg(&bench_dist)
             .env(
                 "FASTEXEC_SERVER_BIN",
-                crate::util::target_dir().join("release/fastexec-server"),
+                crate::util::target_dir().join("server/fastexec-server"),
             ),
     )?;
 

@@ -144,7 +144,9 @@ fn dev(args: &[String]) -> Result<(), String> {
     run(cargo()
         .args([
             "run",
-            "--release",
+            // The server's profile: release optimizations, but panics unwind (Cargo.toml).
+            "--profile",
+            "server",
             "--locked",
             "-p",
             "fastexec-server",

@@ -63,6 +63,9 @@ pub struct Config {
     /// When finished jobs are deleted.
     #[serde(default)]
     pub retention: RetentionConfig,
+    /// How scripts are started (`[exec]`): their `PATH`, `LANG` and interpreters.
+    #[serde(default)]
+    pub exec: ExecConfig,
 }
 
 /// `[security]`: the defenses against other web pages and inward callbacks.
@@ -85,6 +88,21 @@ pub struct SecurityConfig {
     pub callback_allow_loopback: bool,
     /// Failed authentications allowed per client address per minute; 0 = the default (10).
     pub auth_failures_per_minute: u32,
+}
+
+/// `[exec]`: the environment and interpreters of every script. Checked when the server starts
+/// (see `exec::Executor::new`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExecConfig {
+    /// `PATH` of every script, also where default interpreters are looked for (absolute
+    /// directories). Default `/usr/local/bin:/usr/bin:/bin`; never the server's own `PATH`.
+    pub path: Option<String>,
+    /// `LANG` of every script. Default `C.UTF-8`.
+    pub lang: Option<String>,
+    /// Interpreter per language by absolute path: keys `shell`, `python`, `perl`,
+    /// `powershell`. A missing key means `bash`, `python3`, `perl`, `pwsh` found in `path`.
+    pub interpreters: std::collections::BTreeMap<String, std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,43 +1,102 @@
 //! Really running scripts: one child process per online target host, on this machine.
 //!
-//! Each host gets its own working directory `<data-dir>/work/<job>/<host>/` holding the script
-//! file; the interpreter gets the script path and the split parameters as argv (no shell
-//! between us and the parameters, so no injection). stdout and stderr share ONE pipe, so the
-//! log keeps the order the kernel saw the writes in. Every child leads its own process group,
-//! so a timeout or a terminate kills everything it started (`kill(-pgid, SIGKILL)`).
+//! Layout of `--data-dir` (the server sets these modes itself, whatever the umask):
+//!
+//! - `<data-dir>/` 0700 — 0711 (enter, never list) once a script runs as another user;
+//! - `fastexec.sqlite3` and its `-wal`/`-shm` files 0600: only the server's user reads them,
+//!   even a run-as user who may enter the data directory;
+//! - `run/` 0700: per job, the sessions of its running scripts (crash recovery, [`sweep`]);
+//! - `work/<job>/` 0700 (0711 for another user) with the script written once per job,
+//!   `script.<ext>` (0500, owned by the user it runs as), and one empty directory per host,
+//!   `work/<job>/<host>/` (0700, owned by that user), the script's working directory. The
+//!   whole `work/<job>/` is removed when the job ends, whatever the outcome.
+//!
+//! A script gets a clean environment ([`proc`]): `PATH` (`[exec] path`), `LANG`, `HOME`,
+//! `USER`, `LOGNAME` of the user it runs as, `BK_JOB_HOST_ID`, `BK_JOB_HOST_IP`, nothing of the
+//! server's. The interpreter gets the script path and the split parameters as argv (no shell
+//! between us and the parameters, so no injection); sensitive parameters go through an
+//! inherited descriptor instead, never the command line. stdout and stderr share ONE pipe, so
+//! the log keeps the order the kernel saw the writes in. Every child leads its own session;
+//! when it ends (success, failure, timeout, terminate) everything left in its session is
+//! killed ([`sweep`]).
 //!
 //! Status walk (contract §5.2 / §5.5): job+step 1 → 2 → 3 (all hosts 9) / 4 (any other), or
-//! 10 → 11 on terminate; hosts 5 (waiting) → 7 (running) → 9 / 104 (non-zero exit) / 102
-//! (script timeout) / 403 (terminated); hosts whose agent is offline get 1 and never run.
+//! 10 → 11 on terminate, or 9 if the server itself failed; hosts 5 (waiting) → 7 (running) → 9
+//! / 104 (non-zero exit) / 102 (script timeout) / 403 (terminated); hosts whose agent is
+//! offline get 1 and never run.
+
+mod proc;
+mod sweep;
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::CString;
+use std::future::Future;
 use std::os::fd::OwnedFd;
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::process::ExitStatusExt;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bkjob_api::status::{HostStatus, RunStatus, ScriptLanguage};
+use futures_util::FutureExt;
 use tokio::io::AsyncReadExt;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
+use tower_http::catch_panic::{CatchPanicLayer, DefaultResponseForPanic};
 
 use crate::callback::Callback;
-use crate::config::SERVER_USER;
+use crate::config::{ExecConfig, SERVER_USER};
 use crate::db::{now_ms, Db, HostRow, JobRow, StepRow};
+use proc::{Account, ExecEnv};
+pub use proc::{DEFAULT_LANG, SAFE_PATH};
+
+/// A panic in one request answers 500 instead of dropping the connection; the others go on.
+/// For the router in `lib.rs`.
+pub fn panic_guard_layer() -> CatchPanicLayer<DefaultResponseForPanic> {
+    CatchPanicLayer::new()
+}
+
+/// Run a future, turning a panic inside it into `Err(message)`.
+pub async fn catch_panic<T>(fut: impl Future<Output = T>) -> Result<T, String> {
+    AssertUnwindSafe(fut).catch_unwind().await.map_err(|p| {
+        p.downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into())
+    })
+}
 
 /// Controls of one running job.
 struct RunCtl {
     cancel: watch::Sender<bool>,
-    pgids: Mutex<HashSet<i32>>,
+    /// Scripts started and not reaped yet: pid = process group id = session id.
+    sessions: Mutex<HashSet<i32>>,
+    record: sweep::Record,
 }
 
 impl RunCtl {
-    fn kill_all(&self) {
-        for &pgid in self.pgids.lock().unwrap_or_else(|e| e.into_inner()).iter() {
-            kill_group(pgid);
+    /// Terminate: kill every script's process group now; each host task then sweeps the rest
+    /// of its session.
+    fn kill_groups(&self) {
+        for &sid in self
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            kill_group(sid);
+        }
+    }
+
+    /// Shutdown, or a host task that cannot sweep any more: groups and sessions, now. The
+    /// lock is held so no pid is reaped (and reusable) meanwhile.
+    fn kill_everything(&self) {
+        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        for &sid in sessions.iter() {
+            kill_group(sid);
+            sweep::kill_session_now(sid);
         }
     }
 }
@@ -49,15 +108,6 @@ fn kill_group(pgid: i32) {
             libc::kill(-pgid, libc::SIGKILL);
         }
     }
-}
-
-/// Who a script runs as.
-#[derive(Debug, Clone)]
-struct RunAs {
-    uid: u32,
-    gid: u32,
-    name: String,
-    home: String,
 }
 
 /// The local user running the server (for `$SERVER_USER` and the privilege rule).
@@ -79,7 +129,7 @@ impl ServerUser {
     }
 }
 
-fn passwd_to_runas(pw: &libc::passwd) -> RunAs {
+fn passwd_to_account(pw: &libc::passwd) -> Account {
     // SAFETY: getpw*_r filled these with NUL-terminated strings inside our buffer.
     let cstr = |p: *const libc::c_char| {
         if p.is_null() {
@@ -90,7 +140,7 @@ fn passwd_to_runas(pw: &libc::passwd) -> RunAs {
                 .into_owned()
         }
     };
-    RunAs {
+    Account {
         uid: pw.pw_uid,
         gid: pw.pw_gid,
         name: cstr(pw.pw_name),
@@ -98,7 +148,7 @@ fn passwd_to_runas(pw: &libc::passwd) -> RunAs {
     }
 }
 
-fn lookup_user(name: &str) -> Option<RunAs> {
+fn lookup_user(name: &str) -> Option<Account> {
     let cname = CString::new(name).ok()?;
     let mut buf = vec![0 as libc::c_char; 16 * 1024];
     // SAFETY: zeroed passwd is a valid out-parameter; buffer outlives the call's use.
@@ -113,21 +163,21 @@ fn lookup_user(name: &str) -> Option<RunAs> {
             &mut out,
         )
     };
-    (rc == 0 && !out.is_null()).then(|| passwd_to_runas(&pw))
+    (rc == 0 && !out.is_null()).then(|| passwd_to_account(&pw))
 }
 
-fn lookup_user_by_uid(uid: u32) -> Option<RunAs> {
+fn lookup_user_by_uid(uid: u32) -> Option<Account> {
     let mut buf = vec![0 as libc::c_char; 16 * 1024];
     // SAFETY: as in lookup_user.
     let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
     let mut out: *mut libc::passwd = std::ptr::null_mut();
     let rc = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut out) };
-    (rc == 0 && !out.is_null()).then(|| passwd_to_runas(&pw))
+    (rc == 0 && !out.is_null()).then(|| passwd_to_account(&pw))
 }
 
 /// Decide whom to run as. A script never runs as a more powerful user than the server: as
 /// root we may drop to any user; otherwise only the server's own user is allowed.
-fn resolve_run_as(os_user: &str, me: &ServerUser) -> Result<Option<RunAs>, String> {
+fn resolve_run_as(os_user: &str, me: &ServerUser) -> Result<Option<Account>, String> {
     if os_user == SERVER_USER || os_user == me.name {
         return Ok(None);
     }
@@ -146,46 +196,6 @@ fn resolve_run_as(os_user: &str, me: &ServerUser) -> Result<Option<RunAs>, Strin
              and never runs a script as another user",
             me.name
         ))
-    }
-}
-
-fn find_in_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| {
-            std::fs::metadata(p)
-                .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-                .unwrap_or(false)
-        })
-}
-
-/// The interpreter for a script language, or why there is none.
-fn interpreter(lang: Option<ScriptLanguage>) -> Result<(PathBuf, Vec<String>), String> {
-    let need =
-        |p: &str| find_in_path(p).ok_or_else(|| format!("interpreter {p} not found in PATH"));
-    match lang {
-        Some(ScriptLanguage::Shell) => Ok((need("bash")?, vec![])),
-        Some(ScriptLanguage::Perl) => Ok((need("perl")?, vec![])),
-        Some(ScriptLanguage::Python) => Ok((need("python3")?, vec![])),
-        Some(ScriptLanguage::Powershell) => match find_in_path("pwsh") {
-            Some(p) => Ok((
-                p,
-                vec![
-                    "-NoProfile".into(),
-                    "-NonInteractive".into(),
-                    "-File".into(),
-                ],
-            )),
-            None => {
-                Err("PowerShell scripts need pwsh, which is not installed on this machine".into())
-            }
-        },
-        Some(ScriptLanguage::Bat) => {
-            Err("Bat scripts need a Windows host; this machine cannot run them".into())
-        }
-        Some(ScriptLanguage::Sql) => Err("SQL scripts are not supported by this server".into()),
-        None => Err("unknown script language".into()),
     }
 }
 
@@ -214,14 +224,24 @@ struct Prepared {
     step_id: i64,
     program: PathBuf,
     pre_args: Vec<String>,
-    extension: &'static str,
-    content: Vec<u8>,
+    lang: Option<ScriptLanguage>,
+    /// `work/<job>/script.<ext>`, written once for all hosts.
+    script: PathBuf,
     args: Vec<String>,
     args_note: Option<String>,
+    sensitive: bool,
     timeout: Duration,
-    run_as: Option<RunAs>,
+    account: Account,
+    /// Run as `account` (another user) rather than as the server's user.
+    switch: bool,
     log_cap: usize,
-    work_dir: PathBuf,
+}
+
+/// What a step needs before its hosts run, checked when the job starts.
+struct Setup {
+    program: PathBuf,
+    pre_args: Vec<String>,
+    run_as: Option<Account>,
 }
 
 /// Starts jobs and terminates them.
@@ -229,29 +249,88 @@ pub struct Executor {
     db: Db,
     sem: Arc<Semaphore>,
     running: Mutex<HashMap<i64, Arc<RunCtl>>>,
+    data_dir: PathBuf,
     work_dir: PathBuf,
+    run_dir: PathBuf,
     log_cap: usize,
     me: ServerUser,
+    /// The server's own passwd entry: the environment of scripts that do not switch users.
+    own: Account,
+    env: ExecEnv,
+    sweeper: sweep::Sweeper,
+    janitor: sweep::Janitor,
     callback: Callback,
 }
 
+/// Create `dir` if needed and give it exactly `mode` (the umask does not apply).
+fn dir_with_mode(dir: &Path, mode: u32) -> std::io::Result<()> {
+    match std::fs::DirBuilder::new().mode(mode).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
+}
+
 impl Executor {
+    /// Secure the data directory, kill what a previous server process left running, and
+    /// resolve `[exec]`. Call after `Db::open` (it creates the directory and the database).
     pub fn new(
         db: Db,
         data_dir: &Path,
         max_procs: usize,
         log_cap: usize,
         callback: Callback,
-    ) -> Executor {
-        Executor {
+        exec: &ExecConfig,
+    ) -> anyhow::Result<Executor> {
+        use anyhow::Context;
+        let env = ExecEnv::resolve(exec)?;
+        // Scripts can read nothing of the server: its data directory is its own (0700, made
+        // enterable 0711 once a script runs as another user, until the next start), the
+        // database files 0600. Older data directories are tightened here too.
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("chmod 0700 {}", data_dir.display()))?;
+        for name in [
+            "fastexec.sqlite3",
+            "fastexec.sqlite3-wal",
+            "fastexec.sqlite3-shm",
+            "fastexec.sqlite3-journal",
+        ] {
+            let f = data_dir.join(name);
+            if f.exists() {
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))
+                    .with_context(|| format!("chmod 0600 {}", f.display()))?;
+            }
+        }
+        let work_dir = data_dir.join("work");
+        let run_dir = data_dir.join("run");
+        for d in [&work_dir, &run_dir] {
+            dir_with_mode(d, 0o700).with_context(|| format!("create {}", d.display()))?;
+        }
+        sweep::recover(&run_dir, &work_dir);
+        let me = ServerUser::current();
+        let own = lookup_user_by_uid(me.uid).unwrap_or_else(|| Account {
+            uid: me.uid,
+            // SAFETY: getegid never fails.
+            gid: unsafe { libc::getegid() },
+            name: me.name.clone(),
+            home: "/".into(),
+        });
+        Ok(Executor {
             db,
             sem: Arc::new(Semaphore::new(max_procs)),
             running: Mutex::new(HashMap::new()),
-            work_dir: data_dir.join("work"),
+            data_dir: data_dir.to_path_buf(),
+            work_dir,
+            run_dir,
             log_cap,
-            me: ServerUser::current(),
+            me,
+            own,
+            env,
+            sweeper: sweep::Sweeper::new(),
+            janitor: sweep::Janitor::new(),
             callback,
-        }
+        })
     }
 
     pub fn server_user(&self) -> &ServerUser {
@@ -268,17 +347,20 @@ impl Executor {
     /// Returns `Ok(false)` if the job is already running here.
     pub async fn start(self: &Arc<Self>, job_id: i64) -> anyhow::Result<bool> {
         let (cancel, cancel_rx) = watch::channel(false);
-        let ctl = Arc::new(RunCtl {
-            cancel,
-            pgids: Mutex::new(HashSet::new()),
-        });
-        {
+        let ctl = {
             let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
             if running.contains_key(&job_id) {
                 return Ok(false);
             }
+            // Created under the lock: a second start of the same job never touches the record.
+            let ctl = Arc::new(RunCtl {
+                cancel,
+                sessions: Mutex::new(HashSet::new()),
+                record: sweep::Record::create(&self.run_dir, job_id),
+            });
             running.insert(job_id, ctl.clone());
-        }
+            ctl
+        };
         let loaded = self.load(job_id).await;
         let (job, step, hosts) = match loaded {
             Ok(v) => v,
@@ -287,63 +369,107 @@ impl Executor {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(&job_id);
+                ctl.record.remove();
                 return Err(e);
             }
         };
+        // The claim: the `running` entry keeps out a second start while this one runs, and
+        // the stored status keeps it out afterwards (the final status is committed before the
+        // entry is removed). A Start that read "created" before this job ran and only gets
+        // here after it ended is refused now, not run twice.
+        if job.status != RunStatus::Blank.code() {
+            self.running
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&job_id);
+            ctl.record.remove();
+            return Ok(false);
+        }
         let now = now_ms();
         self.db
             .set_job_status(job_id, step.id, RunStatus::Running.code(), Some(now), None);
-        let (args, args_note) = split_params(step.script_param.as_deref().unwrap_or(""));
-        let lang = ScriptLanguage::from_code(step.script_language);
-        let setup: Result<Prepared, String> = (|| {
-            let (program, pre_args) = interpreter(lang)?;
+        let setup: Result<Setup, String> = (|| {
+            let (program, pre_args) = self
+                .env
+                .interpreter(ScriptLanguage::from_code(step.script_language))?;
             let run_as = resolve_run_as(&step.os_user, &self.me)?;
-            Ok(Prepared {
-                job_id,
-                step_id: step.id,
+            Ok(Setup {
                 program,
                 pre_args,
-                extension: lang.map(|l| l.file_extension()).unwrap_or("txt"),
-                content: step.script_content.into_bytes(),
-                args,
-                args_note,
-                timeout: Duration::from_secs(step.timeout.max(1) as u64),
                 run_as,
-                log_cap: self.log_cap,
-                work_dir: self.work_dir.clone(),
             })
         })();
         let this = self.clone();
         let callback_url = job.callback_url.clone();
+        let step_id = step.id;
         tokio::spawn(async move {
-            let final_status = this
-                .drive(step.id, hosts, setup, ctl.clone(), cancel_rx)
-                .await;
+            // A write of this job that failed (a full disk) makes it abnormal in the store:
+            // stop its scripts rather than run them unrecorded.
+            let driven = tokio::select! {
+                r = catch_panic(this.drive(job_id, step, hosts, setup, ctl.clone(), cancel_rx)) => r,
+                _ = this.db.job_failure(job_id) => Err("a write of this job failed".to_string()),
+            };
+            let final_status = match driven {
+                Ok(s) => s,
+                Err(why) => {
+                    tracing::error!(job_id, "job driver failed: {why}");
+                    this.abandon_hosts(step_id).await;
+                    RunStatus::AbnormalState
+                }
+            };
+            // Normally nothing is left; after a panic, whatever still runs is killed.
+            ctl.kill_everything();
+            ctl.record.remove();
             let end = now_ms();
             this.db
-                .set_job_status(job_id, step.id, final_status.code(), None, Some(end));
+                .set_job_status(job_id, step_id, final_status.code(), None, Some(end));
             this.db.flush().await;
             this.running
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .remove(&job_id);
             tracing::info!(job_id, status = final_status.code(), "job finished");
+            // No process of the job is left, so nothing uses its work dir any more. Removed
+            // after the final status: `rmdir` can take milliseconds on some disks, and a
+            // server that stops meanwhile removes it at its next start.
+            this.janitor.remove(this.work_dir.join(job_id.to_string()));
             // Callback once, when the job reaches its final status (contract §6).
             if let Some(url) = callback_url.filter(|u| !u.trim().is_empty()) {
                 this.callback
-                    .send(&url, job_id, final_status.code(), step.id)
+                    .send(&url, job_id, final_status.code(), step_id)
                     .await;
             }
         });
         Ok(true)
     }
 
-    /// Kill every running script (server shutdown). The jobs stay "running" in the database
-    /// and are marked abnormal (9) when the server starts again, like after a crash.
+    /// Hosts a failed driver left waiting or running: unknown outcome (0), like after a crash.
+    async fn abandon_hosts(&self, step_id: i64) {
+        // Read what was written, not an older state: finished hosts keep their status.
+        self.db.flush().await;
+        let now = now_ms();
+        for h in self.db.hosts(step_id).await.unwrap_or_default() {
+            let waiting = [HostStatus::Waiting.code(), HostStatus::Running.code()];
+            if waiting.contains(&h.status) {
+                self.db.set_host_status(
+                    step_id,
+                    h.host_id,
+                    HostStatus::UnknownError.code(),
+                    None,
+                    None,
+                    Some(now),
+                );
+            }
+        }
+    }
+
+    /// Kill every running script and everything it started (server shutdown). The jobs stay
+    /// "running" in the database and are marked abnormal (9) when the server starts again,
+    /// like after a crash.
     pub fn kill_all(&self) {
         let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         for ctl in running.values() {
-            ctl.kill_all();
+            ctl.kill_everything();
         }
     }
 
@@ -379,18 +505,57 @@ impl Executor {
         self.db
             .set_job_status(job_id, step_id, RunStatus::Stopping.code(), None, None);
         let _ = ctl.cancel.send(true);
-        ctl.kill_all();
+        ctl.kill_groups();
         true
+    }
+
+    /// `work/<job>/` with the script in it, reachable by the user the script runs as.
+    fn prepare_job_dir(
+        &self,
+        job_id: i64,
+        lang: Option<ScriptLanguage>,
+        content: &[u8],
+        run_as: Option<&Account>,
+    ) -> std::io::Result<PathBuf> {
+        let job_dir = self.work_dir.join(job_id.to_string());
+        // Another user must be able to enter down to its host directory, but list nothing
+        // and read no file of ours: o+x only (the database stays 0600).
+        let mode = if run_as.is_some() {
+            let m = std::fs::metadata(&self.data_dir)?.permissions().mode() & 0o7777;
+            std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(m | 0o011))?;
+            std::fs::set_permissions(&self.work_dir, std::fs::Permissions::from_mode(0o711))?;
+            0o711
+        } else {
+            0o700
+        };
+        dir_with_mode(&job_dir, mode)?;
+        let ext = lang.map(|l| l.file_extension()).unwrap_or("txt");
+        let script = job_dir.join(format!("script.{ext}"));
+        let _ = std::fs::remove_file(&script);
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o500)
+            .open(&script)?;
+        std::io::Write::write_all(&mut f, content)?;
+        drop(f);
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o500))?;
+        if let Some(u) = run_as {
+            std::os::unix::fs::chown(&script, Some(u.uid), Some(u.gid))?;
+        }
+        Ok(script)
     }
 
     async fn drive(
         self: &Arc<Self>,
-        step_id: i64,
+        job_id: i64,
+        step: StepRow,
         hosts: Vec<HostRow>,
-        setup: Result<Prepared, String>,
+        setup: Result<Setup, String>,
         ctl: Arc<RunCtl>,
         mut cancel: watch::Receiver<bool>,
     ) -> RunStatus {
+        let step_id = step.id;
         let now = now_ms();
         let mut all_ok = true;
         // Offline agents: host status 1 at once, they never run (contract §5.5).
@@ -406,7 +571,38 @@ impl Executor {
             );
         }
         let online: Vec<&HostRow> = hosts.iter().filter(|h| h.agent_online).collect();
-        let prepared = match setup {
+        let lang = ScriptLanguage::from_code(step.script_language);
+        let prepared = setup.and_then(|s| {
+            if online.is_empty() {
+                // Nothing runs: no script file (the empty reason is never logged).
+                return Err(String::new());
+            }
+            let script = self
+                .prepare_job_dir(
+                    job_id,
+                    lang,
+                    step.script_content.as_bytes(),
+                    s.run_as.as_ref(),
+                )
+                .map_err(|e| format!("cannot write the script file: {e}"))?;
+            let (args, args_note) = split_params(step.script_param.as_deref().unwrap_or(""));
+            Ok(Prepared {
+                job_id,
+                step_id,
+                program: s.program,
+                pre_args: s.pre_args,
+                lang,
+                script,
+                args,
+                args_note,
+                sensitive: step.is_param_sensitive,
+                timeout: Duration::from_secs(step.timeout.max(1) as u64),
+                switch: s.run_as.is_some(),
+                account: s.run_as.unwrap_or_else(|| self.own.clone()),
+                log_cap: self.log_cap,
+            })
+        });
+        let prepared = match prepared {
             Ok(p) => Arc::new(p),
             Err(why) => {
                 // The whole step cannot run here (no interpreter, forbidden user): every
@@ -445,11 +641,35 @@ impl Executor {
             let h = online[next].clone();
             next += 1;
             let prepared = prepared.clone();
-            let db = self.db.clone();
+            let this = self.clone();
             let ctl = ctl.clone();
             let cancel = cancel.clone();
             set.spawn(async move {
-                let st = run_host(&db, &prepared, &h, &ctl, cancel).await;
+                let st = match catch_panic(run_host(&this, &prepared, &h, &ctl, cancel)).await {
+                    Ok(st) => st,
+                    Err(why) => {
+                        tracing::error!(
+                            job_id = prepared.job_id,
+                            host_id = h.host_id,
+                            "host run failed: {why}"
+                        );
+                        // Its script, if any, was killed with its session (SessionGuard).
+                        this.db.append_log(
+                            prepared.step_id,
+                            h.host_id,
+                            b"[fastexec] internal error: the run was abandoned\n".to_vec(),
+                        );
+                        this.db.set_host_status(
+                            prepared.step_id,
+                            h.host_id,
+                            HostStatus::UnknownError.code(),
+                            None,
+                            None,
+                            Some(now_ms()),
+                        );
+                        HostStatus::UnknownError
+                    }
+                };
                 drop(permit);
                 st
             });
@@ -525,14 +745,48 @@ impl LogSink<'_> {
     }
 }
 
+/// Kills a started script's process group and session if the host task ends without
+/// sweeping it (a panic, or the task dropped at shutdown).
+struct SessionGuard<'a> {
+    ctl: &'a RunCtl,
+    pid: i32,
+    armed: bool,
+}
+
+impl Drop for SessionGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let mut sessions = self.ctl.sessions.lock().unwrap_or_else(|e| e.into_inner());
+            kill_group(self.pid);
+            sweep::kill_session_now(self.pid);
+            sessions.remove(&self.pid);
+        }
+    }
+}
+
+/// The host's working directory `work/<job>/<host>/`, owned by the user the script runs as.
+fn prepare_host_dir(p: &Prepared, h: &HostRow) -> std::io::Result<PathBuf> {
+    let dir = p
+        .script
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .join(h.host_id.to_string());
+    dir_with_mode(&dir, 0o700)?;
+    if p.switch {
+        std::os::unix::fs::chown(&dir, Some(p.account.uid), Some(p.account.gid))?;
+    }
+    Ok(dir)
+}
+
 /// Run the script for one host; returns its final host status (already stored).
 async fn run_host(
-    db: &Db,
+    ex: &Executor,
     p: &Prepared,
     h: &HostRow,
     ctl: &RunCtl,
     mut cancel: watch::Receiver<bool>,
 ) -> HostStatus {
+    let db = &ex.db;
     let step_id = p.step_id;
     let log = LogSink {
         db,
@@ -569,11 +823,42 @@ async fn run_host(
     if let Some(n) = &p.args_note {
         note(n);
     }
-    let child = match spawn(p, h) {
-        Ok(c) => c,
+    let started = (|| {
+        let cwd = prepare_host_dir(p, h)?;
+        let (reader, writer) = std::io::pipe()?;
+        // Everything that can fail comes before the spawn: once started, a script is only
+        // left through the sweep below.
+        let reader = tokio::net::unix::pipe::Receiver::from_owned_fd(OwnedFd::from(reader))?;
+        let launch = proc::Launch {
+            program: &p.program,
+            pre_args: &p.pre_args,
+            lang: p.lang,
+            script: &p.script,
+            args: &p.args,
+            sensitive: p.sensitive,
+            cwd: &cwd,
+            env: &ex.env,
+            account: &p.account,
+            switch: p.switch,
+            host_id: h.host_id,
+            host_ip: &h.ip,
+        };
+        // The registration happens under the lock a terminate takes, so a terminate either
+        // sees this script or happened before (checked right after).
+        let mut sessions = ctl.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        // Our copies of the pipe's write end go with the Command, so the reader sees EOF.
+        let running = proc::spawn(&launch, OwnedFd::from(writer))?;
+        sessions.insert(running.pid);
+        drop(sessions);
+        ctl.record.started(running.pid);
+        Ok::<_, std::io::Error>((running, reader))
+    })();
+    let (running, reader) = match started {
+        Ok(v) => v,
         Err(e) => {
-            let hint = if e.kind() == std::io::ErrorKind::PermissionDenied && p.run_as.is_some() {
-                " (the account's user must be able to reach the data directory: allow o+x on it)"
+            let hint = if e.kind() == std::io::ErrorKind::PermissionDenied && p.switch {
+                " (the account's user must be able to enter every parent directory of the \
+                 data directory: allow o+x on them)"
             } else {
                 ""
             };
@@ -581,15 +866,15 @@ async fn run_host(
             return finish(HostStatus::ScriptFailed, None);
         }
     };
-    let (mut child, reader) = child;
-    let pgid = child.id().map(|p| p as i32).unwrap_or(0);
-    ctl.pgids
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(pgid);
+    let pid = running.pid;
+    let mut guard = SessionGuard {
+        ctl,
+        pid,
+        armed: true,
+    };
     // A terminate may have happened between the check above and the registration.
     if *cancel.borrow() {
-        kill_group(pgid);
+        kill_group(pid);
     }
     let read_task = async move {
         let mut log = log;
@@ -605,9 +890,9 @@ async fn run_host(
     tokio::pin!(read_task);
     let mut read_done = false;
 
+    #[derive(PartialEq)]
     enum End {
-        Exited(std::process::ExitStatus),
-        WaitFailed(std::io::Error),
+        Exited,
         Timeout,
         Cancelled,
     }
@@ -615,34 +900,39 @@ async fn run_host(
     tokio::pin!(sleep);
     let end = loop {
         tokio::select! {
-            r = child.wait() => break match r { Ok(s) => End::Exited(s), Err(e) => End::WaitFailed(e) },
+            _ = running.ended() => break End::Exited,
             _ = &mut sleep => break End::Timeout,
             _ = cancel.wait_for(|c| *c) => break End::Cancelled,
             _ = &mut read_task, if !read_done => { read_done = true; }
         }
     };
-    // A terminate kills the group itself (kill_all), so the child's exit by SIGKILL and the
+    // A terminate kills the group itself (kill_groups), so the child's exit by SIGKILL and the
     // cancel signal race in the select above: a killed script is terminated (403), never a
     // non-zero exit (104).
-    let end = match end {
-        End::Exited(_) | End::WaitFailed(_) if *cancel.borrow() => End::Cancelled,
-        other => other,
+    let end = if end == End::Exited && *cancel.borrow() {
+        End::Cancelled
+    } else {
+        end
     };
-    if matches!(end, End::Timeout | End::Cancelled) {
-        kill_group(pgid);
-        let _ = child.wait().await;
+    // The script is not reaped yet, so its pid (= group = session id) cannot be reused: kill
+    // what it left behind, on success too (`cmd &` would outlive it), then reap it.
+    kill_group(pid);
+    running.ended().await;
+    ex.sweeper.sweep(pid).await;
+    {
+        let mut sessions = ctl.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions.remove(&pid);
+        guard.armed = false;
     }
-    // Drain what is left in the pipe. Background processes that outlive a successful script
-    // may keep it open (daemons started with `&`): stop reading after a short grace then.
+    ctl.record.ended(pid);
+    let status = running.reap().await;
+    // Nothing of the session holds the pipe any more; a process that left the session
+    // (`setsid`) might: stop reading after a short grace then.
     if !read_done {
         let _ = tokio::time::timeout(Duration::from_secs(2), &mut read_task).await;
     }
-    ctl.pgids
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&pgid);
-    match end {
-        End::Exited(s) => match (s.code(), s.signal()) {
+    match (end, status) {
+        (End::Exited, Ok(s)) => match (s.code(), s.signal()) {
             (Some(0), _) => finish(HostStatus::Success, Some(0)),
             (Some(c), _) => finish(HostStatus::ScriptNotZeroExitCode, Some(c)),
             (None, Some(sig)) => {
@@ -653,71 +943,19 @@ async fn run_host(
             }
             (None, None) => finish(HostStatus::ScriptFailed, None),
         },
-        End::WaitFailed(e) => {
+        (End::Exited, Err(e)) => {
             note(&format!("[fastexec] waiting for the script failed: {e}\n"));
             finish(HostStatus::ScriptFailed, None)
         }
-        End::Timeout => {
+        (End::Timeout, _) => {
             note(&format!(
                 "[fastexec] timeout after {} s: the script and everything it started were killed\n",
                 p.timeout.as_secs()
             ));
             finish(HostStatus::ScriptTimeout, None)
         }
-        End::Cancelled => finish(HostStatus::TerminateSuccess, None),
+        (End::Cancelled, _) => finish(HostStatus::TerminateSuccess, None),
     }
-}
-
-/// Prepare the host's directory and script file and start the interpreter.
-fn spawn(
-    p: &Prepared,
-    h: &HostRow,
-) -> std::io::Result<(tokio::process::Child, tokio::net::unix::pipe::Receiver)> {
-    let dir = p
-        .work_dir
-        .join(p.job_id.to_string())
-        .join(h.host_id.to_string());
-    std::fs::create_dir_all(&dir)?;
-    let script = dir.join(format!("script.{}", p.extension));
-    std::fs::write(&script, &p.content)?;
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o700))?;
-    if let Some(u) = &p.run_as {
-        // The account's user must be able to reach its directory: work/ and work/<job>/ are
-        // made traversable (not listable). --data-dir itself must allow o+x.
-        for d in [p.work_dir.clone(), p.work_dir.join(p.job_id.to_string())] {
-            std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o711))?;
-        }
-        std::os::unix::fs::chown(&dir, Some(u.uid), Some(u.gid))?;
-        std::os::unix::fs::chown(&script, Some(u.uid), Some(u.gid))?;
-    }
-    let (reader, writer) = std::io::pipe()?;
-    let writer2 = writer.try_clone()?;
-    let mut cmd = std::process::Command::new(&p.program);
-    cmd.args(&p.pre_args)
-        .arg(&script)
-        .args(&p.args)
-        .current_dir(&dir)
-        .stdin(std::process::Stdio::null())
-        .stdout(writer)
-        .stderr(writer2)
-        .env("BK_JOB_HOST_ID", h.host_id.to_string())
-        .env("BK_JOB_HOST_IP", &h.ip)
-        .process_group(0);
-    if let Some(u) = &p.run_as {
-        // std calls setgroups(0) before setgid/setuid when running as root.
-        cmd.uid(u.uid)
-            .gid(u.gid)
-            .env("USER", &u.name)
-            .env("LOGNAME", &u.name)
-            .env("HOME", &u.home);
-    }
-    let mut cmd = tokio::process::Command::from(cmd);
-    let child = cmd.spawn();
-    // Drop our copies of the pipe's write end, or the reader would never see EOF.
-    drop(cmd);
-    let child = child?;
-    let reader = tokio::net::unix::pipe::Receiver::from_owned_fd(OwnedFd::from(reader))?;
-    Ok((child, reader))
 }
 
 #[cfg(test)]
@@ -732,5 +970,90 @@ mod tests {
         let (v, note) = split_params("a 'b");
         assert_eq!(v, vec!["a", "'b"]);
         assert!(note.is_some());
+    }
+
+    /// A panic inside a job's driver becomes an error the job task turns into status 9.
+    #[tokio::test]
+    async fn a_panicking_future_is_caught() {
+        let r: Result<RunStatus, String> = catch_panic(async {
+            tokio::task::yield_now().await;
+            panic!("driver bug {}", 42)
+        })
+        .await;
+        assert_eq!(r.unwrap_err(), "driver bug 42");
+        assert_eq!(
+            catch_panic(async { RunStatus::Success }).await,
+            Ok(RunStatus::Success)
+        );
+    }
+
+    /// A host run that panics after starting its script still kills the script's session.
+    #[tokio::test]
+    async fn a_panicking_host_run_kills_its_session() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let (cancel, _rx) = watch::channel(false);
+        let ctl = RunCtl {
+            cancel,
+            sessions: Mutex::new(HashSet::new()),
+            record: sweep::Record::create(tmp.path(), 1),
+        };
+        let env = ExecEnv::resolve(&ExecConfig::default()).unwrap();
+        let (bash, _) = env.interpreter(Some(ScriptLanguage::Shell)).unwrap();
+        let script = tmp.path().join("s.sh");
+        std::fs::write(&script, "set -m\nsleep 300 &\necho $! > bg\nsleep 300\n").unwrap();
+        let me = ServerUser::current();
+        let account = lookup_user_by_uid(me.uid).unwrap();
+        let out = std::fs::File::create(tmp.path().join("out")).unwrap();
+        let launch = proc::Launch {
+            program: &bash,
+            pre_args: &[],
+            lang: Some(ScriptLanguage::Shell),
+            script: &script,
+            args: &[],
+            sensitive: false,
+            cwd: tmp.path(),
+            env: &env,
+            account: &account,
+            switch: false,
+            host_id: 1,
+            host_ip: "127.0.0.1",
+        };
+        let running = proc::spawn(&launch, OwnedFd::from(out)).unwrap();
+        let pid = running.pid;
+        ctl.sessions.lock().unwrap().insert(pid);
+        let bg_file = tmp.path().join("bg");
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let bg: i32 = loop {
+            if let Some(n) = std::fs::read_to_string(&bg_file)
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+            {
+                break n;
+            }
+            assert!(std::time::Instant::now() < deadline, "script did not start");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        // Moved to its own process group by `set -m`: only the session sweep finds it.
+        let st = sweep::stat_of(bg).unwrap();
+        assert_eq!(st.session, pid);
+        assert_ne!(st.pgrp, pid);
+        let r: Result<(), String> = catch_panic(async {
+            let _guard = SessionGuard {
+                ctl: &ctl,
+                pid,
+                armed: true,
+            };
+            tokio::task::yield_now().await;
+            panic!("host bug");
+        })
+        .await;
+        assert_eq!(r.unwrap_err(), "host bug");
+        let status = running.reap().await.unwrap();
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
+        assert!(
+            sweep::stat_of(bg).is_none_or(|s| s.zombie),
+            "background process survived"
+        );
+        assert!(ctl.sessions.lock().unwrap().is_empty());
     }
 }

@@ -103,7 +103,8 @@ impl AppState {
             cfg.limits.max_concurrent_processes,
             cfg.limits.log_cap_bytes,
             callback,
-        ));
+            &cfg.exec,
+        )?);
         let max_body_bytes = cfg.limits.max_body_bytes;
         Ok(AppState {
             dir: Directory::new(cfg),
@@ -168,6 +169,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             web::security_headers,
         ))
         .with_state(state)
+        .layer(exec::panic_guard_layer())
         // Spans name the path only: a query string may carry credentials (ESB clients put
         // bk_app_secret / bk_token there) and must never reach a log.
         .layer(

@@ -32,6 +32,12 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Everything the server creates (data dir, database, work dirs) is its own unless it says
+    // otherwise; scripts cannot read what the umask hides.
+    // SAFETY: plain syscall.
+    unsafe {
+        libc::umask(0o077);
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(

@@ -11,7 +11,8 @@
 //! --features bench`), whose `window.wasmBindings.bench_*` exports (src/bench.rs) the
 //! micro-benchmarks call; the shipped bundle has none.
 //!
-//! `FASTEXEC_SERVER_BIN` names the server binary (default target/release/fastexec-server). Each
+//! `FASTEXEC_SERVER_BIN` names the server binary (`cargo xtask bench` passes the `server`
+//! profile's build, target/server/fastexec-server; default the debug build). Each
 //! build is copied into a temporary folder with `bench/baseline.html` beside it and its server
 //! serves that copy, so the app and the baseline come from the same server and a concurrent
 //! `trunk build` cannot pull files from under the run. Everything is bounded and loopback only.

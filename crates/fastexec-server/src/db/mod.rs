@@ -90,6 +90,7 @@ pub struct StepRow {
     pub script_param: Option<String>,
     pub timeout: i64,
     pub os_user: String,
+    pub is_param_sensitive: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -551,8 +552,8 @@ impl Db {
             .read(move |c| {
                 let mut st = c.prepare(
                     "SELECT id, job_id, name, type, status, create_time, start_time, end_time, \
-                     script_language, script_content, script_param, timeout, os_user \
-                     FROM step_instance WHERE job_id = ?1 ORDER BY id",
+                     script_language, script_content, script_param, timeout, os_user, \
+                     is_param_sensitive FROM step_instance WHERE job_id = ?1 ORDER BY id",
                 )?;
                 let rows = st.query_map(params![job_id], |r| {
                     Ok(StepRow {
@@ -569,6 +570,7 @@ impl Db {
                         script_param: r.get(10)?,
                         timeout: r.get(11)?,
                         os_user: r.get(12)?,
+                        is_param_sensitive: r.get(13)?,
                     })
                 })?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()
