@@ -446,6 +446,28 @@ async fn callbacks_cannot_be_aimed_inward() {
     srv.stop().await;
 }
 
+/// The ESB route reads the credentials first: a caller with a wrong secret learns nothing
+/// about the rest of its body (a wrongly typed field would be 1240003 for a real caller).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esb_authenticates_before_it_parses_the_rest() {
+    let srv = TestServer::start(&test_config("")).await;
+    let api = srv.api();
+    let mut b = script_req("echo hi");
+    b["bk_app_code"] = json!(APP);
+    b["bk_app_secret"] = json!("wrong");
+    b["bk_username"] = json!("admin");
+    b["target_server"] = json!("not an object");
+    b["timeout"] = json!({"deep": [1, 2, 3]});
+    let (s, _, text) = api.raw("POST", ESB, &[], b.to_string().into_bytes()).await;
+    assert_eq!(s, 401, "{text}");
+    assert_eq!(parse(&text)["code"], 1247004, "{text}");
+    b["bk_app_secret"] = json!(SECRET);
+    let (s, _, text) = api.raw("POST", ESB, &[], b.to_string().into_bytes()).await;
+    assert_eq!(s, 200, "{text}");
+    assert_eq!(parse(&text)["code"], 1240003, "{text}");
+    srv.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apps_are_not_login_exempt_unless_configured() {
     let cfg = format!(
