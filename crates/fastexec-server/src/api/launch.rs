@@ -331,15 +331,7 @@ async fn launch(
         } else {
             // In a biz_set scope static hosts are represented by one biz_set instance (and so
             // are topology nodes and dynamic groups: the biz set covers them all).
-            Permission::job(lang).with_action(PermissionAction::new(
-                "quick_execute_script",
-                vec![RelatedResourceType::new(
-                    "host",
-                    vec![vec![scope.instance(lang)]],
-                    lang,
-                )],
-                lang,
-            ))
+            Permission::job(lang).with_action(scope.quick_execute_action(lang))
         };
         if need_account {
             perm = perm.with_action(Permission::use_account_action(account_path, lang));

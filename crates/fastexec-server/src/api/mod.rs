@@ -32,7 +32,10 @@ use axum::Json;
 use bkjob_api::rules::{
     check_biz_id, check_scope_id, check_scope_type, is_biz_set_id, scope_type_known,
 };
-use bkjob_api::{ApiResponse, ErrorCode, Permission, PermissionInstance, Violation};
+use bkjob_api::{
+    ApiResponse, ErrorCode, Permission, PermissionAction, PermissionInstance, RelatedResourceType,
+    Violation,
+};
 
 use crate::auth::Caller;
 use crate::db::JobRow;
@@ -71,6 +74,20 @@ impl Scope {
     /// `[scope]` as the first node of permission paths.
     fn instance(&self, lang: bkjob_api::Lang) -> PermissionInstance {
         PermissionInstance::new(self.type_, self.id_str(), self.name.clone(), lang)
+    }
+
+    /// `quick_execute_script` on the whole scope (one `[scope]` path under `host`): what a
+    /// biz-set launch lacks, and what operating another user's job needs.
+    fn quick_execute_action(&self, lang: bkjob_api::Lang) -> PermissionAction {
+        PermissionAction::new(
+            "quick_execute_script",
+            vec![RelatedResourceType::new(
+                "host",
+                vec![vec![self.instance(lang)]],
+                lang,
+            )],
+            lang,
+        )
     }
 }
 

@@ -6,7 +6,7 @@ use axum::extract::State;
 use bkjob_api::rules::check_operate_request;
 use bkjob_api::{
     ErrorCode, OperateJobInstanceData, OperateJobInstanceRequest, OperationCode, Permission,
-    PermissionAction, PermissionInstance, RelatedResourceType, RunStatus,
+    PermissionInstance, RunStatus,
 };
 
 use crate::auth::Caller;
@@ -60,15 +60,7 @@ async fn authorize_operation(
     }
     let mut perm = Permission::job(lang);
     if !may_execute {
-        perm = perm.with_action(PermissionAction::new(
-            "quick_execute_script",
-            vec![RelatedResourceType::new(
-                "host",
-                vec![vec![scope.instance(lang)]],
-                lang,
-            )],
-            lang,
-        ));
+        perm = perm.with_action(scope.quick_execute_action(lang));
     }
     if let Some((id, alias)) = account {
         let path = vec![

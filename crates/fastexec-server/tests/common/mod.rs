@@ -259,14 +259,15 @@ impl Api {
         }
     }
 
-    /// Raw request: returns (HTTP status, content-type, body text).
-    pub async fn raw(
+    /// Send `method path` with `headers` (a JSON type added to a POST that names none) and
+    /// `body`; the answer's head and body, or a panic after 20 s.
+    async fn send(
         &self,
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
         body: Vec<u8>,
-    ) -> (u16, String, String) {
+    ) -> hyper::Response<hyper::body::Incoming> {
         let mut b = hyper::Request::builder().method(method).uri(format!(
             "{}{}",
             self.url,
@@ -285,10 +286,21 @@ impl Api {
             b = b.header("Content-Type", "application/json");
         }
         let req = b.body(Full::new(Bytes::from(body))).unwrap();
-        let resp = tokio::time::timeout(Duration::from_secs(20), self.client.request(req))
+        tokio::time::timeout(Duration::from_secs(20), self.client.request(req))
             .await
             .expect("request timed out")
-            .expect("request failed");
+            .expect("request failed")
+    }
+
+    /// Raw request: returns (HTTP status, content-type, body text).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (u16, String, String) {
+        let resp = self.send(method, path, headers, body).await;
         let status = resp.status().as_u16();
         let ct = resp
             .headers()
@@ -300,30 +312,15 @@ impl Api {
         (status, ct, String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// `method path` with `headers` (JSON type on POST) and no body; returns the HTTP status
-    /// and the answer's headers (lowercase names).
+    /// `method path` with `headers` and a `{}` body; returns the HTTP status and the
+    /// answer's headers (lowercase names).
     pub async fn head_of(
         &self,
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
     ) -> (u16, std::collections::HashMap<String, String>) {
-        let mut b = hyper::Request::builder().method(method).uri(format!(
-            "{}{}",
-            self.url,
-            path.trim_start_matches('/')
-        ));
-        for (k, v) in headers {
-            b = b.header(*k, *v);
-        }
-        if method == "POST" {
-            b = b.header("Content-Type", "application/json");
-        }
-        let req = b.body(Full::new(Bytes::from_static(b"{}"))).unwrap();
-        let resp = tokio::time::timeout(Duration::from_secs(20), self.client.request(req))
-            .await
-            .expect("request timed out")
-            .expect("request failed");
+        let resp = self.send(method, path, headers, b"{}".to_vec()).await;
         let h = resp
             .headers()
             .iter()
