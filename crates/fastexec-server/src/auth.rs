@@ -48,14 +48,23 @@ pub enum AuthFailure {
 /// The gateway's rate-limit answer (HTTP 429).
 pub const GATEWAY_RATE_LIMITED: i64 = 1_642_901;
 
-/// Failed authentications per client address in a sliding minute: past the limit, every
-/// attempt from that address is refused without looking at its credentials, so a secret or a
-/// token cannot be guessed at speed. Successful requests are never slowed down.
+/// Failed authentications per client address and app code in a window of a minute: past the
+/// limit, every attempt for that app from that address is refused before its credentials are
+/// looked at, so a secret or a token cannot be guessed at speed. Keyed by app code too, so
+/// guesses against one app (or requests without credentials) do not lock out the other apps
+/// of a shared address (a reverse proxy). Each attempt reserves a failure under the lock and a
+/// success gives it back, so concurrent guesses cannot overshoot the limit.
 pub struct AuthThrottle {
     limit: u32,
     window: Duration,
-    failures: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    failures: Mutex<HashMap<ThrottleKey, (Instant, u32)>>,
 }
+
+/// Client address and app code (empty when none was sent).
+pub type ThrottleKey = (IpAddr, String);
+
+/// Most keys tracked; past it, new keys are not throttled (memory stays bounded).
+const THROTTLE_KEYS: usize = 10_000;
 
 impl AuthThrottle {
     pub fn new(limit_per_minute: u32) -> AuthThrottle {
@@ -70,31 +79,33 @@ impl AuthThrottle {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, (Instant, u32)>> {
-        self.failures.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Whether `ip` has used up its failures in the current window.
-    pub fn blocked(&self, ip: IpAddr) -> bool {
+    /// May this attempt go ahead? If so, it counts as a failure until [`Self::succeeded`].
+    pub fn attempt(&self, key: &ThrottleKey) -> bool {
         let now = Instant::now();
-        self.lock()
-            .get(&ip)
-            .is_some_and(|&(start, n)| now.duration_since(start) < self.window && n >= self.limit)
-    }
-
-    /// Count one failure of `ip`.
-    pub fn failed(&self, ip: IpAddr) {
-        let now = Instant::now();
-        let mut map = self.lock();
-        // Bounded memory: forget expired windows when the table grows.
-        if map.len() >= 10_000 {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= THROTTLE_KEYS && !map.contains_key(key) {
             map.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+            if map.len() >= THROTTLE_KEYS {
+                return true;
+            }
         }
-        let e = map.entry(ip).or_insert((now, 0));
+        let e = map.entry(key.clone()).or_insert((now, 0));
         if now.duration_since(e.0) >= self.window {
             *e = (now, 0);
         }
-        e.1 = e.1.saturating_add(1);
+        if e.1 >= self.limit {
+            return false;
+        }
+        e.1 += 1;
+        true
+    }
+
+    /// The attempt authenticated: it was no failure.
+    pub fn succeeded(&self, key: &ThrottleKey) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = map.get_mut(key) {
+            e.1 = e.1.saturating_sub(1);
+        }
     }
 }
 
@@ -201,13 +212,17 @@ pub fn authenticate_from(
     bk_token: &Option<String>,
     bk_username: &Option<String>,
 ) -> Result<Caller, AuthFailure> {
-    if state.auth_throttle.blocked(ip) {
-        tracing::info!(%ip, "rejected: too many failed authentications");
+    let key = (
+        ip,
+        app_code.as_deref().unwrap_or_default().trim().to_string(),
+    );
+    if !state.auth_throttle.attempt(&key) {
+        tracing::info!(%ip, app_code = %key.1, "rejected: too many failed authentications");
         return Err(AuthFailure::Throttled);
     }
     let r = authenticate(state, app_code, app_secret, bk_token, bk_username);
-    if r.is_err() {
-        state.auth_throttle.failed(ip);
+    if r.is_ok() {
+        state.auth_throttle.succeeded(&key);
     }
     r
 }
@@ -287,10 +302,9 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .and_then(|s| GatewayAuth::parse(s).ok());
         let ip = client_ip(parts);
         let Some(auth) = parsed else {
-            if state.auth_throttle.blocked(ip) {
+            if !state.auth_throttle.attempt(&(ip, String::new())) {
                 return Err(AuthFailure::Throttled.gateway_error());
             }
-            state.auth_throttle.failed(ip);
             return Err(AuthFailure::NoAppCode.gateway_error());
         };
         authenticate_from(

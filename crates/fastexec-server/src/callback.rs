@@ -152,6 +152,27 @@ impl AddrPolicy {
     }
 }
 
+/// A callback URL as it may be logged: scheme, host, port and path, without the query and
+/// user info (receivers often put a token there).
+pub fn redact(url: &str) -> String {
+    match url.trim().parse::<hyper::Uri>() {
+        Ok(u) => format!(
+            "{}://{}{}",
+            u.scheme_str().unwrap_or("?"),
+            u.authority()
+                .map(|a| a
+                    .as_str()
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string())
+                .unwrap_or_default(),
+            u.path()
+        ),
+        Err(_) => "(invalid url)".to_string(),
+    }
+}
+
 /// The IP of a URL host written as a literal (`1.2.3.4` or `[::1]`).
 fn literal_ip(host: &str) -> Option<IpAddr> {
     host.trim_start_matches('[')
@@ -245,6 +266,8 @@ impl Callback {
                 return;
             }
         };
+        // Logged without query and user info (receivers often put a token there).
+        let url = &redact(url);
         if uri.scheme_str() != Some("http") {
             tracing::warn!(
                 job_id,
@@ -335,6 +358,16 @@ mod tests {
         ] {
             assert_eq!(classify(ip(a)), c, "{a}");
         }
+    }
+
+    #[test]
+    fn logged_urls_keep_no_token() {
+        assert_eq!(
+            redact("http://user:pw@hook.example:8080/cb/x?token=s3cret#frag"),
+            "http://hook.example:8080/cb/x"
+        );
+        assert_eq!(redact("http://127.0.0.1/"), "http://127.0.0.1/");
+        assert_eq!(redact("not a url"), "(invalid url)");
     }
 
     #[test]

@@ -75,6 +75,20 @@ struct RunCtl {
     /// Scripts started and not reaped yet: pid = process group id = session id.
     sessions: Mutex<HashSet<i32>>,
     record: sweep::Record,
+    /// Where the job is. Status writes that depend on it (running, stopping, final) are queued
+    /// while this lock is held, so they reach the store in the order the phases change: a
+    /// terminate never lands after the final status (a job stuck "stopping") nor before the
+    /// start (a job refused as already started).
+    phase: Mutex<Phase>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Slot taken, job not loaded yet: nothing to terminate.
+    Starting,
+    Running,
+    /// The final status is queued: too late to terminate.
+    Finishing,
 }
 
 impl RunCtl {
@@ -269,6 +283,7 @@ impl Executor {
                 cancel,
                 sessions: Mutex::new(HashSet::new()),
                 record: sweep::Record::create(&self.run_dir, job_id),
+                phase: Mutex::new(Phase::Starting),
             });
             running.insert(job_id, ctl.clone());
             ctl
@@ -297,9 +312,17 @@ impl Executor {
             ctl.record.remove();
             return Ok(false);
         }
-        let now = now_ms();
-        self.db
-            .set_job_status(job_id, step.id, RunStatus::Running.code(), Some(now), None);
+        {
+            let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
+            self.db.set_job_status(
+                job_id,
+                step.id,
+                RunStatus::Running.code(),
+                Some(now_ms()),
+                None,
+            );
+            *phase = Phase::Running;
+        }
         let setup: Result<Setup, String> = (|| {
             let (program, pre_args) = self
                 .env
@@ -332,9 +355,12 @@ impl Executor {
             // Normally nothing is left; after a panic, whatever still runs is killed.
             ctl.kill_everything();
             ctl.record.remove();
-            let end = now_ms();
-            this.db
-                .set_job_status(job_id, step_id, final_status.code(), None, Some(end));
+            {
+                let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
+                this.db
+                    .set_job_status(job_id, step_id, final_status.code(), None, Some(now_ms()));
+                *phase = Phase::Finishing;
+            }
             this.db.flush().await;
             this.running
                 .lock()
@@ -414,8 +440,14 @@ impl Executor {
         let Some(ctl) = ctl else {
             return false;
         };
-        self.db
-            .set_job_status(job_id, step_id, RunStatus::Stopping.code(), None, None);
+        {
+            let phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
+            if *phase != Phase::Running {
+                return false;
+            }
+            self.db
+                .set_job_status(job_id, step_id, RunStatus::Stopping.code(), None, None);
+        }
         let _ = ctl.cancel.send(true);
         ctl.kill_groups();
         true
@@ -662,6 +694,7 @@ mod tests {
             cancel,
             sessions: Mutex::new(HashSet::new()),
             record: sweep::Record::create(tmp.path(), 1),
+            phase: Mutex::new(Phase::Running),
         };
         let env = ExecEnv::resolve(&ExecConfig::default()).unwrap();
         let (bash, _) = env.interpreter(Some(ScriptLanguage::Shell)).unwrap();

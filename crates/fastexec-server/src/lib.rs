@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -67,6 +68,13 @@ impl AppState {
         dist: Option<PathBuf>,
         listen: SocketAddr,
     ) -> anyhow::Result<AppState> {
+        // Absolute from here on: scripts start in their host directory, and every path the
+        // executor hands them (the script file) must still point where it should from there.
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("create data dir {}", data_dir.display()))?;
+        let data_dir = &data_dir
+            .canonicalize()
+            .with_context(|| format!("resolve data dir {}", data_dir.display()))?;
         let (db, recovered) = Db::open_with(data_dir, db::DbOptions::from_config(&cfg))?;
         if recovered > 0 {
             tracing::warn!(

@@ -56,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
             cli.listen
         );
     }
+    warn_if_config_readable(&cli.config, &cfg);
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let addr = listener.local_addr()?;
     {
@@ -77,6 +78,27 @@ async fn main() -> anyhow::Result<()> {
         dist: cli.dist,
     };
     serve(cfg, listener, opts, shutdown_signal()).await
+}
+
+/// Scripts mapped to other OS users can read any file that others may read: a config with
+/// real secrets must not be one of them.
+fn warn_if_config_readable(path: &std::path::Path, cfg: &Config) {
+    use std::os::unix::fs::PermissionsExt;
+    let other_users = cfg
+        .accounts
+        .iter()
+        .any(|a| a.os_user != fastexec_server::config::SERVER_USER);
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode())
+        .unwrap_or(0);
+    if !cfg.demo && other_users && mode & 0o044 != 0 {
+        tracing::warn!(
+            "{} is readable by other users ({:o}) and accounts run scripts as other users, who \
+             could read its secrets: chmod 600 it",
+            path.display(),
+            mode & 0o777
+        );
+    }
 }
 
 /// Ctrl-C or SIGTERM.

@@ -385,6 +385,18 @@ async fn failed_authentications_are_throttled_per_address() {
     assert_eq!(v["code_name"], "RATE_LIMIT_RESTRICTION", "{v}");
     let (s, _, _) = api.raw("POST", ESB, &[], esb_body("echo hi")).await;
     assert_eq!(s, 429);
+    // Another app behind the same address (a shared reverse proxy) is not locked out.
+    let other = json!({"bk_app_code": "strict-app", "bk_app_secret": "strict-secret", "bk_token": "admin-token"})
+        .to_string();
+    let (s, _, text) = api
+        .raw(
+            "POST",
+            FES,
+            &[("X-Bkapi-Authorization", &other)],
+            body.clone(),
+        )
+        .await;
+    assert_eq!(s, 200, "{text}");
     srv.stop().await;
 
     // Successes never count: many good requests in a row all pass.
@@ -501,26 +513,22 @@ async fn apps_are_not_login_exempt_unless_configured() {
     srv.stop().await;
 }
 
-/// Run the server binary with a non-demo config and debug logging, use every secret it knows
-/// (right and wrong), launch with a sensitive parameter, then search everything it printed.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_secret_token_or_sensitive_parameter_reaches_the_output() {
-    const APP_SECRET: &str = "s3cret-APP-0f5e2c";
-    const TOKEN: &str = "tok-ADMIN-9d1b7a";
-    const PARAM: &str = "pw-SENSITIVE-77a3e1";
-    let cfg = test_config("")
-        .replace(SECRET, APP_SECRET)
-        .replace("\"admin-token\"", &format!("\"{TOKEN}\""));
-    let dir = tempfile::tempdir().unwrap();
-    let cfg_path = dir.path().join("server.toml");
+/// Start the server binary in `dir` (its working directory) with `cfg`, `args` and trace
+/// logging; returns the child, its URL and the file holding everything it printed.
+fn spawn_server(
+    dir: &std::path::Path,
+    cfg: &str,
+    args: &[&str],
+) -> (std::process::Child, String, std::path::PathBuf) {
+    let cfg_path = dir.join("server.toml");
     std::fs::write(&cfg_path, cfg).unwrap();
-    let out_path = dir.path().join("out.log");
+    let out_path = dir.join("out.log");
     let out = std::fs::File::create(&out_path).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fastexec-server"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_fastexec-server"))
+        .current_dir(dir)
         .args(["--listen", "127.0.0.1:0", "--config"])
         .arg(&cfg_path)
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
+        .args(args)
         .env("RUST_LOG", "trace")
         .stdout(out.try_clone().unwrap())
         .stderr(out)
@@ -534,8 +542,54 @@ async fn no_secret_token_or_sensitive_parameter_reaches_the_output() {
             break rest.split_whitespace().next().unwrap().to_string();
         }
         assert!(Instant::now() < deadline, "server did not start: {text}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        std::thread::sleep(Duration::from_millis(50));
     };
+    (child, url, out_path)
+}
+
+/// SIGTERM (a graceful shutdown, so everything logged is written), then wait.
+fn stop_server(mut child: std::process::Child) {
+    // SAFETY: plain syscall on our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let _ = child.wait();
+}
+
+/// A relative `--data-dir` (the default is one): scripts start in their host directory, and
+/// still find their script file; with a sensitive parameter in Perl too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relative_data_dir_runs_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, url, _) = spawn_server(dir.path(), &test_config(""), &["--data-dir", "rel-data"]);
+    let api = Api::new(&url);
+    let (job, step) = api.launch(&script_req("echo shell-ok")).await;
+    assert_eq!(api.wait_finished(job).await["job_instance"]["status"], 3);
+    assert!(api.log(job, step, 101).await.contains("shell-ok"));
+    let mut b = script_req("print \"perl-ok $ARGV[0]\\n\";");
+    b["script_language"] = json!(3);
+    b["script_param"] = json!(b64("p1"));
+    b["is_param_sensitive"] = json!(1);
+    let (job, step) = api.launch(&b).await;
+    let d = api.wait_finished(job).await;
+    let log = api.log(job, step, 101).await;
+    assert_eq!(d["job_instance"]["status"], 3, "{log}");
+    assert!(log.contains("perl-ok p1"), "{log}");
+    stop_server(child);
+}
+
+/// Run the server binary with a non-demo config and debug logging, use every secret it knows
+/// (right and wrong), launch with a sensitive parameter, then search everything it printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_token_or_sensitive_parameter_reaches_the_output() {
+    const APP_SECRET: &str = "s3cret-APP-0f5e2c";
+    const TOKEN: &str = "tok-ADMIN-9d1b7a";
+    const PARAM: &str = "pw-SENSITIVE-77a3e1";
+    let cfg = test_config("")
+        .replace(SECRET, APP_SECRET)
+        .replace("\"admin-token\"", &format!("\"{TOKEN}\""));
+    let dir = tempfile::tempdir().unwrap();
+    let (child, url, out_path) = spawn_server(dir.path(), &cfg, &["--data-dir", "data"]);
     let api = Api::new(&url);
     let good = json!({"bk_app_code": APP, "bk_app_secret": APP_SECRET, "bk_token": TOKEN});
     let mut b = script_req("echo \"got $1\"");
@@ -599,12 +653,7 @@ async fn no_secret_token_or_sensitive_parameter_reaches_the_output() {
         assert!(Instant::now() < deadline, "job did not finish: {text}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // SIGTERM: a graceful shutdown, so everything logged is written.
-    // SAFETY: plain syscall on our own child.
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGTERM);
-    }
-    let _ = child.wait();
+    stop_server(child);
     let text = std::fs::read_to_string(&out_path).unwrap();
     assert!(
         text.contains("job finished"),

@@ -143,7 +143,7 @@ const PERL_BOOT: &str =
     "open(my $fx, '<&=', 3) or die \"fastexec: cannot read the parameters: $!\\n\"; \
 binmode $fx; my $d = do { local $/; <$fx> }; close $fx; \
 my @a = split /\\0/, $d, -1; pop @a; $0 = shift @ARGV; @ARGV = @a; undef $d; undef @a; \
-do $0; die $@ if $@;";
+-r $0 or die \"fastexec: cannot read $0: $!\\n\"; do $0; die $@ if $@;";
 
 /// How the interpreter is invoked for sensitive parameters, per language.
 fn sensitive_boot(lang: Option<ScriptLanguage>) -> Result<(&'static str, &'static str), String> {
