@@ -16,6 +16,7 @@ use crate::dom::{self, memo, rv, when};
 use crate::editor::{self, FileError};
 use crate::fields::{self, first_invalid_field};
 use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
+use crate::job::recent::{restore_script, LaunchedScripts, RedoScript};
 use crate::job::{remember_launch, JobRoute};
 use crate::launch::{LaunchGuard, LaunchState};
 use crate::outcome::{HttpProblem, Outcome};
@@ -47,6 +48,10 @@ struct Ui {
     guard: RwSignal<LaunchGuard>,
     result: RwSignal<Option<LaunchRecord>>,
     route: RwSignal<Route>,
+    /// The script text of the jobs launched in this page session (memory only), for "Redo".
+    scripts: StoredValue<LaunchedScripts>,
+    /// "Redo" could not restore the inline script: its error says to paste it again.
+    paste_again: RwSignal<bool>,
 }
 
 impl Ui {
@@ -65,9 +70,19 @@ impl Ui {
         let draft = RwSignal::new(draft);
         let limits = Limits::default();
         let check = memo(move || draft.with(|d| validate_draft(d, &limits)));
+        let paste_again = RwSignal::new(false);
         let error_texts = memo(move || {
             let l = lang.get();
-            check.with(|c| draft.with(|d| fields::texts_by_field(&c.errors, d, l)))
+            let mut texts = check.with(|c| draft.with(|d| fields::texts_by_field(&c.errors, d, l)));
+            if paste_again.get() {
+                // The empty script's error is the specific one.
+                for (field, list) in &mut texts.0 {
+                    if field == "script_content" {
+                        *list = vec![t(l).script_paste_again.to_owned()];
+                    }
+                }
+            }
+            texts
         });
         let warning_texts = memo(move || {
             let l = lang.get();
@@ -86,6 +101,8 @@ impl Ui {
             guard: RwSignal::new(LaunchGuard::new()),
             result: RwSignal::new(None),
             route: RwSignal::new(route::parse(&dom::pathname())),
+            scripts: StoredValue::new(LaunchedScripts::default()),
+            paste_again,
         }
     }
 
@@ -157,8 +174,14 @@ fn attempt_launch(ui: Ui) {
     spawn_local(async move {
         let outcome = dom::send_launch(&conn, &request, lang, dom::LAUNCH_TIMEOUT_SECS).await;
         if let Outcome::Success { data, .. } = &outcome {
-            // The recent-jobs list of the job view (localStorage, without secrets).
-            remember_launch(&draft, data);
+            // The recent-jobs list of the job view (localStorage, without secrets or script
+            // text); the script text stays in memory for "Redo" in this page session.
+            let path = remember_launch(&draft, data).path();
+            if draft.source == ScriptSource::Content {
+                ui.scripts
+                    .update_value(|s| s.remember(path, draft.script_content.clone()));
+            }
+            ui.paste_again.set(false);
         }
         ui.guard.update(|g| g.finish(outcome.settled()));
         ui.result.set(Some(LaunchRecord {
@@ -407,15 +430,27 @@ fn Remote(
 #[component]
 fn JobPage(route: JobRoute) -> impl IntoView {
     let ui = ui();
+    let path = route.path();
+    let job = path.clone();
     let on_redo = Callback::new(move |json: String| {
         if let Some(draft) = storage::draft_from_json(&json) {
+            // The list keeps no script text: this session's copy, else it is pasted again.
+            let (draft, how) = ui
+                .scripts
+                .with_value(|s| restore_script(draft, s.get(&job)));
+            let paste = how == RedoScript::MustPaste;
             ui.draft.set(draft);
-            ui.touched.set(Vec::new());
+            ui.paste_again.set(paste);
+            // The empty script field shows its error (to paste again) at once.
+            ui.touched.set(if paste {
+                vec!["script_content"]
+            } else {
+                Vec::new()
+            });
             ui.submitted.set(false);
             ui.navigate("/");
         }
     });
-    let path = route.path();
     view! {
         <Remote
             kind="job"
@@ -449,6 +484,7 @@ fn LaunchPage() -> impl IntoView {
     let on_reset = move |_| {
         if dom::confirm(ui.tx().reset_confirm) {
             ui.draft.set(Draft::default());
+            ui.paste_again.set(false);
             ui.touched.set(Vec::new());
             ui.submitted.set(false);
             ui.show_summary.set(false);
