@@ -1702,5 +1702,12 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             <p>{rv(move || fill(ui.tx().timeout_detail, "n", &seconds.to_string()))}</p>
         }
         .into_any(),
+        Outcome::TooLarge { max_bytes } => view! {
+            <h3>{tr(|t| t.too_large_title)}</h3>
+            <p data-field="too_large">
+                {rv(move || fill(ui.tx().too_large_detail, "n", &crate::limit::cap_text(max_bytes)))}
+            </p>
+        }
+        .into_any(),
     }
 }

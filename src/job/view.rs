@@ -579,6 +579,21 @@ fn ErrorPanel(#[prop(into)] lang: Signal<Lang>, error: CallError) -> impl IntoVi
             Vec::new(),
         ),
         CallError::Network { detail } => (t.error_network, detail.clone(), None, Vec::new()),
+        CallError::TooLarge {
+            http_status,
+            max_bytes,
+        } => (
+            t.error_too_large,
+            format!(
+                "HTTP {http_status}: {}",
+                fill(
+                    t.too_large_detail,
+                    &[("n", &crate::limit::cap_text(*max_bytes))]
+                )
+            ),
+            None,
+            Vec::new(),
+        ),
     };
     let has_rows = !rows.is_empty();
     view! {
