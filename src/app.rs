@@ -1563,6 +1563,21 @@ fn row(label: fn(&Texts) -> &'static str, field: &'static str, value: String) ->
     }
 }
 
+/// A title and a line with `{n}` filled (one function, so one copy of the view code for each
+/// outcome shown this way).
+fn titled(
+    title: fn(&Texts) -> &'static str,
+    detail: fn(&Texts) -> &'static str,
+    n: String,
+) -> AnyView {
+    let lang = ui().lang;
+    view! {
+        <h3>{tr(title)}</h3>
+        <p>{rv(move || fill(detail(t(lang.get())), "n", &n))}</p>
+    }
+    .into_any()
+}
+
 #[component]
 fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
     let ui = ui();
@@ -1697,17 +1712,15 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             <pre class="code excerpt">{detail}</pre>
         }
         .into_any(),
-        Outcome::Timeout { seconds } => view! {
-            <h3>{tr(|t| t.timeout_title)}</h3>
-            <p>{rv(move || fill(ui.tx().timeout_detail, "n", &seconds.to_string()))}</p>
-        }
-        .into_any(),
-        Outcome::TooLarge { max_bytes } => view! {
-            <h3>{tr(|t| t.too_large_title)}</h3>
-            <p data-field="too_large">
-                {rv(move || fill(ui.tx().too_large_detail, "n", &crate::limit::cap_text(max_bytes)))}
-            </p>
-        }
-        .into_any(),
+        Outcome::Timeout { seconds } => titled(
+            |t| t.timeout_title,
+            |t| t.timeout_detail,
+            seconds.to_string(),
+        ),
+        Outcome::TooLarge { max_bytes } => titled(
+            |t| t.too_large_title,
+            |t| t.too_large_detail,
+            crate::limit::cap_text(max_bytes),
+        ),
     }
 }
