@@ -32,6 +32,12 @@ struct LaunchRecord {
     outcome: Outcome,
 }
 
+thread_local! {
+    /// The script text of the jobs launched in this page session, for "Redo": memory only (a
+    /// plain cell, not a signal: nothing renders it, and a reload or another tab has none).
+    static LAUNCHED_SCRIPTS: std::cell::RefCell<LaunchedScripts> = std::cell::RefCell::default();
+}
+
 /// All app state: signals only, so it is `Copy` and shared through context.
 #[derive(Clone, Copy)]
 struct Ui {
@@ -48,8 +54,6 @@ struct Ui {
     guard: RwSignal<LaunchGuard>,
     result: RwSignal<Option<LaunchRecord>>,
     route: RwSignal<Route>,
-    /// The script text of the jobs launched in this page session (memory only), for "Redo".
-    scripts: StoredValue<LaunchedScripts>,
     /// "Redo" could not restore the inline script: its error says to paste it again.
     paste_again: RwSignal<bool>,
 }
@@ -101,7 +105,6 @@ impl Ui {
             guard: RwSignal::new(LaunchGuard::new()),
             result: RwSignal::new(None),
             route: RwSignal::new(route::parse(&dom::pathname())),
-            scripts: StoredValue::new(LaunchedScripts::default()),
             paste_again,
         }
     }
@@ -178,8 +181,8 @@ fn attempt_launch(ui: Ui) {
             // text); the script text stays in memory for "Redo" in this page session.
             let path = remember_launch(&draft, data).path();
             if draft.source == ScriptSource::Content {
-                ui.scripts
-                    .update_value(|s| s.remember(path, draft.script_content.clone()));
+                LAUNCHED_SCRIPTS
+                    .with_borrow_mut(|s| s.remember(path, draft.script_content.clone()));
             }
             ui.paste_again.set(false);
         }
@@ -435,9 +438,7 @@ fn JobPage(route: JobRoute) -> impl IntoView {
     let on_redo = Callback::new(move |json: String| {
         if let Some(draft) = storage::draft_from_json(&json) {
             // The list keeps no script text: this session's copy, else it is pasted again.
-            let (draft, how) = ui
-                .scripts
-                .with_value(|s| restore_script(draft, s.get(&job)));
+            let (draft, how) = LAUNCHED_SCRIPTS.with_borrow(|s| restore_script(draft, s.get(&job)));
             let paste = how == RedoScript::MustPaste;
             ui.draft.set(draft);
             ui.paste_again.set(paste);

@@ -157,7 +157,7 @@ pub async fn send_launch(
                 let cap = conn.max_answer_bytes();
                 let raw: web_sys::Response = resp.into();
                 match crate::job::browser::body_bytes(raw.into(), cap).await {
-                    Ok(bytes) => classify(status, &crate::job::api::body_text(bytes)),
+                    Ok(bytes) => classify(status, &crate::job::browser::decode_utf8(&bytes)),
                     Err(BodyError::TooLarge) => {
                         if let Some(c) = &controller {
                             c.abort();

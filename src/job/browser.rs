@@ -46,6 +46,13 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn select(this: &Selectable);
 
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type Utf8Decoder;
+    #[wasm_bindgen(constructor, js_class = "TextDecoder")]
+    fn new_utf8_decoder() -> Utf8Decoder;
+    #[wasm_bindgen(method)]
+    fn decode(this: &Utf8Decoder, bytes: &[u8]) -> String;
+
     type FetchResponse;
     #[wasm_bindgen(method, getter)]
     fn body(this: &FetchResponse) -> Option<BodyStream>;
@@ -149,6 +156,13 @@ pub fn download_text(file_name: &str, text: &str) -> bool {
         std::time::Duration::from_secs(30),
     );
     ok
+}
+
+/// Bytes as text, decoded by the browser as `Response.text()` does (UTF-8, a leading BOM
+/// dropped, invalid sequences as U+FFFD): the form module's small stand-in for
+/// [`super::api::body_text`], whose lossy decoder would cost its download ~0.5 KB.
+pub fn decode_utf8(bytes: &[u8]) -> String {
+    Utf8Decoder::new_utf8_decoder().decode(bytes)
 }
 
 /// Why a body was not read.
