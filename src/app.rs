@@ -16,6 +16,7 @@ use crate::dom::{self, memo, rv, when};
 use crate::editor::{self, FileError};
 use crate::fields::{self, first_invalid_field};
 use crate::i18n::{fill, lang_from_tag, lang_tag, t, Texts};
+use crate::job::recent::{restore_script, LaunchedScripts, RedoScript};
 use crate::job::{remember_launch, JobRoute};
 use crate::launch::{LaunchGuard, LaunchState};
 use crate::outcome::{HttpProblem, Outcome};
@@ -29,6 +30,12 @@ struct LaunchRecord {
     scope_type: String,
     scope_id: String,
     outcome: Outcome,
+}
+
+thread_local! {
+    /// The script text of the jobs launched in this page session, for "Redo": memory only (a
+    /// plain cell, not a signal: nothing renders it, and a reload or another tab has none).
+    static LAUNCHED_SCRIPTS: std::cell::RefCell<LaunchedScripts> = std::cell::RefCell::default();
 }
 
 /// All app state: signals only, so it is `Copy` and shared through context.
@@ -47,6 +54,8 @@ struct Ui {
     guard: RwSignal<LaunchGuard>,
     result: RwSignal<Option<LaunchRecord>>,
     route: RwSignal<Route>,
+    /// "Redo" could not restore the inline script: its error says to paste it again.
+    paste_again: RwSignal<bool>,
 }
 
 impl Ui {
@@ -65,9 +74,19 @@ impl Ui {
         let draft = RwSignal::new(draft);
         let limits = Limits::default();
         let check = memo(move || draft.with(|d| validate_draft(d, &limits)));
+        let paste_again = RwSignal::new(false);
         let error_texts = memo(move || {
             let l = lang.get();
-            check.with(|c| draft.with(|d| fields::texts_by_field(&c.errors, d, l)))
+            let mut texts = check.with(|c| draft.with(|d| fields::texts_by_field(&c.errors, d, l)));
+            if paste_again.get() {
+                // The empty script's error is the specific one.
+                for (field, list) in &mut texts.0 {
+                    if field == "script_content" {
+                        *list = vec![t(l).script_paste_again.to_owned()];
+                    }
+                }
+            }
+            texts
         });
         let warning_texts = memo(move || {
             let l = lang.get();
@@ -86,6 +105,7 @@ impl Ui {
             guard: RwSignal::new(LaunchGuard::new()),
             result: RwSignal::new(None),
             route: RwSignal::new(route::parse(&dom::pathname())),
+            paste_again,
         }
     }
 
@@ -157,8 +177,14 @@ fn attempt_launch(ui: Ui) {
     spawn_local(async move {
         let outcome = dom::send_launch(&conn, &request, lang, dom::LAUNCH_TIMEOUT_SECS).await;
         if let Outcome::Success { data, .. } = &outcome {
-            // The recent-jobs list of the job view (localStorage, without secrets).
-            remember_launch(&draft, data);
+            // The recent-jobs list of the job view (localStorage, without secrets or script
+            // text); the script text stays in memory for "Redo" in this page session.
+            let path = remember_launch(&draft, data).path();
+            if draft.source == ScriptSource::Content {
+                LAUNCHED_SCRIPTS
+                    .with_borrow_mut(|s| s.remember(path, draft.script_content.clone()));
+            }
+            ui.paste_again.set(false);
         }
         ui.guard.update(|g| g.finish(outcome.settled()));
         ui.result.set(Some(LaunchRecord {
@@ -407,15 +433,25 @@ fn Remote(
 #[component]
 fn JobPage(route: JobRoute) -> impl IntoView {
     let ui = ui();
+    let path = route.path();
+    let job = path.clone();
     let on_redo = Callback::new(move |json: String| {
         if let Some(draft) = storage::draft_from_json(&json) {
+            // The list keeps no script text: this session's copy, else it is pasted again.
+            let (draft, how) = LAUNCHED_SCRIPTS.with_borrow(|s| restore_script(draft, s.get(&job)));
+            let paste = how == RedoScript::MustPaste;
             ui.draft.set(draft);
-            ui.touched.set(Vec::new());
+            ui.paste_again.set(paste);
+            // The empty script field shows its error (to paste again) at once.
+            ui.touched.set(if paste {
+                vec!["script_content"]
+            } else {
+                Vec::new()
+            });
             ui.submitted.set(false);
             ui.navigate("/");
         }
     });
-    let path = route.path();
     view! {
         <Remote
             kind="job"
@@ -449,6 +485,7 @@ fn LaunchPage() -> impl IntoView {
     let on_reset = move |_| {
         if dom::confirm(ui.tx().reset_confirm) {
             ui.draft.set(Draft::default());
+            ui.paste_again.set(false);
             ui.touched.set(Vec::new());
             ui.submitted.set(false);
             ui.show_summary.set(false);
@@ -1527,6 +1564,21 @@ fn row(label: fn(&Texts) -> &'static str, field: &'static str, value: String) ->
     }
 }
 
+/// A title and a line with `{n}` filled (one function, so one copy of the view code for each
+/// outcome shown this way).
+fn titled(
+    title: fn(&Texts) -> &'static str,
+    detail: fn(&Texts) -> &'static str,
+    n: String,
+) -> AnyView {
+    let lang = ui().lang;
+    view! {
+        <h3>{tr(title)}</h3>
+        <p>{rv(move || fill(detail(t(lang.get())), "n", &n))}</p>
+    }
+    .into_any()
+}
+
 #[component]
 fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
     let ui = ui();
@@ -1661,10 +1713,15 @@ fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             <pre class="code excerpt">{detail}</pre>
         }
         .into_any(),
-        Outcome::Timeout { seconds } => view! {
-            <h3>{tr(|t| t.timeout_title)}</h3>
-            <p>{rv(move || fill(ui.tx().timeout_detail, "n", &seconds.to_string()))}</p>
-        }
-        .into_any(),
+        Outcome::Timeout { seconds } => titled(
+            |t| t.timeout_title,
+            |t| t.timeout_detail,
+            seconds.to_string(),
+        ),
+        Outcome::TooLarge { max_bytes } => titled(
+            |t| t.too_large_title,
+            |t| t.too_large_detail,
+            crate::limit::cap_text(max_bytes),
+        ),
     }
 }

@@ -118,6 +118,9 @@ pub struct Connection {
     pub bk_token: String,
     /// `Blueking-Language` choice.
     pub message_lang: MessageLang,
+    /// The cap on the size of an answer, MiB; `None` = [`crate::limit::DEFAULT_MAX_ANSWER_MIB`].
+    /// Set only in the stored settings (`max_answer_mib`), there is no control for it.
+    pub max_answer_mib: Option<u32>,
 }
 
 /// The part of [`Connection`] that may be stored in localStorage: no secret fields exist here.
@@ -134,6 +137,9 @@ pub struct StoredConnection {
     pub bk_username: String,
     /// Message language choice.
     pub message_lang: MessageLang,
+    /// The answer size cap, MiB (absent = the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_answer_mib: Option<u32>,
 }
 
 impl StoredConnection {
@@ -162,6 +168,10 @@ impl StoredConnection {
                 _ => MessageLang::Auto,
             };
         }
+        c.max_answer_mib = v
+            .get("max_answer_mib")
+            .and_then(Json::as_i64)
+            .and_then(|n| u32::try_from(n).ok());
         c
     }
 }
@@ -175,6 +185,7 @@ impl Connection {
             bk_app_code: self.bk_app_code.clone(),
             bk_username: self.bk_username.clone(),
             message_lang: self.message_lang,
+            max_answer_mib: self.max_answer_mib,
         }
     }
 
@@ -186,8 +197,14 @@ impl Connection {
             bk_app_code: s.bk_app_code,
             bk_username: s.bk_username,
             message_lang: s.message_lang,
+            max_answer_mib: s.max_answer_mib,
             ..Connection::default()
         }
+    }
+
+    /// The cap on the size of an answer the app reads, bytes ([`crate::limit::cap_bytes`]).
+    pub fn max_answer_bytes(&self) -> u64 {
+        crate::limit::cap_bytes(self.max_answer_mib)
     }
 
     /// The base URL without trailing slashes (empty = same origin).
@@ -385,6 +402,7 @@ mod tests {
             bk_username: "alice".into(),
             bk_token: "tok".into(),
             message_lang: MessageLang::Auto,
+            max_answer_mib: None,
         }
     }
 
@@ -545,11 +563,35 @@ mod tests {
                     bk_app_code: "app".into(),
                     bk_username: "admin".into(),
                     message_lang,
+                    max_answer_mib: None,
                 };
                 let text = serde_json::to_string(&stored).unwrap();
+                assert!(!text.contains("max_answer_mib"), "{text}");
                 let back = StoredConnection::from_json(bkjob_api::json::parse(&text).unwrap());
                 assert_eq!(back, stored, "{text}");
             }
+        }
+    }
+
+    #[test]
+    fn the_answer_cap_is_a_stored_setting() {
+        let read = |text: &str| {
+            Connection::from_stored(StoredConnection::from_json(
+                bkjob_api::json::parse(text).unwrap(),
+            ))
+        };
+        assert_eq!(read("{}").max_answer_bytes(), 64 << 20);
+        let c = read(r#"{"max_answer_mib":2}"#);
+        assert_eq!(c.max_answer_bytes(), 2 << 20);
+        // it survives the round trip through storage (and across to the job module)
+        let text = serde_json::to_string(&c.to_stored()).unwrap();
+        assert_eq!(read(&text).max_answer_mib, Some(2));
+        for odd in [
+            r#"{"max_answer_mib":-1}"#,
+            r#"{"max_answer_mib":"9"}"#,
+            r#"{"max_answer_mib":0}"#,
+        ] {
+            assert_eq!(read(odd).max_answer_bytes(), 64 << 20, "{odd}");
         }
     }
 }

@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::conn::Connection;
+use crate::job::browser::BodyError;
 use crate::outcome::{classify, Outcome};
 
 /// How long a launch may take before it is aborted (the outcome is then unknown).
@@ -108,7 +109,9 @@ pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
 }
 
 /// Send the launch: POST with the connection's headers and body, aborted after `timeout_secs`.
-/// Every failure becomes an [`Outcome`]; nothing here panics or logs a secret.
+/// At most [`Connection::max_answer_bytes`] of the answer are read: a bigger one is
+/// [`Outcome::TooLarge`] (the fetch is aborted). Every failure becomes an [`Outcome`];
+/// nothing here panics or logs a secret.
 pub async fn send_launch(
     conn: &Connection,
     request: &FastExecuteScriptRequest,
@@ -151,9 +154,17 @@ pub async fn send_launch(
             Err(e) => failed(e.to_string()),
             Ok(resp) => {
                 let status = resp.status();
-                match resp.text().await {
-                    Ok(text) => classify(status, &text),
-                    Err(e) => failed(e.to_string()),
+                let cap = conn.max_answer_bytes();
+                let raw: web_sys::Response = resp.into();
+                match crate::job::browser::body_bytes(raw.into(), cap).await {
+                    Ok(bytes) => classify(status, &crate::job::browser::decode_utf8(&bytes)),
+                    Err(BodyError::TooLarge) => {
+                        if let Some(c) = &controller {
+                            c.abort();
+                        }
+                        Outcome::TooLarge { max_bytes: cap }
+                    }
+                    Err(BodyError::Failed(e)) => failed(js_sys::Error::from(e).to_string().into()),
                 }
             }
         },

@@ -2,8 +2,8 @@
 //!
 //! Plain-Rust logic lives in modules free of web-sys (unit-tested natively with
 //! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`outcome`] (classifying
-//! answers), [`conn`] (endpoint, headers, masked preview, curl), [`storage`], [`fields`],
-//! [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
+//! answers), [`limit`] (the answer size cap), [`conn`] (endpoint, headers, masked preview,
+//! curl), [`storage`], [`fields`], [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
 //! (validation, Base64, API messages) comes from `bkjob-api`.
 //!
 //! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod job;
 pub mod jobmod;
 pub mod launch;
+pub mod limit;
 pub mod outcome;
 pub mod panels;
 pub mod route;

@@ -103,6 +103,12 @@ pub enum Outcome {
         /// The limit that was hit, in seconds.
         seconds: u32,
     },
+    /// The answer was bigger than the cap ([`crate::limit`]) and was not read: whether a job
+    /// was created is unknown.
+    TooLarge {
+        /// The cap, bytes.
+        max_bytes: u64,
+    },
 }
 
 impl Outcome {
@@ -115,6 +121,7 @@ impl Outcome {
             Outcome::HttpError { .. } => "http-error",
             Outcome::Network { .. } => "network",
             Outcome::Timeout { .. } => "timeout",
+            Outcome::TooLarge { .. } => "too-large",
         }
     }
 
@@ -125,7 +132,9 @@ impl Outcome {
     pub fn settled(&self) -> Settled {
         let from_job = |code: Option<i64>| code.is_some_and(is_bk_job_code);
         match self {
-            Outcome::Network { .. } | Outcome::Timeout { .. } => Settled::Unknown,
+            Outcome::Network { .. } | Outcome::Timeout { .. } | Outcome::TooLarge { .. } => {
+                Settled::Unknown
+            }
             Outcome::HttpError {
                 http_status: 502..=504,
                 code,
@@ -147,7 +156,7 @@ impl Outcome {
             | Outcome::Permission { http_status, .. }
             | Outcome::ApiError { http_status, .. }
             | Outcome::HttpError { http_status, .. } => Some(*http_status),
-            Outcome::Network { .. } | Outcome::Timeout { .. } => None,
+            Outcome::Network { .. } | Outcome::Timeout { .. } | Outcome::TooLarge { .. } => None,
         }
     }
 }
@@ -841,6 +850,21 @@ mod tests {
         };
         assert_eq!((n.kind(), n.settled()), ("network", Settled::Unknown));
         assert_eq!(n.http_status(), None);
+    }
+
+    #[test]
+    fn a_launch_answer_too_large_to_read_leaves_the_job_unknown() {
+        let big = Outcome::TooLarge {
+            max_bytes: crate::limit::cap_bytes(None),
+        };
+        assert_eq!((big.kind(), big.settled()), ("too-large", Settled::Unknown));
+        // The launch guard then refuses a new launch until the user confirms.
+        let mut guard = crate::launch::LaunchGuard::new();
+        assert!(guard.begin());
+        guard.finish(big.settled());
+        assert!(!guard.can_launch() && !guard.begin());
+        assert!(guard.acknowledge_checked());
+        assert!(guard.begin());
     }
 
     #[test]

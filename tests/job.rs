@@ -555,6 +555,26 @@ async fn failures_back_off_show_a_notice_and_recover() {
 }
 
 #[wasm_bindgen_test]
+async fn an_answer_over_the_cap_is_shown_as_not_read() {
+    let fake = Rc::new(Fake::default());
+    *fake.fallback.borrow_mut() = Some(Err(CallError::TooLarge {
+        http_status: 200,
+        max_bytes: fastexec::limit::cap_bytes(None),
+    }));
+    let (root, _handle) = mount_view(&fake, fast_schedule());
+    wait_for("too-large error", || {
+        q(&root, r#".job-error[data-kind="too-large"]"#).is_some()
+    })
+    .await;
+    let text = q(&root, ".job-error").unwrap().text_content().unwrap();
+    assert!(
+        text.contains("Answer too large")
+            && text.contains("The answer is larger than 64 MiB and was not read"),
+        "{text}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn never_two_polls_at_once_and_unmount_stops() {
     let fake = Rc::new(Fake::default());
     fake.delay_ms.set(40); // each answer takes longer than the 5 ms cadence

@@ -20,6 +20,7 @@ use leptos::prelude::{GetUntracked, Signal};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::browser::BodyError;
 use super::route::JobRoute;
 use crate::conn::{AuthMode, Connection};
 use crate::outcome::{
@@ -73,6 +74,8 @@ pub struct HttpCall {
     pub headers: Vec<(String, String)>,
     /// JSON body (POST).
     pub body: Option<String>,
+    /// The most bytes of the answer that are read ([`Connection::max_answer_bytes`]).
+    pub max_answer_bytes: u64,
 }
 
 /// The top-level fields of a JSON object as query parameters: strings as they are, other values
@@ -100,6 +103,7 @@ pub fn build_call<T: Serialize>(
 // Not generic: one copy serves every request type.
 fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
     let headers = conn.headers(ui_lang);
+    let max_answer_bytes = conn.max_answer_bytes();
     match conn.auth_mode {
         AuthMode::Esb => HttpCall {
             method: "POST",
@@ -107,6 +111,7 @@ fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -
             query: Vec::new(),
             headers,
             body: Some(conn.esb_body(&fields)),
+            max_answer_bytes,
         },
         AuthMode::Gateway | AuthMode::None => {
             let url = format!("{}/api/v3/{}", conn.base(), api.name());
@@ -120,6 +125,7 @@ fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -
                         .filter(|(n, _)| n != "Content-Type")
                         .collect(),
                     body: None,
+                    max_answer_bytes,
                 }
             } else {
                 HttpCall {
@@ -128,6 +134,7 @@ fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -
                     query: Vec::new(),
                     headers,
                     body: Some(fields),
+                    max_answer_bytes,
                 }
             }
         }
@@ -162,6 +169,13 @@ pub enum CallError {
         /// The browser's error text.
         detail: String,
     },
+    /// An answer bigger than the cap ([`crate::limit`]), not read.
+    TooLarge {
+        /// HTTP status.
+        http_status: u16,
+        /// The cap, bytes.
+        max_bytes: u64,
+    },
 }
 
 impl CallError {
@@ -175,6 +189,7 @@ impl CallError {
             CallError::Api { .. } => "api-error",
             CallError::Http { .. } => "http-error",
             CallError::Network { .. } => "network",
+            CallError::TooLarge { .. } => "too-large",
         }
     }
 
@@ -376,12 +391,19 @@ async fn fetch(call: HttpCall) -> Result<(u16, String), CallError> {
     })?;
     let status = response.status();
     // The bytes, not `text()`: a big answer (50,000 hosts, ~9 MB) then skips the JS string
-    // that `text()` decodes and wasm-bindgen copies back in char by char (~30 ms).
+    // that `text()` decodes and wasm-bindgen copies back in char by char (~30 ms). And at
+    // most the cap: a bigger answer is refused, not read.
     let raw: web_sys::Response = response.into();
-    let bytes = super::browser::body_bytes(raw.into())
+    let bytes = super::browser::body_bytes(raw.into(), call.max_answer_bytes)
         .await
-        .map_err(|e| CallError::Network {
-            detail: js_sys::Error::from(e).to_string().into(),
+        .map_err(|e| match e {
+            BodyError::TooLarge => CallError::TooLarge {
+                http_status: status,
+                max_bytes: call.max_answer_bytes,
+            },
+            BodyError::Failed(e) => CallError::Network {
+                detail: js_sys::Error::from(e).to_string().into(),
+            },
         })?;
     Ok((status, body_text(bytes)))
 }
@@ -447,6 +469,7 @@ mod tests {
             bk_username: "admin".into(),
             bk_token: String::new(),
             message_lang: MessageLang::Auto,
+            max_answer_mib: None,
         }
     }
 
@@ -472,6 +495,15 @@ mod tests {
             .contains(&("return_ip_result".into(), "true".into())));
         assert!(c.query.contains(&("bk_scope_id".into(), "2".into())));
         assert!(c.body.is_none());
+        assert_eq!(c.max_answer_bytes, 64 << 20, "the default cap");
+        let capped = Connection {
+            max_answer_mib: Some(3),
+            ..conn(AuthMode::Esb)
+        };
+        assert_eq!(
+            build_call(&capped, Lang::En, Api::IpLog, &requests::status(&route())).max_answer_bytes,
+            3 << 20
+        );
         let auth = &c
             .headers
             .iter()

@@ -46,15 +46,29 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn select(this: &Selectable);
 
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type Utf8Decoder;
+    #[wasm_bindgen(constructor, js_class = "TextDecoder")]
+    fn new_utf8_decoder() -> Utf8Decoder;
+    #[wasm_bindgen(method)]
+    fn decode(this: &Utf8Decoder, bytes: &[u8]) -> String;
+
     type FetchResponse;
     #[wasm_bindgen(method, getter)]
     fn body(this: &FetchResponse) -> Option<BodyStream>;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &FetchResponse) -> ResponseHeaders;
+    type ResponseHeaders;
+    #[wasm_bindgen(method, catch, js_name = get)]
+    fn header(this: &ResponseHeaders, name: &str) -> Result<Option<String>, JsValue>;
     type BodyStream;
     #[wasm_bindgen(method, catch, js_name = getReader)]
     fn get_reader(this: &BodyStream) -> Result<BodyReader, JsValue>;
     type BodyReader;
     #[wasm_bindgen(method)]
     fn read(this: &BodyReader) -> js_sys::Promise;
+    #[wasm_bindgen(method)]
+    fn cancel(this: &BodyReader) -> js_sys::Promise;
     type BodyChunk;
     #[wasm_bindgen(method, getter)]
     fn done(this: &BodyChunk) -> bool;
@@ -144,22 +158,56 @@ pub fn download_text(file_name: &str, text: &str) -> bool {
     ok
 }
 
+/// Bytes as text, decoded by the browser as `Response.text()` does (UTF-8, a leading BOM
+/// dropped, invalid sequences as U+FFFD): the form module's small stand-in for
+/// [`super::api::body_text`], whose lossy decoder would cost its download ~0.5 KB.
+pub fn decode_utf8(bytes: &[u8]) -> String {
+    Utf8Decoder::new_utf8_decoder().decode(bytes)
+}
+
+/// Why a body was not read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// Bigger than the cap: reading stopped and the stream was cancelled.
+    TooLarge,
+    /// The stream failed (connection lost, aborted).
+    Failed(JsValue),
+}
+
 /// A fetch response's body as bytes, read from its stream: each chunk is copied once into
 /// wasm memory (`arrayBuffer()` first gathers a copy in JS, ~3 ms more for a 9 MB answer).
-pub async fn body_bytes(response: JsValue) -> Result<Vec<u8>, JsValue> {
-    let Some(stream) = response.unchecked_into::<FetchResponse>().body() else {
+/// At most `cap` bytes: a `Content-Length` above it is refused before reading, and the count
+/// of the bytes read decides otherwise; either way the stream is cancelled, so the rest is
+/// never downloaded ([`crate::limit`]).
+pub async fn body_bytes(response: JsValue, cap: u64) -> Result<Vec<u8>, BodyError> {
+    let response = response.unchecked_into::<FetchResponse>();
+    let Some(stream) = response.body() else {
         return Ok(Vec::new());
     };
-    let reader = stream.get_reader()?;
+    let reader = stream.get_reader().map_err(BodyError::Failed)?;
+    let too_large = || {
+        // The promise settles when the stream is torn down; nothing to wait for.
+        let _ = reader.cancel();
+        Err(BodyError::TooLarge)
+    };
+    let length = response.headers().header("content-length").ok().flatten();
+    if crate::limit::announced_too_large(length.as_deref(), cap) {
+        return too_large();
+    }
+    let mut budget = crate::limit::ByteBudget::new(cap);
     let mut out = Vec::new();
     loop {
         let chunk: BodyChunk = wasm_bindgen_futures::JsFuture::from(reader.read())
-            .await?
+            .await
+            .map_err(BodyError::Failed)?
             .unchecked_into();
         if chunk.done() {
             return Ok(out);
         }
         let Some(bytes) = chunk.value() else { continue };
+        if !budget.take(bytes.length() as usize) {
+            return too_large();
+        }
         if out.is_empty() {
             out = bytes.to_vec();
         } else {

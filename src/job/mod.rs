@@ -30,7 +30,7 @@ pub use poll::{PollOutcome, PollSchedule};
 pub use recent::{redo_draft, RecentJob, RecentJobs};
 pub use route::{parse_job_route, JobRoute};
 
-mod browser;
+pub(crate) mod browser;
 pub mod view;
 
 pub use view::{

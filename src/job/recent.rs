@@ -1,10 +1,17 @@
 //! The "recent jobs" list kept in localStorage (plain (de)serialisation here; the web-sys
-//! calls are in the view module). Newest first, at most [`RECENT_MAX`], never a secret: the
-//! launch draft is stored through [`Draft::without_secrets`], so a sensitive parameter is
-//! blank and must be typed again on redo. Credentials are not part of a draft at all.
+//! calls are in the view module). Newest first, at most [`RECENT_MAX`], never a secret and
+//! never script text: each entry keeps the launch form for "redo" through [`stored_draft`],
+//! which blanks the script text (scripts often embed credentials) and a sensitive parameter.
+//! A library script's reference (`script_id` / `script_version_id`) and the other fields stay.
+//! Credentials are not part of a draft at all. Lists written by older versions still carry
+//! script text: [`scrub_stored`] removes it, and every write of the list does too.
+//!
+//! The script text of a job launched in this page session is kept in memory only
+//! ([`LaunchedScripts`], in the app's state), so "redo" of such a job restores it;
+//! [`restore_script`] decides what the form gets back.
 
 use bkjob_api::json::{self, Json};
-use bkjob_api::{Draft, FastExecuteScriptData};
+use bkjob_api::{Draft, FastExecuteScriptData, ScriptSource};
 use serde::{Deserialize, Serialize};
 
 use super::route::JobRoute;
@@ -32,7 +39,7 @@ pub struct RecentJob {
     pub launched_at_ms: i64,
     /// Last job status seen by the job view ([`bkjob_api::RunStatus`] code), if any.
     pub last_status: Option<i32>,
-    /// The launch form as typed, minus secrets (for "redo").
+    /// The launch form as typed, minus secrets and script text (for "redo").
     pub draft: Option<Draft>,
 }
 
@@ -52,7 +59,8 @@ impl Default for RecentJob {
 }
 
 impl RecentJob {
-    /// The entry for a successful launch of `draft` (the draft is stored without secrets).
+    /// The entry for a successful launch of `draft` (the draft is kept through
+    /// [`stored_draft`]: no secret, no script text).
     pub fn from_launch(draft: &Draft, data: &FastExecuteScriptData, now_ms: i64) -> Self {
         RecentJob {
             scope_type: draft.scope_type.trim().to_owned(),
@@ -62,7 +70,7 @@ impl RecentJob {
             name: data.job_instance_name.clone(),
             launched_at_ms: now_ms,
             last_status: None,
-            draft: Some(draft.without_secrets()),
+            draft: Some(stored_draft(draft)),
         }
     }
 
@@ -78,11 +86,21 @@ impl RecentJob {
     }
 }
 
+/// What the recent list keeps of a launch's draft: everything but the script text and a
+/// sensitive parameter (both blank). A library script's ID / version ID stays, so its redo
+/// needs nothing typed again.
+pub fn stored_draft(draft: &Draft) -> Draft {
+    let mut d = draft.without_secrets();
+    d.script_content.clear();
+    d
+}
+
 /// The draft to put back into the launch form for "redo": the launch's draft minus secrets
-/// (a sensitive parameter is blank and must be typed again). `None` when the entry has no
-/// draft (e.g. recorded by an older version).
+/// and script text (a sensitive parameter is blank and must be typed again; the script comes
+/// from [`restore_script`]). `None` when the entry has no draft (e.g. recorded by an older
+/// version).
 pub fn redo_draft(job: &RecentJob) -> Option<Draft> {
-    job.draft.as_ref().map(Draft::without_secrets)
+    job.draft.as_ref().map(stored_draft)
 }
 
 /// The list, newest first.
@@ -94,7 +112,8 @@ pub struct RecentJobs {
 }
 
 impl RecentJobs {
-    /// Read the stored JSON; an absent or unreadable value is an empty list.
+    /// Read the stored JSON; an absent or unreadable value is an empty list. Script text an
+    /// older version stored is dropped (see [`scrub_stored`] for the stored copy).
     pub fn from_json(json: Option<&str>) -> Self {
         // Entry by entry: one entry another version wrote differently (a field of another
         // type) is dropped alone, it does not empty the list.
@@ -115,15 +134,21 @@ impl RecentJobs {
         };
         list.jobs.retain(|j| j.job_instance_id > 0);
         list.jobs.truncate(RECENT_MAX);
+        for j in &mut list.jobs {
+            if let Some(d) = &mut j.draft {
+                d.script_content.clear();
+            }
+        }
         list
     }
 
-    /// The JSON to store (drafts are re-cleaned, so nothing secret can slip in).
+    /// The JSON to store (drafts are re-cleaned, so no secret and no script text can slip
+    /// in).
     pub fn to_json(&self) -> String {
         let mut clean = self.clone();
         for j in &mut clean.jobs {
             if let Some(d) = &j.draft {
-                j.draft = Some(d.without_secrets());
+                j.draft = Some(stored_draft(d));
             }
         }
         serde_json::to_string(&clean).unwrap_or_else(|_| "{\"jobs\":[]}".into())
@@ -150,12 +175,12 @@ impl RecentJobs {
 /// store. The launch form records launches this way, without reading the list into typed
 /// entries: serde's deserializers for the list and its drafts would cost the form's download
 /// several KB. The other entries are kept as stored, minus the same job and entries without a
-/// job ID, at most [`RECENT_MAX`] in all, each draft's sensitive parameter blanked again (as
-/// [`RecentJobs::to_json`] does). An unreadable list starts afresh.
+/// job ID, at most [`RECENT_MAX`] in all, each draft's script text and sensitive parameter
+/// blanked again (as [`RecentJobs::to_json`] does). An unreadable list starts afresh.
 pub fn remember_in_stored(stored: Option<&str>, job: &RecentJob) -> String {
     let mut out = String::from("{\"jobs\":[");
     let mut first = job.clone();
-    first.draft = first.draft.as_ref().map(Draft::without_secrets);
+    first.draft = first.draft.as_ref().map(stored_draft);
     out.push_str(&serde_json::to_string(&first).unwrap_or_default());
     let older = match stored
         .and_then(|s| json::parse(s).ok())
@@ -186,7 +211,7 @@ pub fn remember_in_stored(stored: Option<&str>, job: &RecentJob) -> String {
         .filter(|e| !same_job(e))
         .take(RECENT_MAX - 1);
     for mut entry in kept {
-        blank_sensitive_param(&mut entry);
+        scrub_entry(&mut entry);
         out.push(',');
         entry.write_compact(&mut out);
     }
@@ -194,23 +219,113 @@ pub fn remember_in_stored(stored: Option<&str>, job: &RecentJob) -> String {
     out
 }
 
-/// In a stored entry, the draft's `script_param` blanked unless it is marked as not
-/// sensitive (`false` exactly: a flag of another type counts as sensitive).
-fn blank_sensitive_param(entry: &mut Json) {
-    let Json::Object(fields) = entry else { return };
-    for (key, draft) in fields.iter_mut() {
-        if key != "draft" || draft.get("is_param_sensitive").and_then(Json::as_bool) == Some(false)
-        {
-            continue;
-        }
-        if let Json::Object(draft_fields) = draft {
-            for (k, v) in draft_fields.iter_mut() {
-                if k == "script_param" {
-                    *v = Json::String(String::new());
+/// The migration of a list an older version stored with script text: the stored JSON with
+/// every entry's script text (and a sensitive parameter) blanked, or `None` when there is
+/// nothing to change. The job view calls it whenever it reads the list and stores the
+/// result, so upgrading removes the text from the browser. Entries are otherwise kept as
+/// stored; a value that is no JSON at all becomes an empty list.
+pub fn scrub_stored(stored: &str) -> Option<String> {
+    let Ok(mut list) = json::parse(stored) else {
+        return Some("{\"jobs\":[]}".to_owned());
+    };
+    let mut changed = false;
+    if let Json::Object(fields) = &mut list {
+        for (key, jobs) in fields.iter_mut() {
+            if let (true, Json::Array(items)) = (key == "jobs", jobs) {
+                for entry in items.iter_mut() {
+                    changed |= scrub_entry(entry);
                 }
             }
         }
     }
+    changed.then(|| {
+        let mut out = String::new();
+        list.write_compact(&mut out);
+        out
+    })
+}
+
+/// In a stored entry, the draft's `script_content` blanked, and its `script_param` too
+/// unless it is marked as not sensitive (`false` exactly: a flag of another type counts as
+/// sensitive). True when something was blanked.
+fn scrub_entry(entry: &mut Json) -> bool {
+    let Json::Object(fields) = entry else {
+        return false;
+    };
+    let mut changed = false;
+    for (key, draft) in fields.iter_mut() {
+        if key != "draft" {
+            continue;
+        }
+        let sensitive = draft.get("is_param_sensitive").and_then(Json::as_bool) != Some(false);
+        if let Json::Object(draft_fields) = draft {
+            for (k, v) in draft_fields.iter_mut() {
+                let blank = k == "script_content" || (sensitive && k == "script_param");
+                // Any value but "" goes (a number or a list could hold text too).
+                if blank && v.as_str() != Some("") {
+                    *v = Json::String(String::new());
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// How many launched scripts [`LaunchedScripts`] keeps (the newest).
+pub const LAUNCHED_SCRIPTS_MAX: usize = 20;
+
+/// The script text of jobs launched in this page session, by job link ([`JobRoute::path`]),
+/// newest first, at most [`LAUNCHED_SCRIPTS_MAX`]. Memory only, never stored: it is gone after
+/// a reload and unknown to other tabs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaunchedScripts(Vec<(String, String)>);
+
+impl LaunchedScripts {
+    /// Keep the script text of the job at `path`.
+    pub fn remember(&mut self, path: String, script: String) {
+        self.0.retain(|(p, _)| *p != path);
+        self.0.insert(0, (path, script));
+        self.0.truncate(LAUNCHED_SCRIPTS_MAX);
+    }
+
+    /// The script text of the job at `path`, if it was launched in this page session.
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, s)| s.as_str())
+    }
+}
+
+/// Where the script of a redone job comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RedoScript {
+    /// A library script (`script_id` / `script_version_id`): nothing to paste.
+    Library,
+    /// Inline text launched in this page session: restored from memory.
+    Restored,
+    /// Inline text launched elsewhere (another tab, before a reload): BK-JOB's API gives no
+    /// script text of a job instance, so it must be pasted again.
+    MustPaste,
+}
+
+/// The draft "redo" puts into the form: `draft` (from the recent list, without script text)
+/// with the script text launched in this page session (`kept`, from [`LaunchedScripts`])
+/// when its source is inline text, and where the script came from.
+pub fn restore_script(mut draft: Draft, kept: Option<&str>) -> (Draft, RedoScript) {
+    let how = match (draft.source, kept) {
+        (ScriptSource::ScriptId | ScriptSource::ScriptVersionId, _) => RedoScript::Library,
+        (ScriptSource::Content, Some(text)) => {
+            draft.script_content = text.to_owned();
+            RedoScript::Restored
+        }
+        (ScriptSource::Content, None) => {
+            draft.script_content.clear();
+            RedoScript::MustPaste
+        }
+    };
+    (draft, how)
 }
 
 #[cfg(test)]
@@ -282,7 +397,7 @@ mod tests {
         let redo = redo_draft(job).unwrap();
         assert!(redo.is_param_sensitive);
         assert!(redo.script_param.is_empty(), "must be typed again");
-        assert_eq!(redo.script_content, "echo hi");
+        assert_eq!(redo.script_content, "", "never stored");
         assert_eq!(redo.host_id_list, "101");
         // a plain parameter comes back
         let mut list = RecentJobs::default();
@@ -330,6 +445,161 @@ mod tests {
             let list = RecentJobs::from_json(Some(&remember_in_stored(Some(garbage), &job)));
             assert_eq!(list.jobs, vec![job.clone()], "{garbage}");
         }
+    }
+
+    const SECRET_SCRIPT: &str = "curl -u ops:Pa55w0rd-xyz https://vault.example/\necho done\n";
+
+    fn script_draft() -> Draft {
+        Draft {
+            script_content: SECRET_SCRIPT.into(),
+            ..draft(false)
+        }
+    }
+
+    /// No line of the script appears in `json` (nor the whole text, escaped or not).
+    fn assert_no_script(json: &str) {
+        for part in SECRET_SCRIPT.lines().chain(["Pa55w0rd"]) {
+            assert!(!json.contains(part), "{part:?} leaked: {json}");
+        }
+        assert!(!json.contains(&serde_json::to_string(SECRET_SCRIPT).unwrap()));
+    }
+
+    #[test]
+    fn the_stored_list_never_contains_script_text() {
+        let mut typed = RecentJobs::default();
+        let mut stored: Option<String> = None;
+        for id in 1..=5 {
+            let job = RecentJob::from_launch(&script_draft(), &launched(id), id);
+            typed.remember(job.clone());
+            stored = Some(remember_in_stored(stored.as_deref(), &job));
+        }
+        assert_no_script(stored.as_deref().unwrap());
+        // Even with the text put back into memory, writing the list cleans it.
+        for j in &mut typed.jobs {
+            j.draft = Some(script_draft());
+        }
+        assert_no_script(&typed.to_json());
+        let mut leaky = RecentJob::from_launch(&script_draft(), &launched(9), 9);
+        leaky.draft = Some(script_draft());
+        assert_no_script(&remember_in_stored(stored.as_deref(), &leaky));
+        // Everything else of the form is kept for redo.
+        let back = RecentJobs::from_json(stored.as_deref());
+        let d = redo_draft(&back.jobs[0]).unwrap();
+        assert_eq!(
+            d,
+            Draft {
+                script_content: String::new(),
+                ..script_draft()
+            }
+        );
+    }
+
+    #[test]
+    fn a_library_script_keeps_its_reference() {
+        for (source, id, version) in [
+            (ScriptSource::ScriptId, "1000", ""),
+            (ScriptSource::ScriptVersionId, "", "2001"),
+        ] {
+            let d = Draft {
+                source,
+                script_id: id.into(),
+                script_version_id: version.into(),
+                ..script_draft()
+            };
+            let stored = remember_in_stored(None, &RecentJob::from_launch(&d, &launched(3), 1));
+            assert_no_script(&stored);
+            let back = RecentJobs::from_json(Some(&stored));
+            let redo = redo_draft(&back.jobs[0]).unwrap();
+            let (form, how) = restore_script(redo, None);
+            assert_eq!(how, RedoScript::Library);
+            assert_eq!(
+                (
+                    form.source,
+                    form.script_id.as_str(),
+                    form.script_version_id.as_str()
+                ),
+                (source, id, version)
+            );
+            assert_eq!(form.host_id_list, "101");
+        }
+    }
+
+    #[test]
+    fn redo_restores_the_script_of_this_session_only() {
+        let stored = stored_draft(&script_draft());
+        // launched in this page session: the text kept in memory comes back
+        let mut memory = LaunchedScripts::default();
+        let route = JobRoute::new("biz", "2", 7);
+        memory.remember(route.path(), SECRET_SCRIPT.into());
+        let (form, how) = restore_script(stored.clone(), memory.get(&route.path()));
+        assert_eq!(how, RedoScript::Restored);
+        assert_eq!(form.script_content, SECRET_SCRIPT);
+        assert_eq!(form.script_param, "hunter2");
+        // launched elsewhere (another tab, before a reload): pasted again, field empty
+        let other = JobRoute::new("biz", "2", 8).path();
+        let (form, how) = restore_script(stored.clone(), memory.get(&other));
+        assert_eq!(how, RedoScript::MustPaste);
+        assert!(form.script_content.is_empty());
+        assert_eq!(form.host_id_list, "101");
+        // a same-named job in another business is another job
+        assert_eq!(memory.get(&JobRoute::new("biz", "3", 7).path()), None);
+    }
+
+    #[test]
+    fn launched_scripts_keep_the_newest() {
+        let mut memory = LaunchedScripts::default();
+        for id in 1..=30 {
+            memory.remember(format!("/jobs/biz/2/{id}"), format!("echo {id}"));
+        }
+        assert_eq!(memory.get("/jobs/biz/2/30"), Some("echo 30"));
+        assert_eq!(memory.get("/jobs/biz/2/11"), Some("echo 11"));
+        assert_eq!(memory.get("/jobs/biz/2/10"), None);
+        memory.remember("/jobs/biz/2/11".into(), "echo again".into());
+        assert_eq!(memory.get("/jobs/biz/2/11"), Some("echo again"));
+        assert_eq!(memory.0.len(), LAUNCHED_SCRIPTS_MAX);
+    }
+
+    #[test]
+    fn an_old_list_with_script_text_is_scrubbed() {
+        // As version 1 stored it: the whole draft, script text included, plus an entry this
+        // version cannot read (its status is text) that still holds a script.
+        let old = format!(
+            r#"{{"jobs":[{{"job_instance_id":4,"scope_id":"2","name":"a","draft":{{"script_content":{s},"script_param":"p","is_param_sensitive":false,"host_id_list":"101"}}}},
+            {{"job_instance_id":5,"scope_id":"2","last_status":"odd","draft":{{"script_content":{s}}}}},
+            {{"job_instance_id":6,"scope_id":"2","draft":{{"source":"ScriptId","script_id":"1000","script_content":""}}}}],"future":1}}"#,
+            s = serde_json::to_string(SECRET_SCRIPT).unwrap()
+        );
+        // reading never hands the text on
+        for j in RecentJobs::from_json(Some(&old)).jobs {
+            assert_eq!(j.draft.unwrap().script_content, "");
+        }
+        let clean = scrub_stored(&old).expect("something to scrub");
+        assert_no_script(&clean);
+        // the rest is kept as stored
+        assert!(clean.contains(r#""future":1"#), "{clean}");
+        assert!(clean.contains(r#""last_status":"odd""#), "{clean}");
+        let list = RecentJobs::from_json(Some(&clean));
+        let ids: Vec<i64> = list.jobs.iter().map(|j| j.job_instance_id).collect();
+        assert_eq!(ids, vec![4, 6]);
+        let d = list.jobs[0].draft.as_ref().unwrap();
+        assert_eq!(
+            (d.script_param.as_str(), d.host_id_list.as_str()),
+            ("p", "101")
+        );
+        assert_eq!(list.jobs[1].draft.as_ref().unwrap().script_id, "1000");
+        // scrubbed once: nothing more to do, so it is not written again
+        assert_eq!(scrub_stored(&clean), None);
+        let fresh = remember_in_stored(
+            None,
+            &RecentJob::from_launch(&script_draft(), &launched(1), 1),
+        );
+        assert_eq!(scrub_stored(&fresh), None);
+        // a value that is no JSON is replaced by an empty list
+        assert_eq!(
+            scrub_stored("echo secret").as_deref(),
+            Some(r#"{"jobs":[]}"#)
+        );
+        assert_eq!(scrub_stored("{}"), None);
     }
 
     #[test]

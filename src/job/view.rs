@@ -21,7 +21,9 @@ use super::logtext::{
     combined_section, group_log_file_name, log_file_name, segment, MAX_HIGHLIGHTS,
 };
 use super::poll::{whole_seconds, PollOutcome, PollSchedule};
-use super::recent::{redo_draft, remember_in_stored, RecentJob, RecentJobs, RECENT_JOBS_KEY};
+use super::recent::{
+    redo_draft, remember_in_stored, scrub_stored, RecentJob, RecentJobs, RECENT_JOBS_KEY,
+};
 use super::route::JobRoute;
 use super::texts::{fill, format_duration, format_time, job_texts};
 use crate::conn::Connection;
@@ -35,7 +37,7 @@ pub const VIEWPORT_PX: f64 = 420.0;
 pub const OVERSCAN: usize = 8;
 
 /// Record a successful launch in the recent-jobs list (localStorage), newest first, without
-/// secrets. Returns the job's route (for navigating to its view).
+/// secrets or script text. Returns the job's route (for navigating to its view).
 pub fn remember_launch(draft: &Draft, data: &FastExecuteScriptData) -> JobRoute {
     let job = RecentJob::from_launch(draft, data, browser::now_ms());
     let stored = browser::storage_get(RECENT_JOBS_KEY);
@@ -46,9 +48,15 @@ pub fn remember_launch(draft: &Draft, data: &FastExecuteScriptData) -> JobRoute 
     job.route()
 }
 
-/// The stored recent-jobs list.
+/// The stored recent-jobs list. A list an older version stored with script text is written
+/// back without it first ([`scrub_stored`]), so upgrading removes the text from the browser.
 pub fn load_recent() -> RecentJobs {
-    RecentJobs::from_json(browser::storage_get(RECENT_JOBS_KEY).as_deref())
+    let mut stored = browser::storage_get(RECENT_JOBS_KEY);
+    if let Some(clean) = stored.as_deref().and_then(scrub_stored) {
+        browser::storage_set(RECENT_JOBS_KEY, &clean);
+        stored = Some(clean);
+    }
+    RecentJobs::from_json(stored.as_deref())
 }
 
 /// Split a status answer into the job/steps part and the host model of its script step
@@ -571,6 +579,21 @@ fn ErrorPanel(#[prop(into)] lang: Signal<Lang>, error: CallError) -> impl IntoVi
             Vec::new(),
         ),
         CallError::Network { detail } => (t.error_network, detail.clone(), None, Vec::new()),
+        CallError::TooLarge {
+            http_status,
+            max_bytes,
+        } => (
+            t.error_too_large,
+            format!(
+                "HTTP {http_status}: {}",
+                fill(
+                    t.too_large_detail,
+                    &[("n", &crate::limit::cap_text(*max_bytes))]
+                )
+            ),
+            None,
+            Vec::new(),
+        ),
     };
     let has_rows = !rows.is_empty();
     view! {
