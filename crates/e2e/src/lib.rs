@@ -83,6 +83,25 @@ impl Server {
         Self::start_in(config, TempDir::new("fastexec-e2e-data"))
     }
 
+    /// Starts the shipped demo configuration with more origins in the CSP's `connect-src`
+    /// (`[security] connect_origins`): for an app whose API base URL is another origin.
+    pub fn start_demo_connecting_to(origins: &[&str]) -> Self {
+        let demo = std::fs::read_to_string(project_root().join("fastexec.toml"))
+            .expect("read fastexec.toml");
+        let list: Vec<String> = origins.iter().map(|o| format!("{o:?}")).collect();
+        let cfg = demo.replacen(
+            "[security]\n",
+            &format!("[security]\nconnect_origins = [{}]\n", list.join(", ")),
+            1,
+        );
+        assert_ne!(cfg, demo, "fastexec.toml has no [security] table");
+        let dir = TempDir::new("fastexec-e2e-config");
+        let path = dir.0.join("fastexec.toml");
+        std::fs::write(&path, cfg).expect("write the config");
+        // The server reads its config at start; the file may go once it listens.
+        Self::start(&path)
+    }
+
     /// Starts the server on an existing data dir (a restart keeps its jobs).
     pub fn start_in(config: &Path, data: TempDir) -> Self {
         Self::start_with(config, &project_root().join("dist"), data)

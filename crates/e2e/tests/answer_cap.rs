@@ -6,7 +6,6 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -156,9 +155,11 @@ async fn assert_cut_short(sent: &Sent, size: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_launch_answer_over_the_cap_is_refused_and_the_outcome_stays_unknown() {
-    let server = Server::start(Path::new("fastexec.toml"));
     // No Content-Length: the app counts the bytes; the cap is set to 1 MiB in the settings.
     let (api, sent) = big_answers(32 * MIB, false);
+    let (api2, sent2) = big_answers(70 * MIB, true);
+    // The app's CSP lets it fetch only from origins the server names.
+    let server = Server::start_demo_connecting_to(&[&api, &api2]);
     let browser = app_with_settings(
         &server,
         serde_json::json!({"api_base_url": api, "auth_mode": "none", "max_answer_mib": 1}),
@@ -181,7 +182,7 @@ async fn a_launch_answer_over_the_cap_is_refused_and_the_outcome_stays_unknown()
     browser.driver.clone().quit().await.unwrap();
 
     // The default cap, 64 MiB, against an announced 70 MiB: refused before reading.
-    let (api, sent) = big_answers(70 * MIB, true);
+    let (api, sent) = (api2, sent2);
     let browser = app_with_settings(
         &server,
         serde_json::json!({"api_base_url": api, "auth_mode": "none"}),
@@ -209,8 +210,8 @@ async fn a_launch_answer_over_the_cap_is_refused_and_the_outcome_stays_unknown()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_view_answer_over_the_cap_is_refused() {
-    let server = Server::start(Path::new("fastexec.toml"));
     let (api, sent) = big_answers(32 * MIB, false);
+    let server = Server::start_demo_connecting_to(&[&api]);
     let browser = app_with_settings(
         &server,
         serde_json::json!({"api_base_url": api, "auth_mode": "none", "max_answer_mib": 1}),
