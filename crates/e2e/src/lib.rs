@@ -354,6 +354,18 @@ pub mod form {
         .unwrap_or_else(|e| panic!("choose {name}={value}: {e}"));
     }
 
+    /// A valid shell request for the demo business: `script` as root on `host_ids` (one per
+    /// line). Connection settings are the caller's.
+    pub async fn fill_valid_request(d: &WebDriver, script: &str, host_ids: &str) {
+        fill(d, "bk_scope_type", "biz").await;
+        fill(d, "bk_scope_id", super::demo::BIZ_ID).await;
+        choose(d, "script_source", "content").await;
+        choose(d, "script_language", "1").await;
+        fill(d, "script_content", script).await;
+        fill(d, "account_alias", "root").await;
+        fill(d, "host_id_list", host_ids).await;
+    }
+
     /// Waits for the app to mount its launch form.
     pub async fn wait_form(d: &WebDriver) {
         d.query(By::Id("launch-form"))

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use e2e::form::{choose, fill, wait_form};
+use e2e::form::{fill_valid_request, wait_form};
 use e2e::{demo, Browser, Server};
 use thirtyfour::prelude::*;
 
@@ -126,16 +126,6 @@ async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
         .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
-async fn fill_valid_request(d: &WebDriver) {
-    fill(d, "bk_scope_type", "biz").await;
-    fill(d, "bk_scope_id", demo::BIZ_ID).await;
-    choose(d, "script_source", "content").await;
-    choose(d, "script_language", "1").await;
-    fill(d, "script_content", "echo big\n").await;
-    fill(d, "account_alias", "root").await;
-    fill(d, "host_id_list", "101").await;
-}
-
 /// The stand-in stopped writing before the end: the browser dropped the answer.
 async fn assert_cut_short(sent: &Sent, size: usize) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -166,7 +156,7 @@ async fn a_launch_answer_over_the_cap_is_refused_and_the_outcome_stays_unknown()
     )
     .await;
     let d = &browser.driver;
-    fill_valid_request(d).await;
+    fill_valid_request(d, "echo big\n", "101").await;
     wait_css(d, "#launch").await.click().await.unwrap();
     let outcome = wait_css(d, "#outcome[data-kind=too-large]").await;
     let text = outcome.text().await.unwrap();
@@ -189,7 +179,7 @@ async fn a_launch_answer_over_the_cap_is_refused_and_the_outcome_stays_unknown()
     )
     .await;
     let d = &browser.driver;
-    fill_valid_request(d).await;
+    fill_valid_request(d, "echo big\n", "101").await;
     wait_css(d, "#launch").await.click().await.unwrap();
     let text = wait_css(d, "#outcome[data-kind=too-large]")
         .await

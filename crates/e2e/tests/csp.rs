@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use e2e::form::{choose, connect_as, fill, wait_form};
+use e2e::form::{connect_as, fill_valid_request, wait_form};
 use e2e::{demo, Browser, Server};
 use serde_json::json;
 use thirtyfour::prelude::*;
@@ -75,13 +75,7 @@ async fn a_whole_session_runs_under_the_csp_without_a_violation() {
     assert!(!csp.contains("'unsafe-eval'"), "{csp}");
 
     connect_as(d, demo::ADMIN).await;
-    fill(d, "bk_scope_type", "biz").await;
-    fill(d, "bk_scope_id", demo::BIZ_ID).await;
-    choose(d, "script_source", "content").await;
-    choose(d, "script_language", "1").await;
-    fill(d, "script_content", "echo csp-check\nseq 1 50\n").await;
-    fill(d, "account_alias", "root").await;
-    fill(d, "host_id_list", "101\n102").await;
+    fill_valid_request(d, "echo csp-check\nseq 1 50\n", "101\n102").await;
     // The request preview (module panel), then the launch and the job view (module + job.css).
     click(d, "#preview-panel summary").await;
     wait_css(d, "#request-preview").await;

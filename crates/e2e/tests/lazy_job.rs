@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use e2e::form::{choose, connect_as, fill, wait_form};
+use e2e::form::{connect_as, fill, fill_valid_request, wait_form};
 use e2e::{api_call, demo, project_root, Browser, Server, TempDir};
 use thirtyfour::prelude::*;
 
@@ -66,13 +66,7 @@ async fn set_ui_lang(d: &WebDriver, value: &str) {
 /// Logs in as the demo admin and fills a valid shell request for host 101 running `script`.
 async fn fill_valid_form(d: &WebDriver, script: &str) {
     connect_as(d, demo::ADMIN).await;
-    fill(d, "bk_scope_type", "biz").await;
-    fill(d, "bk_scope_id", demo::BIZ_ID).await;
-    choose(d, "script_source", "content").await;
-    choose(d, "script_language", "1").await;
-    fill(d, "script_content", script).await;
-    fill(d, "account_alias", "root").await;
-    fill(d, "host_id_list", "101").await;
+    fill_valid_request(d, script, "101").await;
 }
 
 /// How many status polls the page has sent so far (Resource Timing).

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use e2e::form::{choose, connect_as, fill, wait_form};
+use e2e::form::{connect_as, fill, fill_valid_request, wait_form};
 use e2e::{demo, Browser, Server};
 use thirtyfour::prelude::*;
 
@@ -96,13 +96,7 @@ async fn filled_form(server: &Server) -> Browser {
     d.goto(&server.url).await.unwrap();
     wait_form(d).await;
     connect_as(d, demo::ADMIN).await;
-    fill(d, "bk_scope_type", "biz").await;
-    fill(d, "bk_scope_id", demo::BIZ_ID).await;
-    choose(d, "script_source", "content").await;
-    choose(d, "script_language", "1").await;
-    fill(d, "script_content", SCRIPT).await;
-    fill(d, "account_alias", "root").await;
-    fill(d, "host_id_list", "101").await;
+    fill_valid_request(d, SCRIPT, "101").await;
     browser
 }
 
