@@ -71,20 +71,33 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 }
 
 /// The Content-Security-Policy of everything the server sends. Scripts only from this origin
-/// plus the exact inline bootstrap scripts of the built `index.html` (by hash: Trunk writes
-/// one to start the wasm); `wasm-unsafe-eval` lets WebAssembly compile, nothing lets strings
+/// plus the exact inline scripts of the built pages (by hash: Trunk writes one into
+/// `index.html` to start the wasm); `wasm-unsafe-eval` lets WebAssembly compile, nothing lets strings
 /// run as code. Styles from files; style *attributes* are allowed because the job view
 /// positions its virtualized rows with them (no `<style>` elements, no inline scripts). The
 /// app may fetch from this origin and the configured `connect_origins` only. No framing.
 pub fn content_security_policy(dist: Option<&Path>, connect_origins: &[String]) -> String {
-    let html = dist
-        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok())
-        .unwrap_or_default();
+    // Every page at the top of the build (index.html, and e.g. the benchmark's baseline page),
+    // in name order so the header is the same on every start.
+    let mut pages: Vec<PathBuf> = dist
+        .and_then(|d| std::fs::read_dir(d).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    pages.sort();
     let mut script_src = "'self' 'wasm-unsafe-eval'".to_string();
-    for body in inline_scripts(&html) {
-        let digest = Sha256::digest(body.as_bytes());
-        let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
-        script_src.push_str(&format!(" 'sha256-{b64}'"));
+    for page in pages {
+        let html = std::fs::read_to_string(&page).unwrap_or_default();
+        for body in inline_scripts(&html) {
+            let digest = Sha256::digest(body.as_bytes());
+            let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+            let source = format!(" 'sha256-{b64}'");
+            if !script_src.contains(&source) {
+                script_src.push_str(&source);
+            }
+        }
     }
     let mut connect = "'self'".to_string();
     for o in connect_origins {
@@ -211,18 +224,31 @@ mod tests {
         );
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<script>b()</script>").unwrap();
+        // Another page's inline script counts too; a script elsewhere does not.
+        std::fs::write(
+            dir.path().join("baseline.html"),
+            "<script>c()</script><script>b()</script>",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("x.js"), "<script>d()</script>").unwrap();
         let csp = content_security_policy(Some(dir.path()), &["https://API.example.com/".into()]);
         // echo -n 'b()' | openssl dgst -sha256 -binary | base64
+        let script_src = csp.split(';').find(|d| d.contains("script-src")).unwrap();
         assert!(
-            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-cf242PFc/kb7xD0Qzhsmd9vvRkc+cWFmbi+k+YvtdKc='"),
+            script_src.starts_with(" script-src 'self' 'wasm-unsafe-eval' 'sha256-")
+                && script_src.contains(" 'sha256-cf242PFc/kb7xD0Qzhsmd9vvRkc+cWFmbi+k+YvtdKc='"),
             "{csp}"
         );
         assert!(
             csp.contains("connect-src 'self' https://api.example.com;"),
             "{csp}"
         );
+        assert_eq!(
+            csp.matches("'sha256-").count(),
+            2,
+            "b() once, c() once: {csp}"
+        );
         assert!(csp.contains("frame-ancestors 'none'"));
-        let script_src = csp.split(';').find(|d| d.contains("script-src")).unwrap();
         assert!(!script_src.contains("unsafe-inline") && !script_src.contains(" 'unsafe-eval'"));
     }
 
