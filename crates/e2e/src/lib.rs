@@ -226,9 +226,20 @@ impl Browser {
         ] {
             caps.add_arg(arg).unwrap();
         }
-        let driver = WebDriver::new(&url, caps)
-            .await
-            .expect("new Chromium session");
+        // chromedriver may accept the connection before it serves requests (seen once as an
+        // HTTP error on /session under load): a few tries, then fail.
+        let mut tries = 0;
+        let driver = loop {
+            match WebDriver::new(&url, caps.clone()).await {
+                Ok(d) => break d,
+                Err(e) if tries < 3 => {
+                    tries += 1;
+                    eprintln!("new Chromium session failed ({e}), retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                Err(e) => panic!("new Chromium session: {e:?}"),
+            }
+        };
         Browser {
             driver,
             _chromedriver: child,
