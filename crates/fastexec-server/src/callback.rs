@@ -237,10 +237,6 @@ impl Callback {
         }
     }
 
-    pub fn policy(&self) -> AddrPolicy {
-        self.policy
-    }
-
     /// Deliver the callback for a finished job. Never fails: problems are logged.
     pub async fn send(&self, url: &str, job_id: i64, status: i32, step_id: i64) {
         let body = CallbackBody {

@@ -316,7 +316,7 @@ async fn a_deferred_job_runs_once_whatever_the_concurrency() {
             let api = api.clone();
             tasks.push(tokio::spawn(async move {
                 // Stagger a little so some arrive after the (fast) run has ended.
-                tokio::time::sleep(Duration::from_millis(fastrand_ms())).await;
+                tokio::time::sleep(Duration::from_millis(stagger_ms())).await;
                 operate(&api, "admin", job, 2).await["code"]
                     .as_i64()
                     .unwrap()
@@ -339,7 +339,7 @@ async fn a_deferred_job_runs_once_whatever_the_concurrency() {
 }
 
 /// 0..60 ms from the clock's nanoseconds (no rand dependency needed for a stagger).
-fn fastrand_ms() -> u64 {
+fn stagger_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
