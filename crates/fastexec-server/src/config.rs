@@ -13,6 +13,8 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use serde::Deserialize;
 
+use crate::danger::{DangerRules, DangerousRuleConfig};
+
 /// Special `os_user` value: "whoever runs the server".
 pub const SERVER_USER: &str = "$SERVER_USER";
 
@@ -321,54 +323,6 @@ pub struct ScriptVersionConfig {
     pub content: String,
 }
 
-/// A dangerous-script rule (BK-JOB `DangerousRule`): a regular expression matched against each
-/// line of a script of the listed languages.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DangerousRuleConfig {
-    /// Regular expression (Rust `regex` syntax), searched for in each line.
-    pub expression: String,
-    /// `script_language` codes (1..=6) the rule applies to; empty = every language.
-    #[serde(default)]
-    pub script_languages: Vec<i32>,
-    /// `"scan"` (1, record only) or `"intercept"` (2, refuse with 1244019).
-    pub action: DangerousAction,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Disabled rules are kept but never applied (BK-JOB's rule status).
-    #[serde(default = "yes")]
-    pub enabled: bool,
-}
-
-/// BK-JOB `DangerousRuleActionEnum`: 1 scan, 2 intercept. Written as a name or its code.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(try_from = "ActionValue")]
-pub enum DangerousAction {
-    Scan,
-    Intercept,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ActionValue {
-    Name(String),
-    Code(i64),
-}
-
-impl TryFrom<ActionValue> for DangerousAction {
-    type Error = String;
-    fn try_from(v: ActionValue) -> Result<Self, String> {
-        match v {
-            ActionValue::Name(n) if n == "scan" => Ok(DangerousAction::Scan),
-            ActionValue::Name(n) if n == "intercept" => Ok(DangerousAction::Intercept),
-            ActionValue::Code(1) => Ok(DangerousAction::Scan),
-            ActionValue::Code(2) => Ok(DangerousAction::Intercept),
-            ActionValue::Name(n) => Err(format!("action {n:?} is not \"scan\" or \"intercept\"")),
-            ActionValue::Code(c) => Err(format!("action {c} is not 1 (scan) or 2 (intercept)")),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ScriptVersionStatus {
@@ -459,7 +413,7 @@ impl Config {
             bail!("limits.max_concurrent_processes must be at least 1");
         }
         // Refuse bad rules now rather than at the first launch.
-        crate::danger::DangerRules::compile(&self.dangerous_rules)?;
+        DangerRules::compile(&self.dangerous_rules)?;
         Ok(())
     }
 
@@ -579,7 +533,7 @@ impl Directory {
         let mut found = None;
         for u in &self.cfg.users {
             for t in &u.tokens {
-                if crate::auth::ct_eq(t.as_bytes(), token.as_bytes()) && found.is_none() {
+                if crate::secret::ct_eq(t.as_bytes(), token.as_bytes()) && found.is_none() {
                     found = Some(u);
                 }
             }
@@ -708,12 +662,12 @@ mod tests {
             ),
             (0, 0, 0)
         );
-        let rules = crate::danger::DangerRules::compile(&cfg.dangerous_rules).unwrap();
+        let rules = DangerRules::compile(&cfg.dangerous_rules).unwrap();
         let blocked = |lang: i32, script: &str| {
             rules
                 .check(lang, script)
                 .iter()
-                .any(|h| h.action == DangerousAction::Intercept)
+                .any(|h| h.action == crate::danger::DangerousAction::Intercept)
         };
         for s in [
             "rm -rf /",
