@@ -13,6 +13,7 @@ use super::super::scope::Scope;
 use crate::config::{Directory, HostConfig};
 
 /// The resolved targets of a launch.
+#[derive(Debug)]
 pub(super) struct Targets<'a> {
     /// Every host, de-duplicated by id: static ones first, then dynamic ones in request order.
     pub hosts: Vec<&'a HostConfig>,
