@@ -273,40 +273,14 @@ impl Db {
         self.read(move |c| running_counts(c, &t, &i, &a)).await
     }
 
-    pub fn set_job_status(
-        &self,
-        job_id: i64,
-        step_id: i64,
-        status: i32,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    ) {
-        self.send(Op::Job {
-            job_id,
-            step_id,
-            status,
-            start_time,
-            end_time,
-        });
+    /// Queue a job (and step) status write.
+    pub fn set_job_status(&self, update: JobUpdate) {
+        self.send(Op::Job(update));
     }
 
-    pub fn set_host_status(
-        &self,
-        step_id: i64,
-        host_id: i64,
-        status: i32,
-        exit_code: Option<i32>,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    ) {
-        self.send(Op::Host {
-            step_id,
-            host_id,
-            status,
-            exit_code,
-            start_time,
-            end_time,
-        });
+    /// Queue a host status write.
+    pub fn set_host_status(&self, update: HostUpdate) {
+        self.send(Op::Host(update));
     }
 
     pub fn append_log(&self, step_id: i64, host_id: i64, content: Vec<u8>) {

@@ -133,3 +133,24 @@ impl std::fmt::Display for CreateError {
         }
     }
 }
+
+/// A status write of a job and its (only) step; a `None` time keeps the stored one.
+#[derive(Debug, Clone, Copy)]
+pub struct JobUpdate {
+    pub job_id: i64,
+    pub step_id: i64,
+    pub status: i32,
+    pub start_time: Option<i64>,
+    pub end_time: Option<i64>,
+}
+
+/// A status write of one host of a step; a `None` exit code or time keeps the stored one.
+#[derive(Debug, Clone, Copy)]
+pub struct HostUpdate {
+    pub step_id: i64,
+    pub host_id: i64,
+    pub status: i32,
+    pub exit_code: Option<i32>,
+    pub start_time: Option<i64>,
+    pub end_time: Option<i64>,
+}

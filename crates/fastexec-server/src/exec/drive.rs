@@ -20,14 +20,14 @@ impl Executor {
         // Offline agents: host status 1 at once, they never run (contract §5.5).
         for h in hosts.iter().filter(|h| !h.agent_online) {
             all_ok = false;
-            self.db.set_host_status(
+            self.db.set_host_status(HostUpdate {
                 step_id,
-                h.host_id,
-                HostStatus::AgentError.code(),
-                None,
-                Some(now),
-                Some(now),
-            );
+                host_id: h.host_id,
+                status: HostStatus::AgentError.code(),
+                exit_code: None,
+                start_time: Some(now),
+                end_time: Some(now),
+            });
         }
         let online: Vec<&HostRow> = hosts.iter().filter(|h| h.agent_online).collect();
         let lang = ScriptLanguage::from_code(step.script_language);
@@ -70,14 +70,14 @@ impl Executor {
                 for h in &online {
                     self.db
                         .append_log(step_id, h.host_id, line.clone().into_bytes());
-                    self.db.set_host_status(
+                    self.db.set_host_status(HostUpdate {
                         step_id,
-                        h.host_id,
-                        HostStatus::ScriptFailed.code(),
-                        None,
-                        Some(now),
-                        Some(now),
-                    );
+                        host_id: h.host_id,
+                        status: HostStatus::ScriptFailed.code(),
+                        exit_code: None,
+                        start_time: Some(now),
+                        end_time: Some(now),
+                    });
                 }
                 return if online.is_empty() && all_ok {
                     RunStatus::Success
@@ -118,14 +118,14 @@ impl Executor {
                             h.host_id,
                             b"[fastexec] internal error: the run was abandoned\n".to_vec(),
                         );
-                        this.db.set_host_status(
-                            prepared.step_id,
-                            h.host_id,
-                            HostStatus::UnknownError.code(),
-                            None,
-                            None,
-                            Some(now_ms()),
-                        );
+                        this.db.set_host_status(HostUpdate {
+                            step_id: prepared.step_id,
+                            host_id: h.host_id,
+                            status: HostStatus::UnknownError.code(),
+                            exit_code: None,
+                            start_time: None,
+                            end_time: Some(now_ms()),
+                        });
                         HostStatus::UnknownError
                     }
                 };
@@ -141,14 +141,14 @@ impl Executor {
             cancelled = true;
             let now = now_ms();
             for h in &online[next..] {
-                self.db.set_host_status(
+                self.db.set_host_status(HostUpdate {
                     step_id,
-                    h.host_id,
-                    HostStatus::TerminateSuccess.code(),
-                    None,
-                    None,
-                    Some(now),
-                );
+                    host_id: h.host_id,
+                    status: HostStatus::TerminateSuccess.code(),
+                    exit_code: None,
+                    start_time: None,
+                    end_time: Some(now),
+                });
             }
         }
         while let Some(r) = set.join_next().await {

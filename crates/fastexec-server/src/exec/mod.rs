@@ -47,7 +47,7 @@ use tower_http::catch_panic::{CatchPanicLayer, DefaultResponseForPanic};
 
 use crate::callback::Callback;
 use crate::config::ExecConfig;
-use crate::db::{now_ms, Db, HostRow, JobRow, StepRow};
+use crate::db::{now_ms, Db, HostRow, HostUpdate, JobRow, JobUpdate, StepRow};
 use host::run_host;
 use proc::{Account, ExecEnv};
 pub use proc::{DEFAULT_LANG, SAFE_PATH};
@@ -315,13 +315,13 @@ impl Executor {
         }
         {
             let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
-            self.db.set_job_status(
+            self.db.set_job_status(JobUpdate {
                 job_id,
-                step.id,
-                RunStatus::Running.code(),
-                Some(now_ms()),
-                None,
-            );
+                step_id: step.id,
+                status: RunStatus::Running.code(),
+                start_time: Some(now_ms()),
+                end_time: None,
+            });
             *phase = Phase::Running;
         }
         let setup: Result<Setup, String> = (|| {
@@ -358,8 +358,13 @@ impl Executor {
             ctl.record.remove();
             {
                 let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
-                this.db
-                    .set_job_status(job_id, step_id, final_status.code(), None, Some(now_ms()));
+                this.db.set_job_status(JobUpdate {
+                    job_id,
+                    step_id,
+                    status: final_status.code(),
+                    start_time: None,
+                    end_time: Some(now_ms()),
+                });
                 *phase = Phase::Finishing;
             }
             this.db.flush().await;
@@ -390,14 +395,14 @@ impl Executor {
         for h in self.db.hosts(step_id).await.unwrap_or_default() {
             let waiting = [HostStatus::Waiting.code(), HostStatus::Running.code()];
             if waiting.contains(&h.status) {
-                self.db.set_host_status(
+                self.db.set_host_status(HostUpdate {
                     step_id,
-                    h.host_id,
-                    HostStatus::UnknownError.code(),
-                    None,
-                    None,
-                    Some(now),
-                );
+                    host_id: h.host_id,
+                    status: HostStatus::UnknownError.code(),
+                    exit_code: None,
+                    start_time: None,
+                    end_time: Some(now),
+                });
             }
         }
     }
@@ -446,8 +451,13 @@ impl Executor {
             if *phase != Phase::Running {
                 return false;
             }
-            self.db
-                .set_job_status(job_id, step_id, RunStatus::Stopping.code(), None, None);
+            self.db.set_job_status(JobUpdate {
+                job_id,
+                step_id,
+                status: RunStatus::Stopping.code(),
+                start_time: None,
+                end_time: None,
+            });
         }
         let _ = ctl.cancel.send(true);
         ctl.kill_groups();
