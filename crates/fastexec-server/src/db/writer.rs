@@ -7,8 +7,9 @@
 //! - a log append that fails is dropped, its host's later output too, and a one-line note is
 //!   appended as soon as there is room again (logs are the first thing to give up);
 //! - a failed status write of job X marks X abnormal (job/step 9, unfinished hosts 0) and drops
-//!   X's later writes. If even that mark cannot be stored, it is kept in memory ([`Failed`],
-//!   which reads overlay) and retried until it is stored; a restart marks X 9 anyway.
+//!   X's later writes. If even that mark cannot be stored, it is kept in memory
+//!   ([`Failed`](super::Failed), which reads overlay) and retried until it is stored; a
+//!   restart marks X 9 anyway.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::mpsc;

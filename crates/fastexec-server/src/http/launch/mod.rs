@@ -2,7 +2,7 @@
 //! that answers its own errors: parse and authenticate (the handlers), [`validate`],
 //! [`script::resolve_script`] and [`script::check_danger`], [`check_quota`],
 //! [`resolve_account`], [`targets::resolve_targets`], [`authorize::authorize`], [`create`],
-//! then start.
+//! [`start_job`].
 //!
 //! Order of checks follows contract §9 exactly:
 //! scope → access_business → field validation (bkjob-api `validate_request`: 1240003 group,
@@ -13,8 +13,8 @@
 //!
 //! Targets: static hosts (`host_id_list`, else `ip_list`) are checked for existence and scope;
 //! topology nodes (`biz`/`set`/`module`) and dynamic groups are expanded from the configured
-//! CMDB topology ([`targets::resolve_dynamic_targets`]); everything is merged and de-duplicated by host
-//! id before the empty (1244028) and count (1244022) checks. Static entries are de-duplicated
+//! CMDB topology ([`targets::resolve_dynamic_targets`]); everything is merged and
+//! de-duplicated by host id before the empty (1244028) and count (1244022) checks. Static entries are de-duplicated
 //! before lookups, and more than twice `max_targets` distinct ones are refused with 1244022
 //! before any lookup (such a request fails in BK-JOB too, only possibly with 1244030/1244002);
 //! error messages list at most 20 entries, then `...`, with the full count.
@@ -129,11 +129,7 @@ async fn launch(
     let name = plan.name.clone();
     let (job_id, step_id, start) = create(state, meta, caller, &req, plan).await?;
     if start {
-        state
-            .exec
-            .start(job_id)
-            .await
-            .map_err(|e| ApiError::internal(meta, e))?;
+        start_job(state, meta, job_id).await?;
     }
     Ok(meta.ok(FastExecuteScriptData {
         job_instance_id: job_id,
@@ -290,6 +286,17 @@ async fn create(
     };
     tracing::info!(job_id, step_id, user = %user, app = %caller.app_code, "job created");
     Ok((job_id, step_id, start))
+}
+
+/// Start the saved job (a job saved with `start_task: false` waits for `operate_job_instance`).
+async fn start_job(state: &AppState, meta: &Meta, job_id: i64) -> Result<(), ApiError> {
+    // `false` (already running) cannot happen for a job created just now.
+    state
+        .exec
+        .start(job_id)
+        .await
+        .map(drop)
+        .map_err(|e| ApiError::internal(meta, e))
 }
 
 #[cfg(test)]
