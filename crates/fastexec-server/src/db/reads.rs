@@ -208,6 +208,20 @@ impl Db {
         Ok(hosts)
     }
 
+    /// The account a job's step runs as: `(account_id, account_alias)`.
+    pub async fn job_account(&self, job_id: i64) -> anyhow::Result<Option<(i64, String)>> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT account_id, account_alias FROM step_instance WHERE job_id = ?1 \
+                 ORDER BY id LIMIT 1",
+                params![job_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
     /// The whole log of one host (chunks concatenated; invalid UTF-8 replaced).
     pub async fn log(&self, step_id: i64, host_id: i64) -> anyhow::Result<String> {
         self.read(move |c| read_log(c, step_id, host_id, usize::MAX))

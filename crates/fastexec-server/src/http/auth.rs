@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use bkjob_api::{ErrorCode, GatewayAuth};
 
 use super::error::{ApiError, Meta};
-use super::extractor::client_ip;
+use super::extractor::{client_ip, parse_json};
 use crate::AppState;
 
 /// The authenticated caller.
@@ -251,6 +251,27 @@ pub fn authenticate(
     }
 }
 
+/// The ESB route's authentication: the four common args skimmed from the JSON body (nothing
+/// else is built), checked behind the throttle, refused with BK-JOB's own codes.
+pub fn authenticate_esb(
+    state: &AppState,
+    ip: IpAddr,
+    meta: &Meta,
+    body: &[u8],
+) -> Result<Caller, ApiError> {
+    let c: bkjob_api::EsbCommonArgs = parse_json(meta, body)?;
+    authenticate_from(
+        state,
+        ip,
+        &c.bk_app_code,
+        &c.bk_app_secret,
+        &c.bk_token,
+        &c.bk_username,
+    )
+    .map_err(|f| f.esb_error(meta))
+}
+
+/// The gateway routes' caller, from the `X-Bkapi-Authorization` header.
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = ApiError;
 

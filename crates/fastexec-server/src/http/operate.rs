@@ -37,19 +37,9 @@ async fn authorize_operation(
     let may_execute = dir.allowed(user, "quick_execute_script", scope.type_, &sid)
         || dir.allowed(user, "execute_script", scope.type_, &sid);
     let account = if op == OperationCode::Start {
-        let job_id = job.id;
-        let acc: Option<(i64, String)> = state
+        let acc = state
             .db
-            .read(move |c| {
-                use rusqlite::OptionalExtension;
-                c.query_row(
-                    "SELECT account_id, account_alias FROM step_instance WHERE job_id = ?1 \
-                     ORDER BY id LIMIT 1",
-                    [job_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-            })
+            .job_account(job.id)
             .await
             .map_err(|e| ApiError::internal(meta, e))?;
         acc.filter(|_| !dir.allowed(user, "use_account", scope.type_, &sid))

@@ -1,5 +1,6 @@
 //! `fast_execute_script` on the gateway and ESB routes, as named steps, each a plain function
-//! that answers its own errors: parse and authenticate (the handlers), [`validate`],
+//! that answers its own errors: parse and authenticate (the handlers: the extractors on the
+//! gateway route, [`super::auth::authenticate_esb`] then [`parse_json`] on ESB), [`validate`],
 //! [`script::resolve_script`] and [`script::check_danger`], [`check_quota`],
 //! [`resolve_account`], [`targets::resolve_targets`], [`authorize::authorize`], [`create`],
 //! [`start_job`].
@@ -40,7 +41,7 @@ use bkjob_api::{
     FastExecuteScriptData, FastExecuteScriptRequest, Lang, Limits,
 };
 
-use super::auth::{authenticate_from, Caller};
+use super::auth::{authenticate_esb, Caller};
 use super::error::{ApiError, Meta};
 use super::extractor::{parse_json, BkBody, BkJson, ConnectInfoIp};
 use super::scope::{intercept_scope, non_blank, require_scope, Scope, ScopedRequest};
@@ -70,17 +71,7 @@ pub async fn esb_fast_execute_script(
     ConnectInfoIp(ip): ConnectInfoIp,
     BkBody(meta, bytes): BkBody,
 ) -> ApiResult<FastExecuteScriptData> {
-    // Skims the object for the four credential fields, building nothing else.
-    let c: bkjob_api::EsbCommonArgs = parse_json(&meta, &bytes)?;
-    let caller = authenticate_from(
-        &state,
-        ip,
-        &c.bk_app_code,
-        &c.bk_app_secret,
-        &c.bk_token,
-        &c.bk_username,
-    )
-    .map_err(|f| f.esb_error(&meta))?;
+    let caller = authenticate_esb(&state, ip, &meta, &bytes)?;
     let req: FastExecuteScriptRequest = parse_json(&meta, &bytes)?;
     launch(&state, &meta, &caller, req).await
 }
