@@ -3,11 +3,65 @@
 //! Like BK-JOB, the script text is checked line by line against every enabled rule of the
 //! script's language. A match of an intercept rule refuses the launch; a match of a scan rule
 //! is only recorded (BK-JOB keeps a record; here it is an info log, without the script text).
+//!
+//! This module owns the rules' configuration types (`[[dangerous_rules]]`); the config file
+//! only holds them and calls [`DangerRules::compile`] to refuse bad rules at load time.
 
 use anyhow::bail;
 use regex::Regex;
+use serde::Deserialize;
 
-use crate::config::{DangerousAction, DangerousRuleConfig};
+/// A dangerous-script rule (BK-JOB `DangerousRule`): a regular expression matched against each
+/// line of a script of the listed languages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DangerousRuleConfig {
+    /// Regular expression (Rust `regex` syntax), searched for in each line.
+    pub expression: String,
+    /// `script_language` codes (1..=6) the rule applies to; empty = every language.
+    #[serde(default)]
+    pub script_languages: Vec<i32>,
+    /// `"scan"` (1, record only) or `"intercept"` (2, refuse with 1244019).
+    pub action: DangerousAction,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Disabled rules are kept but never applied (BK-JOB's rule status).
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
+}
+
+/// BK-JOB `DangerousRuleActionEnum`: 1 scan, 2 intercept. Written as a name or its code.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(try_from = "ActionValue")]
+pub enum DangerousAction {
+    Scan,
+    Intercept,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ActionValue {
+    Name(String),
+    Code(i64),
+}
+
+impl TryFrom<ActionValue> for DangerousAction {
+    type Error = String;
+    fn try_from(v: ActionValue) -> Result<Self, String> {
+        match v {
+            ActionValue::Name(n) if n == "scan" => Ok(DangerousAction::Scan),
+            ActionValue::Name(n) if n == "intercept" => Ok(DangerousAction::Intercept),
+            ActionValue::Code(1) => Ok(DangerousAction::Scan),
+            ActionValue::Code(2) => Ok(DangerousAction::Intercept),
+            ActionValue::Name(n) => Err(format!("action {n:?} is not \"scan\" or \"intercept\"")),
+            ActionValue::Code(c) => Err(format!("action {c} is not 1 (scan) or 2 (intercept)")),
+        }
+    }
+}
+
+fn enabled_by_default() -> bool {
+    true
+}
 
 #[derive(Debug)]
 struct Rule {

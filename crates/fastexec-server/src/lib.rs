@@ -2,20 +2,17 @@
 //! scripts on this machine, and serves the built single-page app.
 //!
 //! The wire types, validation rules and messages come from the `bkjob-api` crate; this crate
-//! adds what stands around BK-JOB: the gateway's authentication ([`auth`]), IAM grants, CMDB
+//! adds what stands around BK-JOB: the gateway's authentication ([`http::auth`]), IAM grants, CMDB
 //! hosts and JOB's libraries from a config file ([`config`]), storage ([`db`]) and execution
 //! ([`exec`]).
 
-pub mod api;
-pub mod auth;
 pub mod callback;
 pub mod config;
 pub mod danger;
 pub mod db;
-pub mod error;
 pub mod exec;
-pub mod guard;
-pub mod web;
+pub mod http;
+pub mod secret;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -24,18 +21,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use tokio::net::TcpListener;
 
-use crate::auth::AuthThrottle;
 use crate::callback::{AddrPolicy, Callback};
 use crate::config::{Config, Directory};
 use crate::danger::DangerRules;
 use crate::db::{Db, JobQuota};
 use crate::exec::Executor;
-use crate::guard::Guard;
+pub use crate::http::app;
+use crate::http::auth::AuthThrottle;
+use crate::http::guard::Guard;
 
 /// Shared state of all handlers.
 pub struct AppState {
@@ -100,7 +95,7 @@ impl AppState {
         };
         let guard = Guard::new(listen, sec);
         let auth_throttle = AuthThrottle::new(sec.auth_failures_per_minute);
-        let csp = web::content_security_policy(dist.as_deref(), &sec.connect_origins);
+        let csp = http::web::content_security_policy(dist.as_deref(), &sec.connect_origins);
         let callback = Callback::new(
             Duration::from_secs(cfg.limits.callback_timeout_secs),
             callback_policy,
@@ -129,66 +124,6 @@ impl AppState {
             csp,
         })
     }
-}
-
-/// The router: the BK-JOB API, health, and the app (static files with SPA fallback).
-pub fn app(state: Arc<AppState>) -> Router {
-    let limit = state.max_body_bytes;
-    let api = Router::new()
-        .route(
-            "/api/healthz",
-            get(|| async { Json(serde_json::json!({"ok": true})) }),
-        )
-        .route(
-            "/api/v3/fast_execute_script",
-            post(api::fast_execute_script),
-        )
-        .route(
-            "/api/v3/get_job_instance_status",
-            get(api::get_job_instance_status_get).post(api::get_job_instance_status_post),
-        )
-        .route(
-            "/api/v3/get_job_instance_ip_log",
-            get(api::get_job_instance_ip_log_get).post(api::get_job_instance_ip_log_post),
-        )
-        .route(
-            "/api/v3/batch_get_job_instance_ip_log",
-            post(api::batch_get_job_instance_ip_log),
-        )
-        .route(
-            "/api/v3/operate_job_instance",
-            post(api::operate_job_instance),
-        )
-        .route(
-            "/api/c/compapi/v2/jobv3/fast_execute_script/",
-            post(api::esb_fast_execute_script),
-        )
-        .route("/api/{*rest}", axum::routing::any(web::api_not_found))
-        .layer(DefaultBodyLimit::max(limit));
-    api.merge(web::router(state.dist.clone()))
-        // Outermost first on the way in: refuse foreign pages before anything runs, and put
-        // the security headers on every answer, refusals included.
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            web::guard_requests,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            web::security_headers,
-        ))
-        .with_state(state)
-        .layer(exec::panic_guard_layer())
-        // Spans name the path only: a query string may carry credentials (ESB clients put
-        // bk_app_secret / bk_token there) and must never reach a log.
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |req: &axum::http::Request<axum::body::Body>| {
-                    tracing::debug_span!("request", method = %req.method(), path = req.uri().path())
-                },
-            ),
-        )
-        // The wasm and a 50,000-host status answer shrink 3-5x; browsers decode transparently.
-        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// Options for [`serve`].
@@ -242,7 +177,7 @@ pub fn credentials_lines(cfg: &Config) -> Vec<String> {
         if cfg.demo {
             s.to_string()
         } else {
-            mask(s)
+            crate::secret::mask(s)
         }
     };
     let mut out = Vec::new();
@@ -263,12 +198,6 @@ pub fn credentials_lines(cfg: &Config) -> Vec<String> {
         out.push(format!("  user: bk_username={}{tokens}", u.name));
     }
     out
-}
-
-/// The first two characters and a fixed-length mask (the length is not shown either).
-pub fn mask(secret: &str) -> String {
-    let head: String = secret.chars().take(2).collect();
-    format!("{head}********")
 }
 
 #[cfg(test)]

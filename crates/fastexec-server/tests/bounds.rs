@@ -1,12 +1,13 @@
 //! Bounded memory and disk: capped batch log answers, concurrent reads, targets counted before
-//! lookups, retention, and a full database that fails only the job that filled it.
+//! lookups, retention, and a full database that fails only the job that filled it. (The
+//! database driven directly: `storage.rs`.)
 
 mod common;
 
 use std::time::{Duration, Instant};
 
 use common::*;
-use fastexec_server::db::{Db, DbOptions, JobQuota, NewHost, NewJob, Retention};
+use fastexec_server::db::Db;
 use serde_json::{json, Value};
 
 const BATCH: &str = "api/v3/batch_get_job_instance_ip_log";
@@ -328,149 +329,4 @@ async fn a_full_database_fails_only_the_job_that_filled_it() {
     let (d, _) = api.launch(&big).await;
     assert_eq!(api.wait_finished(d).await["job_instance"]["status"], 3);
     srv.stop().await;
-}
-
-fn new_job() -> NewJob {
-    NewJob {
-        name: "t".into(),
-        scope_type: "biz".into(),
-        scope_id: "2".into(),
-        operator: "admin".into(),
-        app_code: APP.into(),
-        callback_url: None,
-        start_task: true,
-        script_language: 1,
-        script_content: "echo".into(),
-        script_param: None,
-        is_param_sensitive: false,
-        timeout: 10,
-        account_id: 1000,
-        account_alias: "root".into(),
-        os_user: "$SERVER_USER".into(),
-    }
-}
-
-fn hosts() -> Vec<NewHost> {
-    [101, 102]
-        .map(|id| NewHost {
-            host_id: id,
-            ip: format!("127.0.0.{}", id - 99),
-            cloud_id: 0,
-            agent_online: true,
-        })
-        .to_vec()
-}
-
-/// A status write that fails marks its job abnormal (9, hosts 0), drops its later writes and
-/// tells `job_failed`; another job's writes in the same batches go on. Once writes work again
-/// the abnormal status is stored.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_status_write_fails_only_its_job() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let (db, _) = Db::open_with(dir.path(), DbOptions::default()).unwrap();
-    let q = JobQuota::default();
-    let (x, x_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
-    let (y, y_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
-    for (j, s) in [(x, x_step), (y, y_step)] {
-        db.set_job_status(j, s, 2, Some(1), None);
-        db.set_host_status(s, 101, 7, None, Some(1), None);
-    }
-    db.flush().await;
-    // Host 102 of job X cannot be written (a stand-in for a full disk).
-    let trigger = format!(
-        "CREATE TRIGGER fail_x BEFORE UPDATE ON step_host \
-         WHEN OLD.step_id = {x_step} AND OLD.host_id = 102 \
-         BEGIN SELECT RAISE(FAIL, 'disk full (test)'); END;"
-    );
-    db.read(move |c| c.execute_batch(&trigger)).await.unwrap();
-    let failure = tokio::spawn({
-        let db = db.clone();
-        async move { db.job_failure(x).await }
-    });
-    for (j, s) in [(x, x_step), (y, y_step)] {
-        db.append_log(s, 101, b"out\n".to_vec());
-        db.set_host_status(s, 102, 7, None, Some(2), None);
-        db.set_host_status(s, 101, 9, Some(0), None, Some(3));
-        db.set_job_status(j, s, 3, None, Some(3));
-    }
-    db.flush().await;
-    assert!(db.job_failed(x));
-    assert!(!db.job_failed(y));
-    tokio::time::timeout(Duration::from_secs(5), failure)
-        .await
-        .expect("job_failure resolves")
-        .unwrap();
-    let healthy = tokio::time::timeout(Duration::from_millis(100), db.job_failure(y)).await;
-    assert!(healthy.is_err());
-    // X reads as abnormal although the mark itself could not be stored (it touches host 102).
-    assert_eq!(db.job(x).await.unwrap().unwrap().status, 9);
-    assert!(db.steps(x).await.unwrap().iter().all(|s| s.status == 9));
-    let xh = db.hosts(x_step).await.unwrap();
-    assert_eq!((xh[0].status, xh[1].status), (0, 0), "{xh:?}");
-    // Y went on.
-    assert_eq!(db.job(y).await.unwrap().unwrap().status, 3);
-    let yh = db.hosts(y_step).await.unwrap();
-    assert_eq!((yh[0].status, yh[1].status), (9, 7));
-    assert_eq!(db.log(y_step, 101).await.unwrap(), "out\n");
-    // "Space frees up": the mark is stored within the retry period.
-    db.read(|c| c.execute_batch("DROP TRIGGER fail_x"))
-        .await
-        .unwrap();
-    let stored = |db: Db| async move {
-        db.read(move |c| {
-            c.query_row("SELECT status FROM job_instance WHERE id = ?1", [x], |r| {
-                r.get::<_, i64>(0)
-            })
-        })
-        .await
-        .unwrap()
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while stored(db.clone()).await != 9 {
-        assert!(Instant::now() < deadline, "abnormal status never stored");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A job with more log rows than one purge op deletes is cleared over several ops: it is gone
-/// for readers at once, and in the end nothing of it is left.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn retention_clears_a_big_job_over_several_ops() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let opts = DbOptions {
-        max_data_bytes: 0,
-        retention: Some(Retention {
-            max_age: None,
-            max_jobs: 1,
-            interval: Duration::from_secs(1),
-        }),
-    };
-    let (db, _) = Db::open_with(dir.path(), opts).unwrap();
-    let q = JobQuota::default();
-    let (x, x_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
-    for i in 0..30_000 {
-        db.append_log(x_step, 101 + (i % 2), b"line\n".to_vec());
-    }
-    db.set_job_status(x, x_step, 3, Some(1), Some(2));
-    let (y, y_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
-    db.append_log(y_step, 101, b"y\n".to_vec());
-    db.flush().await;
-    let left = |db: Db| async move {
-        db.read(move |c| {
-            let n = |sql: &str| c.query_row(sql, [x_step], |r| r.get::<_, i64>(0));
-            Ok(n("SELECT COUNT(*) FROM host_log WHERE step_id = ?1")?
-                + n("SELECT COUNT(*) FROM step_host WHERE step_id = ?1")?
-                + n("SELECT COUNT(*) FROM step_instance WHERE id = ?1")?)
-        })
-        .await
-        .unwrap()
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while left(db.clone()).await > 0 {
-        assert!(Instant::now() < deadline, "job {x} not cleared");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(db.job(x).await.unwrap().is_none());
-    assert!(db.job(y).await.unwrap().is_some());
-    assert_eq!(db.log(y_step, 101).await.unwrap(), "y\n");
 }

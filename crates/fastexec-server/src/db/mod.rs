@@ -7,6 +7,7 @@
 //! writer commits), so one large log read does not hold up other users' status polls.
 //! [`retention`] deletes old finished jobs; `max_data_bytes` caps the database file.
 
+mod model;
 mod reads;
 mod retention;
 mod schema;
@@ -18,10 +19,11 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use tokio::sync::{oneshot, watch, Semaphore};
 
-use reads::{abnormal, read_log, running_counts};
+pub use model::*;
+use reads::running_counts;
 pub use retention::Retention;
 use writer::{Op, Writer};
 
@@ -31,139 +33,6 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-#[derive(Debug, Clone)]
-pub struct NewJob {
-    pub name: String,
-    pub scope_type: String,
-    pub scope_id: String,
-    pub operator: String,
-    pub app_code: String,
-    pub callback_url: Option<String>,
-    pub start_task: bool,
-    pub script_language: i32,
-    pub script_content: String,
-    pub script_param: Option<String>,
-    pub is_param_sensitive: bool,
-    pub timeout: i64,
-    pub account_id: i64,
-    pub account_alias: String,
-    pub os_user: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewHost {
-    pub host_id: i64,
-    pub ip: String,
-    pub cloud_id: i64,
-    pub agent_online: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct JobRow {
-    pub id: i64,
-    pub name: String,
-    pub status: i32,
-    pub scope_type: String,
-    pub scope_id: String,
-    pub operator: String,
-    pub create_time: i64,
-    pub start_time: Option<i64>,
-    pub end_time: Option<i64>,
-    pub callback_url: Option<String>,
-    pub start_task: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct StepRow {
-    pub id: i64,
-    pub job_id: i64,
-    pub name: String,
-    pub type_: i32,
-    pub status: i32,
-    pub create_time: i64,
-    pub start_time: Option<i64>,
-    pub end_time: Option<i64>,
-    pub script_language: i32,
-    pub script_content: String,
-    pub script_param: Option<String>,
-    pub timeout: i64,
-    pub os_user: String,
-    pub is_param_sensitive: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct HostRow {
-    pub host_id: i64,
-    pub ip: String,
-    pub cloud_id: i64,
-    pub agent_online: bool,
-    pub status: i32,
-    pub exit_code: Option<i32>,
-    pub error_code: i32,
-    pub start_time: Option<i64>,
-    pub end_time: Option<i64>,
-}
-
-/// Running-job quotas (contract §3.4); 0 = unlimited.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct JobQuota {
-    pub per_scope: u64,
-    pub per_app: u64,
-    pub system: u64,
-}
-
-/// Which running-job quota a launch would exceed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuotaExceeded {
-    Scope,
-    App,
-    System,
-}
-
-/// Unfinished jobs (not in a final status): of one scope, of one app code, in total.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RunningCounts {
-    pub scope: u64,
-    pub app: u64,
-    pub system: u64,
-}
-
-impl JobQuota {
-    pub fn is_unlimited(&self) -> bool {
-        self.per_scope == 0 && self.per_app == 0 && self.system == 0
-    }
-
-    /// The first limit already reached, in BK-JOB's order scope → app → system.
-    pub fn exceeded(&self, c: &RunningCounts) -> Option<QuotaExceeded> {
-        let full = |limit: u64, n: u64| limit > 0 && n >= limit;
-        if full(self.per_scope, c.scope) {
-            Some(QuotaExceeded::Scope)
-        } else if full(self.per_app, c.app) {
-            Some(QuotaExceeded::App)
-        } else if full(self.system, c.system) {
-            Some(QuotaExceeded::System)
-        } else {
-            None
-        }
-    }
-}
-
-/// Why a job was not created.
-#[derive(Debug)]
-pub enum CreateError {
-    Quota(QuotaExceeded),
-    Db(anyhow::Error),
-}
-
-impl std::fmt::Display for CreateError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateError::Quota(q) => write!(f, "running-job quota exceeded: {q:?}"),
-            CreateError::Db(e) => write!(f, "{e:#}"),
-        }
-    }
 }
 
 /// A job whose status could not be written: it is abnormal (9) from then on. Reads overlay it
@@ -404,40 +273,14 @@ impl Db {
         self.read(move |c| running_counts(c, &t, &i, &a)).await
     }
 
-    pub fn set_job_status(
-        &self,
-        job_id: i64,
-        step_id: i64,
-        status: i32,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    ) {
-        self.send(Op::Job {
-            job_id,
-            step_id,
-            status,
-            start_time,
-            end_time,
-        });
+    /// Queue a job (and step) status write.
+    pub fn set_job_status(&self, update: JobUpdate) {
+        self.send(Op::Job(update));
     }
 
-    pub fn set_host_status(
-        &self,
-        step_id: i64,
-        host_id: i64,
-        status: i32,
-        exit_code: Option<i32>,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    ) {
-        self.send(Op::Host {
-            step_id,
-            host_id,
-            status,
-            exit_code,
-            start_time,
-            end_time,
-        });
+    /// Queue a host status write.
+    pub fn set_host_status(&self, update: HostUpdate) {
+        self.send(Op::Host(update));
     }
 
     pub fn append_log(&self, step_id: i64, host_id: i64, content: Vec<u8>) {
@@ -513,148 +356,5 @@ impl Db {
         })
         .await
         .context("db reader task failed")?
-    }
-
-    pub async fn job(&self, job_id: i64) -> anyhow::Result<Option<JobRow>> {
-        let mut job = self
-            .read(move |c| {
-                c.query_row(
-                    "SELECT id, name, status, scope_type, scope_id, operator, create_time, \
-                     start_time, end_time, callback_url, start_task FROM job_instance WHERE id = ?1",
-                    params![job_id],
-                    |r| {
-                        Ok(JobRow {
-                            id: r.get(0)?,
-                            name: r.get(1)?,
-                            status: r.get(2)?,
-                            scope_type: r.get(3)?,
-                            scope_id: r.get(4)?,
-                            operator: r.get(5)?,
-                            create_time: r.get(6)?,
-                            start_time: r.get(7)?,
-                            end_time: r.get(8)?,
-                            callback_url: r.get(9)?,
-                            start_task: r.get(10)?,
-                        })
-                    },
-                )
-                .optional()
-            })
-            .await?;
-        if let (Some(j), Some(f)) = (job.as_mut(), self.failed.get(job_id)) {
-            (j.status, j.end_time) = abnormal(j.status, j.end_time, f.at);
-        }
-        Ok(job)
-    }
-
-    pub async fn steps(&self, job_id: i64) -> anyhow::Result<Vec<StepRow>> {
-        let mut steps = self
-            .read(move |c| {
-                let mut st = c.prepare(
-                    "SELECT id, job_id, name, type, status, create_time, start_time, end_time, \
-                     script_language, script_content, script_param, timeout, os_user, \
-                     is_param_sensitive FROM step_instance WHERE job_id = ?1 ORDER BY id",
-                )?;
-                let rows = st.query_map(params![job_id], |r| {
-                    Ok(StepRow {
-                        id: r.get(0)?,
-                        job_id: r.get(1)?,
-                        name: r.get(2)?,
-                        type_: r.get(3)?,
-                        status: r.get(4)?,
-                        create_time: r.get(5)?,
-                        start_time: r.get(6)?,
-                        end_time: r.get(7)?,
-                        script_language: r.get(8)?,
-                        script_content: r.get(9)?,
-                        script_param: r.get(10)?,
-                        timeout: r.get(11)?,
-                        os_user: r.get(12)?,
-                        is_param_sensitive: r.get(13)?,
-                    })
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        if let Some(f) = self.failed.get(job_id) {
-            for s in &mut steps {
-                (s.status, s.end_time) = abnormal(s.status, s.end_time, f.at);
-            }
-        }
-        Ok(steps)
-    }
-
-    /// Hosts of a step in request order.
-    pub async fn hosts(&self, step_id: i64) -> anyhow::Result<Vec<HostRow>> {
-        let mut hosts = self
-            .read(move |c| {
-                let mut st = c.prepare(
-                    "SELECT host_id, ip, cloud_id, agent_online, status, exit_code, error_code, \
-                     start_time, end_time FROM step_host WHERE step_id = ?1 ORDER BY seq",
-                )?;
-                let rows = st.query_map(params![step_id], |r| {
-                    Ok(HostRow {
-                        host_id: r.get(0)?,
-                        ip: r.get(1)?,
-                        cloud_id: r.get(2)?,
-                        agent_online: r.get(3)?,
-                        status: r.get(4)?,
-                        exit_code: r.get(5)?,
-                        error_code: r.get(6)?,
-                        start_time: r.get(7)?,
-                        end_time: r.get(8)?,
-                    })
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        if let Some(f) = self.failed.by_step(step_id) {
-            // As the restart recovery does: unfinished hosts of an abnormal job are 0.
-            for h in hosts.iter_mut().filter(|h| matches!(h.status, 5 | 7)) {
-                h.status = 0;
-                h.end_time.get_or_insert(f.at);
-            }
-        }
-        Ok(hosts)
-    }
-
-    /// The whole log of one host (chunks concatenated; invalid UTF-8 replaced).
-    pub async fn log(&self, step_id: i64, host_id: i64) -> anyhow::Result<String> {
-        self.read(move |c| read_log(c, step_id, host_id, usize::MAX))
-            .await
-            .map(|(s, _)| s)
-    }
-
-    /// Logs of several hosts, in order, together at most `cap` bytes: the host where the cap
-    /// is reached is cut, later hosts are not read. Each host is read only up to what is left,
-    /// so no more than `cap` bytes of logs are ever held.
-    pub async fn logs_capped(
-        &self,
-        step_id: i64,
-        host_ids: Vec<i64>,
-        cap: usize,
-    ) -> anyhow::Result<Vec<(String, LogCut)>> {
-        self.read(move |c| {
-            let mut left = cap;
-            let mut out = Vec::with_capacity(host_ids.len());
-            for h in host_ids {
-                if left == 0 {
-                    out.push((String::new(), LogCut::Skipped));
-                    continue;
-                }
-                let (log, cut) = read_log(c, step_id, h, left)?;
-                left = left.saturating_sub(log.len());
-                out.push((
-                    log,
-                    if cut {
-                        LogCut::Truncated
-                    } else {
-                        LogCut::Whole
-                    },
-                ));
-            }
-            Ok(out)
-        })
-        .await
     }
 }

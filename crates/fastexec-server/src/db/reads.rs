@@ -1,9 +1,10 @@
-//! Read helpers that run on a pooled reader connection.
+//! Reads: [`Db`]'s queries of jobs, steps, hosts and logs (a failed job's rows overlaid with
+//! "abnormal"), and the helpers that run on a pooled reader connection.
 
 use bkjob_api::RunStatus;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::RunningCounts;
+use super::{Db, HostRow, JobRow, LogCut, RunningCounts, StepRow};
 
 /// A stored status overlaid with "abnormal" for a failed job (unless already final).
 pub(super) fn abnormal(status: i32, end_time: Option<i64>, at: i64) -> (i32, Option<i64>) {
@@ -101,6 +102,165 @@ pub(super) fn running_counts(
                 app: n(2)?,
             })
         })
+}
+
+impl Db {
+    pub async fn job(&self, job_id: i64) -> anyhow::Result<Option<JobRow>> {
+        let mut job = self
+            .read(move |c| {
+                c.query_row(
+                    "SELECT id, name, status, scope_type, scope_id, operator, create_time, \
+                     start_time, end_time, callback_url, start_task FROM job_instance WHERE id = ?1",
+                    params![job_id],
+                    |r| {
+                        Ok(JobRow {
+                            id: r.get(0)?,
+                            name: r.get(1)?,
+                            status: r.get(2)?,
+                            scope_type: r.get(3)?,
+                            scope_id: r.get(4)?,
+                            operator: r.get(5)?,
+                            create_time: r.get(6)?,
+                            start_time: r.get(7)?,
+                            end_time: r.get(8)?,
+                            callback_url: r.get(9)?,
+                            start_task: r.get(10)?,
+                        })
+                    },
+                )
+                .optional()
+            })
+            .await?;
+        if let (Some(j), Some(f)) = (job.as_mut(), self.failed.get(job_id)) {
+            (j.status, j.end_time) = abnormal(j.status, j.end_time, f.at);
+        }
+        Ok(job)
+    }
+
+    pub async fn steps(&self, job_id: i64) -> anyhow::Result<Vec<StepRow>> {
+        let mut steps = self
+            .read(move |c| {
+                let mut st = c.prepare(
+                    "SELECT id, job_id, name, type, status, create_time, start_time, end_time, \
+                     script_language, script_content, script_param, timeout, os_user, \
+                     is_param_sensitive FROM step_instance WHERE job_id = ?1 ORDER BY id",
+                )?;
+                let rows = st.query_map(params![job_id], |r| {
+                    Ok(StepRow {
+                        id: r.get(0)?,
+                        job_id: r.get(1)?,
+                        name: r.get(2)?,
+                        type_: r.get(3)?,
+                        status: r.get(4)?,
+                        create_time: r.get(5)?,
+                        start_time: r.get(6)?,
+                        end_time: r.get(7)?,
+                        script_language: r.get(8)?,
+                        script_content: r.get(9)?,
+                        script_param: r.get(10)?,
+                        timeout: r.get(11)?,
+                        os_user: r.get(12)?,
+                        is_param_sensitive: r.get(13)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        if let Some(f) = self.failed.get(job_id) {
+            for s in &mut steps {
+                (s.status, s.end_time) = abnormal(s.status, s.end_time, f.at);
+            }
+        }
+        Ok(steps)
+    }
+
+    /// Hosts of a step in request order.
+    pub async fn hosts(&self, step_id: i64) -> anyhow::Result<Vec<HostRow>> {
+        let mut hosts = self
+            .read(move |c| {
+                let mut st = c.prepare(
+                    "SELECT host_id, ip, cloud_id, agent_online, status, exit_code, error_code, \
+                     start_time, end_time FROM step_host WHERE step_id = ?1 ORDER BY seq",
+                )?;
+                let rows = st.query_map(params![step_id], |r| {
+                    Ok(HostRow {
+                        host_id: r.get(0)?,
+                        ip: r.get(1)?,
+                        cloud_id: r.get(2)?,
+                        agent_online: r.get(3)?,
+                        status: r.get(4)?,
+                        exit_code: r.get(5)?,
+                        error_code: r.get(6)?,
+                        start_time: r.get(7)?,
+                        end_time: r.get(8)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        if let Some(f) = self.failed.by_step(step_id) {
+            // As the restart recovery does: unfinished hosts of an abnormal job are 0.
+            for h in hosts.iter_mut().filter(|h| matches!(h.status, 5 | 7)) {
+                h.status = 0;
+                h.end_time.get_or_insert(f.at);
+            }
+        }
+        Ok(hosts)
+    }
+
+    /// The account a job's step runs as: `(account_id, account_alias)`.
+    pub async fn job_account(&self, job_id: i64) -> anyhow::Result<Option<(i64, String)>> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT account_id, account_alias FROM step_instance WHERE job_id = ?1 \
+                 ORDER BY id LIMIT 1",
+                params![job_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    /// The whole log of one host (chunks concatenated; invalid UTF-8 replaced).
+    pub async fn log(&self, step_id: i64, host_id: i64) -> anyhow::Result<String> {
+        self.read(move |c| read_log(c, step_id, host_id, usize::MAX))
+            .await
+            .map(|(s, _)| s)
+    }
+
+    /// Logs of several hosts, in order, together at most `cap` bytes: the host where the cap
+    /// is reached is cut, later hosts are not read. Each host is read only up to what is left,
+    /// so no more than `cap` bytes of logs are ever held.
+    pub async fn logs_capped(
+        &self,
+        step_id: i64,
+        host_ids: Vec<i64>,
+        cap: usize,
+    ) -> anyhow::Result<Vec<(String, LogCut)>> {
+        self.read(move |c| {
+            let mut left = cap;
+            let mut out = Vec::with_capacity(host_ids.len());
+            for h in host_ids {
+                if left == 0 {
+                    out.push((String::new(), LogCut::Skipped));
+                    continue;
+                }
+                let (log, cut) = read_log(c, step_id, h, left)?;
+                left = left.saturating_sub(log.len());
+                out.push((
+                    log,
+                    if cut {
+                        LogCut::Truncated
+                    } else {
+                        LogCut::Whole
+                    },
+                ));
+            }
+            Ok(out)
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 //! - a log append that fails is dropped, its host's later output too, and a one-line note is
 //!   appended as soon as there is room again (logs are the first thing to give up);
 //! - a failed status write of job X marks X abnormal (job/step 9, unfinished hosts 0) and drops
-//!   X's later writes. If even that mark cannot be stored, it is kept in memory ([`Failed`],
-//!   which reads overlay) and retried until it is stored; a restart marks X 9 anyway.
+//!   X's later writes. If even that mark cannot be stored, it is kept in memory
+//!   ([`Failed`](super::Failed), which reads overlay) and retried until it is stored; a
+//!   restart marks X 9 anyway.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::mpsc;
@@ -19,8 +20,8 @@ use rusqlite::{params, Connection, Transaction};
 
 use super::retention::Purged;
 use super::{
-    now_ms, running_counts, CreateError, FailedJobs, JobQuota, NewHost, NewJob, QuotaExceeded,
-    HOST_UNFINISHED,
+    now_ms, running_counts, CreateError, FailedJobs, HostUpdate, JobQuota, JobUpdate, NewHost,
+    NewJob, QuotaExceeded, HOST_UNFINISHED,
 };
 
 pub(super) type CreateReply = Result<(i64, i64, i64), CreateError>;
@@ -47,21 +48,8 @@ pub(super) enum Op {
         quota: JobQuota,
         reply: tokio::sync::oneshot::Sender<CreateReply>,
     },
-    Job {
-        job_id: i64,
-        step_id: i64,
-        status: i32,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    },
-    Host {
-        step_id: i64,
-        host_id: i64,
-        status: i32,
-        exit_code: Option<i32>,
-        start_time: Option<i64>,
-        end_time: Option<i64>,
-    },
+    Job(JobUpdate),
+    Host(HostUpdate),
     Log {
         step_id: i64,
         host_id: i64,
@@ -154,8 +142,8 @@ impl Writer {
     /// The job an op writes to, if any.
     fn job_of(&mut self, op: &Op) -> Option<i64> {
         let step_id = match op {
-            Op::Job { job_id, .. } => return Some(*job_id),
-            Op::Host { step_id, .. } | Op::Log { step_id, .. } => *step_id,
+            Op::Job(u) => return Some(u.job_id),
+            Op::Host(HostUpdate { step_id, .. }) | Op::Log { step_id, .. } => *step_id,
             _ => return None,
         };
         if let Some(&j) = self.step_job.get(&step_id) {
@@ -267,9 +255,9 @@ impl Writer {
                 let _ = done.send(());
             }
             (
-                Op::Job {
+                Op::Job(JobUpdate {
                     step_id, status, ..
-                },
+                }),
                 Ok(_),
             ) => {
                 // A finished job (one step) writes nothing more that needs this bookkeeping.
@@ -278,7 +266,7 @@ impl Writer {
                     self.log_broken.retain(|(s, _)| *s != step_id);
                 }
             }
-            (Op::Log { .. }, Ok(_)) | (Op::Host { .. }, Ok(_)) => {}
+            (Op::Log { .. }, Ok(_)) | (Op::Host(_), Ok(_)) => {}
             (
                 Op::Log {
                     step_id, host_id, ..
@@ -296,7 +284,7 @@ impl Writer {
                     self.notes.insert((step_id, host_id));
                 }
             }
-            (op @ (Op::Job { .. } | Op::Host { .. }), Err(_)) => {
+            (op @ (Op::Job(_) | Op::Host(_)), Err(_)) => {
                 let Some(job_id) = self.job_of(&op) else {
                     return;
                 };
@@ -306,7 +294,9 @@ impl Writer {
                     err.unwrap_or_default()
                 );
                 let step_id = match op {
-                    Op::Job { step_id, .. } | Op::Host { step_id, .. } => step_id,
+                    Op::Job(JobUpdate { step_id, .. }) | Op::Host(HostUpdate { step_id, .. }) => {
+                        step_id
+                    }
                     _ => 0,
                 };
                 let at = now_ms();
@@ -373,13 +363,13 @@ fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<Out> {
             quota,
             ..
         } => create_within_quota(tx, job, hosts, *initial_status, *quota).map(Out::Created),
-        Op::Job {
+        Op::Job(JobUpdate {
             job_id,
             step_id,
             status,
             start_time,
             end_time,
-        } => {
+        }) => {
             for (table, id) in [("job_instance", job_id), ("step_instance", step_id)] {
                 tx.prepare_cached(&format!(
                     "UPDATE {table} SET status = ?1, \
@@ -390,14 +380,14 @@ fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<Out> {
             }
             Ok(Out::Nothing)
         }
-        Op::Host {
+        Op::Host(HostUpdate {
             step_id,
             host_id,
             status,
             exit_code,
             start_time,
             end_time,
-        } => {
+        }) => {
             tx.prepare_cached(
                 "UPDATE step_host SET status = ?1, \
                  exit_code = COALESCE(?2, exit_code), \

@@ -11,7 +11,7 @@ use bkjob_api::status::HostStatus;
 use tokio::io::AsyncReadExt;
 use tokio::sync::watch;
 
-use crate::db::{now_ms, Db, HostRow};
+use crate::db::{now_ms, Db, HostRow, HostUpdate};
 
 /// Appends a host's output to the database, up to the cap.
 struct LogSink<'a> {
@@ -102,27 +102,27 @@ pub(super) async fn run_host(
     };
     let start = now_ms();
     let finish = |status: HostStatus, exit_code: Option<i32>| {
-        db.set_host_status(
+        db.set_host_status(HostUpdate {
             step_id,
-            h.host_id,
-            status.code(),
+            host_id: h.host_id,
+            status: status.code(),
             exit_code,
-            None,
-            Some(now_ms()),
-        );
+            start_time: None,
+            end_time: Some(now_ms()),
+        });
         status
     };
     if *cancel.borrow() {
         return finish(HostStatus::TerminateSuccess, None);
     }
-    db.set_host_status(
+    db.set_host_status(HostUpdate {
         step_id,
-        h.host_id,
-        HostStatus::Running.code(),
-        None,
-        Some(start),
-        None,
-    );
+        host_id: h.host_id,
+        status: HostStatus::Running.code(),
+        exit_code: None,
+        start_time: Some(start),
+        end_time: None,
+    });
     let note = |line: &str| db.append_log(step_id, h.host_id, line.as_bytes().to_vec());
     if let Some(n) = &p.args_note {
         note(n);

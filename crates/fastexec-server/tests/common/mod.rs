@@ -3,7 +3,15 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+mod config;
+mod process;
+
+// Not every test file uses every helper (as `dead_code` above).
+#[allow(unused_imports)]
+pub use config::*;
+#[allow(unused_imports)]
+pub use process::*;
+
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -15,166 +23,6 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
-
-pub const APP: &str = "test-app";
-pub const SECRET: &str = "test-secret";
-/// The dynamic group of business 2 in [`test_config`].
-pub const DYN_GROUP: &str = "blo8gojho0skft7pr5q0";
-
-/// The test configuration: business 2 ("test-biz") with hosts 101-103 online and 104 offline,
-/// business 3 with host 201, users admin (everything), limited (business access only),
-/// viewer (access + view_history), outsider (nothing). CMDB topology of business 2: set 100
-/// "test-set" with modules 1000 "web" (101, 102) and 1001 "db" (103, 104); dynamic group
-/// `DYN_GROUP` "all-online" (101-103). Business 3: set 300 / module 3000 (201), group "g-other".
-pub fn test_config(extra_limits: &str) -> String {
-    format!(
-        r#"
-[limits]
-max_concurrent_processes = 8
-{extra_limits}
-
-[[apps]]
-code = "{APP}"
-secret = "{SECRET}"
-login_exempt = true
-
-[[apps]]
-code = "strict-app"
-secret = "strict-secret"
-login_exempt = false
-
-[[users]]
-name = "admin"
-tokens = ["admin-token"]
-grants = [{{ scope_id = "2", actions = ["*"] }}, {{ scope_id = "3", actions = ["*"] }}]
-
-[[users]]
-name = "limited"
-tokens = ["limited-token"]
-grants = [{{ scope_id = "2", actions = ["access_business"] }}]
-
-[[users]]
-name = "viewer"
-grants = [{{ scope_id = "2", actions = ["access_business", "view_history"] }}]
-
-[[users]]
-name = "outsider"
-
-[[businesses]]
-id = 2
-name = "test-biz"
-
-[[businesses]]
-id = 3
-name = "other-biz"
-
-[[hosts]]
-id = 101
-ip = "127.0.0.2"
-biz_id = 2
-
-[[hosts]]
-id = 102
-ip = "127.0.0.3"
-biz_id = 2
-
-[[hosts]]
-id = 103
-ip = "127.0.0.4"
-biz_id = 2
-
-[[hosts]]
-id = 104
-ip = "127.0.0.5"
-biz_id = 2
-agent_online = false
-
-[[hosts]]
-id = 201
-ip = "127.0.1.2"
-biz_id = 3
-
-[[topo]]
-node_type = "set"
-id = 100
-name = "test-set"
-biz_id = 2
-
-[[topo]]
-node_type = "module"
-id = 1000
-name = "web"
-biz_id = 2
-parent = 100
-host_ids = [101, 102]
-
-[[topo]]
-node_type = "module"
-id = 1001
-name = "db"
-biz_id = 2
-parent = 100
-host_ids = [103, 104]
-
-[[topo]]
-node_type = "set"
-id = 300
-name = "other-set"
-biz_id = 3
-
-[[topo]]
-node_type = "module"
-id = 3000
-name = "other-module"
-biz_id = 3
-parent = 300
-host_ids = [201]
-
-[[dynamic_groups]]
-id = "{DYN_GROUP}"
-name = "all-online"
-biz_id = 2
-host_ids = [101, 102, 103]
-
-[[dynamic_groups]]
-id = "g-other"
-name = "other group"
-biz_id = 3
-host_ids = [201]
-
-[[accounts]]
-id = 1000
-alias = "root"
-biz_id = 2
-
-[[accounts]]
-id = 3000
-alias = "root"
-biz_id = 3
-
-[[scripts]]
-id = "s-online"
-biz_id = 2
-name = "online script"
-versions = [
-  {{ id = 11, status = "online", language = 1, content = "echo library-script \"$@\"\n" }},
-  {{ id = 12, status = "disabled", language = 1, content = "echo disabled\n" }},
-]
-
-[[scripts]]
-id = "s-other"
-biz_id = 3
-name = "other biz script"
-versions = [{{ id = 21, status = "online", language = 1, content = "echo other\n" }}]
-
-# The callback tests receive callbacks on loopback; the auth tests fail on purpose more often
-# than the default throttle (10 a minute) allows.
-[security]
-callback_allow_loopback = true
-auth_failures_per_minute = 1000
-"#
-    )
-}
 
 pub struct TestServer {
     pub url: String,
@@ -491,141 +339,22 @@ pub fn host_status(d: &Value, host_id: i64) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// Does a process still exist (a zombie counts as gone)?
-pub fn process_alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(s) => {
-            let state = s.rsplit(')').next().unwrap_or("").trim_start();
-            !state.starts_with('Z') && !state.starts_with('X')
-        }
-        Err(_) => false,
-    }
+/// The legacy ESB launch route.
+pub const ESB: &str = "api/c/compapi/v2/jobv3/fast_execute_script/";
+/// The gateway launch route.
+pub const FES: &str = "api/v3/fast_execute_script";
+const OP: &str = "api/v3/operate_job_instance";
+
+/// The ESB body of the issue's curl: credentials of the demo kind in the body, script `id`.
+pub fn esb_body(script: &str) -> Vec<u8> {
+    let mut b = script_req(script);
+    b["bk_app_code"] = json!(APP);
+    b["bk_app_secret"] = json!(SECRET);
+    b["bk_username"] = json!("admin");
+    b.to_string().into_bytes()
 }
 
-pub fn write_config(dir: &Path, text: &str) -> std::path::PathBuf {
-    let p = dir.join("config.toml");
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-/// Pids of live processes whose command line contains `marker`.
-pub fn pids_with_marker(marker: &str) -> Vec<i32> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
-            continue;
-        };
-        let Ok(cmd) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
-            continue;
-        };
-        if String::from_utf8_lossy(&cmd).contains(marker) && process_alive(pid) {
-            out.push(pid);
-        }
-    }
-    out
-}
-
-/// Kills the processes of a marker when dropped, so a failing test leaks nothing.
-pub struct KillMarked(pub String);
-
-impl Drop for KillMarked {
-    fn drop(&mut self) {
-        for pid in pids_with_marker(&self.0) {
-            // SAFETY: plain syscall.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
-        }
-    }
-}
-
-/// Wait until no live process carries `marker` (deadline `secs`); true if so.
-pub async fn marker_gone_within(marker: &str, secs: u64) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if pids_with_marker(marker).is_empty() {
-            return true;
-        }
-        if Instant::now() > deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// A unique marker for processes a test starts.
-pub fn unique_marker(tag: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "fx-{tag}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-impl Api {
-    /// `operate_job_instance` code 1 (terminate) as admin on business 2.
-    pub async fn terminate(&self, job_id: i64) -> Value {
-        self.post(
-            "api/v3/operate_job_instance",
-            &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":job_id,"operation_code":1}),
-        )
-        .await
-    }
-}
-
-/// The server binary as a child process with extra environment variables; `crash` kills
-/// the server alone (SIGKILL), its scripts live in their own sessions.
-pub struct ServerProcess {
-    pub child: std::process::Child,
-    pub url: String,
-}
-
-impl ServerProcess {
-    pub fn start(config: &Path, data: &Path, envs: &[(&str, &str)]) -> ServerProcess {
-        use std::io::BufRead;
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fastexec-server"));
-        cmd.arg("--config")
-            .arg(config)
-            .args(["--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null());
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let url = first
-            .strip_prefix("fastexec-server listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_string();
-        std::thread::spawn(move || for _ in lines {});
-        ServerProcess { child, url }
-    }
-
-    pub fn crash(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServerProcess {
-    /// SIGTERM (the server kills its scripts), SIGKILL after 5 s.
-    fn drop(&mut self) {
-        // SAFETY: plain syscall.
-        unsafe {
-            libc::kill(self.child.id() as i32, libc::SIGTERM);
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        self.crash();
-    }
+/// A JSON answer, or a panic that shows the text.
+pub fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| panic!("not JSON: {text}"))
 }

@@ -102,7 +102,7 @@ pub fn content_security_policy(dist: Option<&Path>, connect_origins: &[String]) 
     let mut connect = "'self'".to_string();
     for o in connect_origins {
         connect.push(' ');
-        connect.push_str(&crate::guard::normalize_origin(o));
+        connect.push_str(&super::guard::normalize_origin(o));
     }
     format!(
         "default-src 'none'; script-src {script_src}; style-src 'self'; \
@@ -158,27 +158,6 @@ pub async fn security_headers(
         HeaderValue::from_static("no-referrer"),
     );
     res
-}
-
-/// Refuses what [`crate::guard`] refuses, before routing (nothing else runs for it).
-pub async fn guard_requests(
-    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Err(refusal) = state
-        .guard
-        .check(req.method(), req.uri().path(), req.headers())
-    {
-        tracing::warn!(
-            method = %req.method(),
-            path = req.uri().path(),
-            reason = ?refusal,
-            "request refused"
-        );
-        return refusal.into_error().into_response();
-    }
-    next.run(req).await
 }
 
 async fn not_built() -> impl IntoResponse {

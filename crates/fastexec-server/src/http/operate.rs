@@ -1,7 +1,5 @@
 //! `operate_job_instance`: terminate and start, and who may do either.
 
-use super::*;
-
 use axum::extract::State;
 use bkjob_api::rules::check_operate_request;
 use bkjob_api::{
@@ -9,9 +7,12 @@ use bkjob_api::{
     PermissionInstance, RunStatus,
 };
 
-use crate::auth::Caller;
+use super::auth::Caller;
+use super::error::{ApiError, Meta};
+use super::extractor::BkJson;
+use super::scope::{Companion, Scope};
+use super::{ApiResult, St};
 use crate::db::JobRow;
-use crate::error::{ApiError, BkJson, Meta};
 use crate::AppState;
 
 /// Who may operate a job. BK-JOB checks only business access here (contract §5.6), which on
@@ -36,19 +37,9 @@ async fn authorize_operation(
     let may_execute = dir.allowed(user, "quick_execute_script", scope.type_, &sid)
         || dir.allowed(user, "execute_script", scope.type_, &sid);
     let account = if op == OperationCode::Start {
-        let job_id = job.id;
-        let acc: Option<(i64, String)> = state
+        let acc = state
             .db
-            .read(move |c| {
-                use rusqlite::OptionalExtension;
-                c.query_row(
-                    "SELECT account_id, account_alias FROM step_instance WHERE job_id = ?1 \
-                     ORDER BY id LIMIT 1",
-                    [job_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-            })
+            .job_account(job.id)
             .await
             .map_err(|e| ApiError::internal(meta, e))?;
         acc.filter(|_| !dir.allowed(user, "use_account", scope.type_, &sid))
@@ -79,14 +70,7 @@ pub async fn operate_job_instance(
     meta: Meta,
     BkJson(req): BkJson<OperateJobInstanceRequest>,
 ) -> ApiResult<OperateJobInstanceData> {
-    let access = companion_scope(
-        &state,
-        &meta,
-        &caller,
-        &req.bk_scope_type,
-        &req.bk_scope_id,
-        req.bk_biz_id,
-    )?;
+    let c = Companion::open(&state, &meta, &caller, &req)?;
     // Missing/invalid anything → 1241002 (contract §5.6).
     if let Some(v) = check_operate_request(req.job_instance_id, req.operation_code) {
         return Err(meta.violation(&v));
@@ -95,17 +79,13 @@ pub async fn operate_job_instance(
     let Some(op) = req.operation_code.and_then(OperationCode::from_code) else {
         return Err(meta.err(ErrorCode::ILLEGAL_PARAM, &[]));
     };
-    let job = access.job(&state, &meta, &caller, job_id, false).await?;
-    authorize_operation(&state, &meta, &caller, &access.scope, &job, op).await?;
+    let job = c.job(job_id, false).await?;
+    authorize_operation(&state, &meta, &caller, &c.scope, &job, op).await?;
     match op {
         OperationCode::Terminate => {
             // Only a running job can be terminated (else 1241003). The executor is the
             // authority on "running": the stored status may lag by one write batch.
-            let steps = state
-                .db
-                .steps(job_id)
-                .await
-                .map_err(|e| ApiError::internal(&meta, e))?;
+            let steps = state.db.steps(job_id).await.map_err(|e| c.internal(e))?;
             let step_id = steps.first().map(|s| s.id).unwrap_or_default();
             if !state.exec.terminate(job_id, step_id) {
                 return Err(meta.err(ErrorCode::UNSUPPORTED_OPERATION, &[]));
@@ -117,11 +97,7 @@ pub async fn operate_job_instance(
             if job.status != RunStatus::Blank.code() {
                 return Err(already());
             }
-            let started = state
-                .exec
-                .start(job_id)
-                .await
-                .map_err(|e| ApiError::internal(&meta, e))?;
+            let started = state.exec.start(job_id).await.map_err(|e| c.internal(e))?;
             if !started {
                 return Err(already());
             }

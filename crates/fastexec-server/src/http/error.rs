@@ -1,16 +1,14 @@
-//! Errors as types: [`ApiError`] renders BK-JOB's envelope, and the request extractors turn
-//! every body/query rejection into that envelope instead of axum's plain-text answers.
+//! Errors as types: [`ApiError`] renders BK-JOB's envelope (or the API gateway's, for the
+//! answers the gateway in front of BK-JOB would give), and [`Meta`] carries what every answer
+//! needs. The extractors that produce them are in [`super::extractor`].
 
 use std::hash::{BuildHasher, Hasher};
 
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bkjob_api::{ApiResponse, ErrorCode, Lang, Permission, Violation};
-use bytes::Bytes;
-use serde::de::DeserializeOwned;
 
 /// Per-request facts every answer needs: the language and the request id.
 #[derive(Debug, Clone)]
@@ -61,15 +59,6 @@ impl Meta {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Meta {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let m = Meta::from_parts(parts);
-        parts.extensions.insert(m.clone());
-        Ok(m)
-    }
-}
-
 /// 128 random bits as 32 hex chars (std's per-instance random hasher keys are the source).
 pub fn random_hex() -> String {
     let a = std::collections::hash_map::RandomState::new();
@@ -117,6 +106,24 @@ impl ApiError {
         meta.err(ErrorCode::BAD_REQUEST, &[])
     }
 
+    /// An answer of the API gateway in front of BK-JOB, in its own protocol: its HTTP status,
+    /// code and `code_name`, `data: null`, no request id.
+    pub fn gateway(
+        status: StatusCode,
+        code: i64,
+        code_name: &'static str,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            job_request_id: None,
+            permission: None,
+            gateway_code_name: Some(code_name),
+        }
+    }
+
     pub fn internal(meta: &Meta, err: impl std::fmt::Display) -> ApiError {
         tracing::error!(job_request_id = %meta.job_request_id, "internal error: {err}");
         meta.err(ErrorCode::INTERNAL_ERROR, &[])
@@ -148,78 +155,5 @@ impl IntoResponse for ApiError {
             ApiResponse::err(self.code, self.message, self.job_request_id);
         env.permission = self.permission.map(|p| *p);
         (self.status, Json(env)).into_response()
-    }
-}
-
-/// JSON body extractor that answers BK-style on any problem and honours the body limit. (The
-/// `Content-Type` was already required to be JSON by [`crate::guard`].)
-pub struct BkJson<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkJson<T> {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let BkBody(meta, bytes) = BkBody::from_request(req, state).await?;
-        parse_json(&meta, &bytes).map(BkJson)
-    }
-}
-
-/// The raw body with the request's [`Meta`], for handlers that read the body in two steps
-/// (the ESB route checks the credentials before the rest is parsed).
-pub struct BkBody(pub Meta, pub Bytes);
-
-impl<S: Send + Sync> FromRequest<S> for BkBody {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = req.into_parts();
-        let meta = Meta::from_parts(&parts);
-        parts.extensions.insert(meta.clone());
-        let req = Request::from_parts(parts, body);
-        match Bytes::from_request(req, state).await {
-            Ok(b) => Ok(BkBody(meta, b)),
-            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large(&meta)),
-            Err(_) => Err(ApiError::bad_request(&meta)),
-        }
-    }
-}
-
-/// Parse a BK-JOB request body: 1240003 "Bad Request" on anything that is not a JSON object
-/// of the right shape.
-pub fn parse_json<T: DeserializeOwned>(meta: &Meta, bytes: &[u8]) -> Result<T, ApiError> {
-    // Every BK-JOB request body is a JSON object; serde would also accept an array for a
-    // struct, Jackson does not.
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(ApiError::bad_request(meta));
-    }
-    serde_json::from_slice::<T>(bytes).map_err(|e| {
-        tracing::debug!(job_request_id = %meta.job_request_id, "bad JSON body: {e}");
-        ApiError::bad_request(meta)
-    })
-}
-
-/// An oversized body is stopped by the API gateway in front of BK-JOB, in its own protocol
-/// (HTTP 413, 1641301 `BODY_SIZE_LIMIT_EXCEED`, the gateway's published error reference).
-fn too_large(_meta: &Meta) -> ApiError {
-    ApiError {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        code: 1_641_301,
-        message: "Request body size too large.".to_string(),
-        job_request_id: None,
-        permission: None,
-        gateway_code_name: Some("BODY_SIZE_LIMIT_EXCEED"),
-    }
-}
-
-/// Query-string extractor with the same BK-style rejection.
-pub struct BkQuery<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for BkQuery<T> {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let meta = Meta::from_parts(parts);
-        parts.extensions.insert(meta.clone());
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(v)) => Ok(BkQuery(v)),
-            Err(_) => Err(ApiError::bad_request(&meta)),
-        }
     }
 }

@@ -17,10 +17,16 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use std::sync::Arc;
 
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::error::ApiError;
 use crate::config::SecurityConfig;
-use crate::error::ApiError;
+use crate::AppState;
 
 /// The gateway's code for a request it will not let through (HTTP 403).
 pub const GATEWAY_FORBIDDEN: i64 = 1_640_301;
@@ -61,7 +67,7 @@ impl Refusal {
         let (status, code, code_name) = match self {
             Refusal::ContentType(_) => (
                 StatusCode::BAD_REQUEST,
-                crate::auth::GATEWAY_INVALID_ARGS,
+                super::auth::GATEWAY_INVALID_ARGS,
                 "INVALID_ARGS",
             ),
             _ => (
@@ -70,14 +76,7 @@ impl Refusal {
                 "REQUEST_FORBIDDEN",
             ),
         };
-        ApiError {
-            status,
-            code,
-            message: self.message(),
-            job_request_id: None,
-            permission: None,
-            gateway_code_name: Some(code_name),
-        }
+        ApiError::gateway(status, code, code_name, self.message())
     }
 }
 
@@ -191,6 +190,27 @@ impl Guard {
         }
         Ok(())
     }
+}
+
+/// Refuses what [`Guard::check`] refuses, before routing (nothing else runs for it).
+pub async fn guard_requests(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Err(refusal) = state
+        .guard
+        .check(req.method(), req.uri().path(), req.headers())
+    {
+        tracing::warn!(
+            method = %req.method(),
+            path = req.uri().path(),
+            reason = ?refusal,
+            "request refused"
+        );
+        return refusal.into_error().into_response();
+    }
+    next.run(req).await
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@
 //! / 104 (non-zero exit) / 102 (script timeout) / 403 (terminated); hosts whose agent is
 //! offline get 1 and never run.
 
+mod drive;
 mod host;
 mod proc;
 mod sweep;
@@ -46,7 +47,7 @@ use tower_http::catch_panic::{CatchPanicLayer, DefaultResponseForPanic};
 
 use crate::callback::Callback;
 use crate::config::ExecConfig;
-use crate::db::{now_ms, Db, HostRow, JobRow, StepRow};
+use crate::db::{now_ms, Db, HostRow, HostUpdate, JobRow, JobUpdate, StepRow};
 use host::run_host;
 use proc::{Account, ExecEnv};
 pub use proc::{DEFAULT_LANG, SAFE_PATH};
@@ -54,7 +55,7 @@ pub use user::ServerUser;
 use user::{lookup_user_by_uid, resolve_run_as};
 
 /// A panic in one request answers 500 instead of dropping the connection; the others go on.
-/// For the router in `lib.rs`.
+/// For the router in [`crate::http::app`].
 pub fn panic_guard_layer() -> CatchPanicLayer<DefaultResponseForPanic> {
     CatchPanicLayer::new()
 }
@@ -314,13 +315,13 @@ impl Executor {
         }
         {
             let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
-            self.db.set_job_status(
+            self.db.set_job_status(JobUpdate {
                 job_id,
-                step.id,
-                RunStatus::Running.code(),
-                Some(now_ms()),
-                None,
-            );
+                step_id: step.id,
+                status: RunStatus::Running.code(),
+                start_time: Some(now_ms()),
+                end_time: None,
+            });
             *phase = Phase::Running;
         }
         let setup: Result<Setup, String> = (|| {
@@ -357,8 +358,13 @@ impl Executor {
             ctl.record.remove();
             {
                 let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
-                this.db
-                    .set_job_status(job_id, step_id, final_status.code(), None, Some(now_ms()));
+                this.db.set_job_status(JobUpdate {
+                    job_id,
+                    step_id,
+                    status: final_status.code(),
+                    start_time: None,
+                    end_time: Some(now_ms()),
+                });
                 *phase = Phase::Finishing;
             }
             this.db.flush().await;
@@ -389,14 +395,14 @@ impl Executor {
         for h in self.db.hosts(step_id).await.unwrap_or_default() {
             let waiting = [HostStatus::Waiting.code(), HostStatus::Running.code()];
             if waiting.contains(&h.status) {
-                self.db.set_host_status(
+                self.db.set_host_status(HostUpdate {
                     step_id,
-                    h.host_id,
-                    HostStatus::UnknownError.code(),
-                    None,
-                    None,
-                    Some(now),
-                );
+                    host_id: h.host_id,
+                    status: HostStatus::UnknownError.code(),
+                    exit_code: None,
+                    start_time: None,
+                    end_time: Some(now),
+                });
             }
         }
     }
@@ -445,8 +451,13 @@ impl Executor {
             if *phase != Phase::Running {
                 return false;
             }
-            self.db
-                .set_job_status(job_id, step_id, RunStatus::Stopping.code(), None, None);
+            self.db.set_job_status(JobUpdate {
+                job_id,
+                step_id,
+                status: RunStatus::Stopping.code(),
+                start_time: None,
+                end_time: None,
+            });
         }
         let _ = ctl.cancel.send(true);
         ctl.kill_groups();
@@ -489,270 +500,7 @@ impl Executor {
         }
         Ok(script)
     }
-
-    async fn drive(
-        self: &Arc<Self>,
-        job_id: i64,
-        step: StepRow,
-        hosts: Vec<HostRow>,
-        setup: Result<Setup, String>,
-        ctl: Arc<RunCtl>,
-        mut cancel: watch::Receiver<bool>,
-    ) -> RunStatus {
-        let step_id = step.id;
-        let now = now_ms();
-        let mut all_ok = true;
-        // Offline agents: host status 1 at once, they never run (contract §5.5).
-        for h in hosts.iter().filter(|h| !h.agent_online) {
-            all_ok = false;
-            self.db.set_host_status(
-                step_id,
-                h.host_id,
-                HostStatus::AgentError.code(),
-                None,
-                Some(now),
-                Some(now),
-            );
-        }
-        let online: Vec<&HostRow> = hosts.iter().filter(|h| h.agent_online).collect();
-        let lang = ScriptLanguage::from_code(step.script_language);
-        let prepared = setup.and_then(|s| {
-            if online.is_empty() {
-                // Nothing runs: no script file (the empty reason is never logged).
-                return Err(String::new());
-            }
-            let script = self
-                .prepare_job_dir(
-                    job_id,
-                    lang,
-                    step.script_content.as_bytes(),
-                    s.run_as.as_ref(),
-                )
-                .map_err(|e| format!("cannot write the script file: {e}"))?;
-            let (args, args_note) = split_params(step.script_param.as_deref().unwrap_or(""));
-            Ok(Prepared {
-                job_id,
-                step_id,
-                program: s.program,
-                pre_args: s.pre_args,
-                lang,
-                script,
-                args,
-                args_note,
-                sensitive: step.is_param_sensitive,
-                timeout: Duration::from_secs(step.timeout.max(1) as u64),
-                switch: s.run_as.is_some(),
-                account: s.run_as.unwrap_or_else(|| self.own.clone()),
-                log_cap: self.log_cap,
-            })
-        });
-        let prepared = match prepared {
-            Ok(p) => Arc::new(p),
-            Err(why) => {
-                // The whole step cannot run here (no interpreter, forbidden user): every
-                // online host fails with the reason in its log.
-                let line = format!("[fastexec] {why}\n");
-                for h in &online {
-                    self.db
-                        .append_log(step_id, h.host_id, line.clone().into_bytes());
-                    self.db.set_host_status(
-                        step_id,
-                        h.host_id,
-                        HostStatus::ScriptFailed.code(),
-                        None,
-                        Some(now),
-                        Some(now),
-                    );
-                }
-                return if online.is_empty() && all_ok {
-                    RunStatus::Success
-                } else {
-                    RunStatus::Fail
-                };
-            }
-        };
-        let mut set: JoinSet<HostStatus> = JoinSet::new();
-        let mut cancelled = false;
-        let mut next = 0;
-        while next < online.len() {
-            let permit = tokio::select! {
-                p = self.sem.clone().acquire_owned() => match p {
-                    Ok(p) => p,
-                    Err(_) => break,
-                },
-                _ = cancel.wait_for(|c| *c) => { cancelled = true; break; }
-            };
-            let h = online[next].clone();
-            next += 1;
-            let prepared = prepared.clone();
-            let this = self.clone();
-            let ctl = ctl.clone();
-            let cancel = cancel.clone();
-            set.spawn(async move {
-                let st = match catch_panic(run_host(&this, &prepared, &h, &ctl, cancel)).await {
-                    Ok(st) => st,
-                    Err(why) => {
-                        tracing::error!(
-                            job_id = prepared.job_id,
-                            host_id = h.host_id,
-                            "host run failed: {why}"
-                        );
-                        // Its script, if any, was killed with its session (SessionGuard).
-                        this.db.append_log(
-                            prepared.step_id,
-                            h.host_id,
-                            b"[fastexec] internal error: the run was abandoned\n".to_vec(),
-                        );
-                        this.db.set_host_status(
-                            prepared.step_id,
-                            h.host_id,
-                            HostStatus::UnknownError.code(),
-                            None,
-                            None,
-                            Some(now_ms()),
-                        );
-                        HostStatus::UnknownError
-                    }
-                };
-                drop(permit);
-                st
-            });
-            while let Some(r) = set.try_join_next() {
-                all_ok &= host_ok(r);
-            }
-        }
-        // Hosts that never got a process slot before a terminate.
-        if cancelled || *cancel.borrow() {
-            cancelled = true;
-            let now = now_ms();
-            for h in &online[next..] {
-                self.db.set_host_status(
-                    step_id,
-                    h.host_id,
-                    HostStatus::TerminateSuccess.code(),
-                    None,
-                    None,
-                    Some(now),
-                );
-            }
-        }
-        while let Some(r) = set.join_next().await {
-            all_ok &= host_ok(r);
-        }
-        if cancelled || *cancel.borrow() {
-            RunStatus::StopSuccess
-        } else if all_ok {
-            RunStatus::Success
-        } else {
-            RunStatus::Fail
-        }
-    }
-}
-
-fn host_ok(r: Result<HostStatus, tokio::task::JoinError>) -> bool {
-    matches!(r, Ok(HostStatus::Success | HostStatus::LastSuccess))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use host::SessionGuard;
-    use std::os::fd::OwnedFd;
-    use std::os::unix::process::ExitStatusExt;
-
-    #[test]
-    fn params_split_like_a_shell() {
-        assert_eq!(split_params("a 'b c'").0, vec!["a", "b c"]);
-        assert_eq!(split_params("a\nb").0, vec!["a", "b"]);
-        assert!(split_params("   ").0.is_empty());
-        let (v, note) = split_params("a 'b");
-        assert_eq!(v, vec!["a", "'b"]);
-        assert!(note.is_some());
-    }
-
-    /// A panic inside a job's driver becomes an error the job task turns into status 9.
-    #[tokio::test]
-    async fn a_panicking_future_is_caught() {
-        let r: Result<RunStatus, String> = catch_panic(async {
-            tokio::task::yield_now().await;
-            panic!("driver bug {}", 42)
-        })
-        .await;
-        assert_eq!(r.unwrap_err(), "driver bug 42");
-        assert_eq!(
-            catch_panic(async { RunStatus::Success }).await,
-            Ok(RunStatus::Success)
-        );
-    }
-
-    /// A host run that panics after starting its script still kills the script's session.
-    #[tokio::test]
-    async fn a_panicking_host_run_kills_its_session() {
-        let tmp = tempfile::TempDir::new().unwrap();
-        let (cancel, _rx) = watch::channel(false);
-        let ctl = RunCtl {
-            cancel,
-            sessions: Mutex::new(HashSet::new()),
-            record: sweep::Record::create(tmp.path(), 1),
-            phase: Mutex::new(Phase::Running),
-        };
-        let env = ExecEnv::resolve(&ExecConfig::default()).unwrap();
-        let (bash, _) = env.interpreter(Some(ScriptLanguage::Shell)).unwrap();
-        let script = tmp.path().join("s.sh");
-        std::fs::write(&script, "set -m\nsleep 300 &\necho $! > bg\nsleep 300\n").unwrap();
-        let me = ServerUser::current();
-        let account = lookup_user_by_uid(me.uid).unwrap();
-        let out = std::fs::File::create(tmp.path().join("out")).unwrap();
-        let launch = proc::Launch {
-            program: &bash,
-            pre_args: &[],
-            lang: Some(ScriptLanguage::Shell),
-            script: &script,
-            args: &[],
-            sensitive: false,
-            cwd: tmp.path(),
-            env: &env,
-            account: &account,
-            switch: false,
-            host_id: 1,
-            host_ip: "127.0.0.1",
-        };
-        let running = proc::spawn(&launch, OwnedFd::from(out)).unwrap();
-        let pid = running.pid;
-        ctl.sessions.lock().unwrap().insert(pid);
-        let bg_file = tmp.path().join("bg");
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        let bg: i32 = loop {
-            if let Some(n) = std::fs::read_to_string(&bg_file)
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-            {
-                break n;
-            }
-            assert!(std::time::Instant::now() < deadline, "script did not start");
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        };
-        // Moved to its own process group by `set -m`: only the session sweep finds it.
-        let st = sweep::stat_of(bg).unwrap();
-        assert_eq!(st.session, pid);
-        assert_ne!(st.pgrp, pid);
-        let r: Result<(), String> = catch_panic(async {
-            let _guard = SessionGuard {
-                ctl: &ctl,
-                pid,
-                armed: true,
-            };
-            tokio::task::yield_now().await;
-            panic!("host bug");
-        })
-        .await;
-        assert_eq!(r.unwrap_err(), "host bug");
-        let status = running.reap().await.unwrap();
-        assert_eq!(status.signal(), Some(libc::SIGKILL));
-        assert!(
-            sweep::stat_of(bg).is_none_or(|s| s.zombie),
-            "background process survived"
-        );
-        assert!(ctl.sessions.lock().unwrap().is_empty());
-    }
-}
+mod tests;

@@ -10,16 +10,17 @@
 //! `1247004` (`CheckOpenApiJwt`, §1.4). Secrets and tokens are never logged.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use bkjob_api::{ErrorCode, GatewayAuth};
 
-use crate::error::{ApiError, Meta};
+use super::error::{ApiError, Meta};
+use super::extractor::{client_ip, parse_json};
 use crate::AppState;
 
 /// The authenticated caller.
@@ -109,26 +110,6 @@ impl AuthThrottle {
     }
 }
 
-/// Extractor of [`client_ip`].
-pub struct ConnectInfoIp(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ConnectInfoIp(client_ip(parts)))
-    }
-}
-
-/// The client address of a request (unspecified when the server was not started with
-/// connection info, e.g. a router driven directly in a test).
-pub fn client_ip(parts: &Parts) -> IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
-}
-
 impl AuthFailure {
     /// The gateway's reason text (the gateway answers in English only).
     fn gateway_reason(self) -> &'static str {
@@ -145,16 +126,13 @@ impl AuthFailure {
 
     /// 429 for a throttled client, on the gateway and the ESB route alike.
     fn throttled_error() -> ApiError {
-        ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            code: GATEWAY_RATE_LIMITED,
-            message: "Request rate limit exceeded: too many failed authentications from this \
-                      address, try again in a minute"
-                .to_string(),
-            job_request_id: None,
-            permission: None,
-            gateway_code_name: Some("RATE_LIMIT_RESTRICTION"),
-        }
+        ApiError::gateway(
+            StatusCode::TOO_MANY_REQUESTS,
+            GATEWAY_RATE_LIMITED,
+            "RATE_LIMIT_RESTRICTION",
+            "Request rate limit exceeded: too many failed authentications from this address, \
+             try again in a minute",
+        )
     }
 
     /// The API gateway's answer.
@@ -162,14 +140,12 @@ impl AuthFailure {
         if self == AuthFailure::Throttled {
             return Self::throttled_error();
         }
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            code: GATEWAY_INVALID_ARGS,
-            message: format!("Parameters error [reason=\"{}\"]", self.gateway_reason()),
-            job_request_id: None,
-            permission: None,
-            gateway_code_name: Some("INVALID_ARGS"),
-        }
+        ApiError::gateway(
+            StatusCode::BAD_REQUEST,
+            GATEWAY_INVALID_ARGS,
+            "INVALID_ARGS",
+            format!("Parameters error [reason=\"{}\"]", self.gateway_reason()),
+        )
     }
 
     /// The legacy ESB route's answer: BK-JOB's own codes for a missing app or user.
@@ -186,16 +162,6 @@ impl AuthFailure {
         e.status = StatusCode::UNAUTHORIZED;
         e
     }
-}
-
-/// Constant-time equality: the time taken does not tell how many leading bytes matched, so a
-/// secret cannot be guessed byte by byte (the length may show; secrets are not short).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = (a.len() ^ b.len()) as u8 | u8::from(a.len() != b.len());
-    for (x, y) in a.iter().zip(b.iter()) {
-        diff |= x ^ y;
-    }
-    diff == 0
 }
 
 fn blank(s: &Option<String>) -> bool {
@@ -247,7 +213,7 @@ pub fn authenticate(
         tracing::info!(app_code = code, "rejected: unknown app");
         return Err(AuthFailure::AppNotFound);
     };
-    if !ct_eq(
+    if !crate::secret::ct_eq(
         app.secret.as_bytes(),
         app_secret.as_deref().unwrap_or_default().as_bytes(),
     ) {
@@ -285,6 +251,27 @@ pub fn authenticate(
     }
 }
 
+/// The ESB route's authentication: the four common args skimmed from the JSON body (nothing
+/// else is built), checked behind the throttle, refused with BK-JOB's own codes.
+pub fn authenticate_esb(
+    state: &AppState,
+    ip: IpAddr,
+    meta: &Meta,
+    body: &[u8],
+) -> Result<Caller, ApiError> {
+    let c: bkjob_api::EsbCommonArgs = parse_json(meta, body)?;
+    authenticate_from(
+        state,
+        ip,
+        &c.bk_app_code,
+        &c.bk_app_secret,
+        &c.bk_token,
+        &c.bk_username,
+    )
+    .map_err(|f| f.esb_error(meta))
+}
+
+/// The gateway routes' caller, from the `X-Bkapi-Authorization` header.
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = ApiError;
 

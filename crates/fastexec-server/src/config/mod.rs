@@ -6,12 +6,21 @@
 //! `[[dynamic_groups]]`) and JOB's own account and script
 //! libraries (`[[accounts]]`, `[[scripts]]`) and dangerous-script rules (`[[dangerous_rules]]`).
 //! See `/fastexec.toml` at the repo root for a documented example.
+//!
+//! This file holds the sections' types; [`check`] refuses an inconsistent file at load time,
+//! [`Directory`] is the indexed view handlers read.
 
-use std::collections::HashMap;
+mod check;
+mod directory;
+
+pub use directory::Directory;
+
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use serde::Deserialize;
+
+use crate::danger::DangerousRuleConfig;
 
 /// Special `os_user` value: "whoever runs the server".
 pub const SERVER_USER: &str = "$SERVER_USER";
@@ -321,54 +330,6 @@ pub struct ScriptVersionConfig {
     pub content: String,
 }
 
-/// A dangerous-script rule (BK-JOB `DangerousRule`): a regular expression matched against each
-/// line of a script of the listed languages.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DangerousRuleConfig {
-    /// Regular expression (Rust `regex` syntax), searched for in each line.
-    pub expression: String,
-    /// `script_language` codes (1..=6) the rule applies to; empty = every language.
-    #[serde(default)]
-    pub script_languages: Vec<i32>,
-    /// `"scan"` (1, record only) or `"intercept"` (2, refuse with 1244019).
-    pub action: DangerousAction,
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Disabled rules are kept but never applied (BK-JOB's rule status).
-    #[serde(default = "yes")]
-    pub enabled: bool,
-}
-
-/// BK-JOB `DangerousRuleActionEnum`: 1 scan, 2 intercept. Written as a name or its code.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(try_from = "ActionValue")]
-pub enum DangerousAction {
-    Scan,
-    Intercept,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ActionValue {
-    Name(String),
-    Code(i64),
-}
-
-impl TryFrom<ActionValue> for DangerousAction {
-    type Error = String;
-    fn try_from(v: ActionValue) -> Result<Self, String> {
-        match v {
-            ActionValue::Name(n) if n == "scan" => Ok(DangerousAction::Scan),
-            ActionValue::Name(n) if n == "intercept" => Ok(DangerousAction::Intercept),
-            ActionValue::Code(1) => Ok(DangerousAction::Scan),
-            ActionValue::Code(2) => Ok(DangerousAction::Intercept),
-            ActionValue::Name(n) => Err(format!("action {n:?} is not \"scan\" or \"intercept\"")),
-            ActionValue::Code(c) => Err(format!("action {c} is not 1 (scan) or 2 (intercept)")),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ScriptVersionStatus {
@@ -402,270 +363,6 @@ impl Config {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read config file {}", path.display()))?;
         Config::from_toml(&text).with_context(|| format!("in config file {}", path.display()))
-    }
-
-    fn check(&self) -> anyhow::Result<()> {
-        fn dup<K: std::hash::Hash + Eq + std::fmt::Debug>(
-            what: &str,
-            keys: impl Iterator<Item = K>,
-        ) -> anyhow::Result<()> {
-            let mut seen = std::collections::HashSet::new();
-            for k in keys {
-                if !seen.insert(k) {
-                    bail!("duplicate {what}");
-                }
-            }
-            Ok(())
-        }
-        dup("app code", self.apps.iter().map(|a| a.code.as_str()))?;
-        dup("user name", self.users.iter().map(|u| u.name.as_str()))?;
-        dup(
-            "bk_token",
-            self.users
-                .iter()
-                .flat_map(|u| u.tokens.iter().map(|t| t.as_str())),
-        )?;
-        dup("business id", self.businesses.iter().map(|b| b.id))?;
-        dup("biz_set id", self.biz_sets.iter().map(|b| b.id))?;
-        dup("host id", self.hosts.iter().map(|h| h.id))?;
-        dup(
-            "host (cloud id, ip)",
-            self.hosts.iter().map(|h| (h.cloud_id, h.ip.as_str())),
-        )?;
-        dup("account id", self.accounts.iter().map(|a| a.id))?;
-        dup("script id", self.scripts.iter().map(|s| s.id.as_str()))?;
-        dup(
-            "script version id",
-            self.scripts
-                .iter()
-                .flat_map(|s| s.versions.iter().map(|v| v.id)),
-        )?;
-        for h in &self.hosts {
-            if h.ip.parse::<std::net::Ipv4Addr>().is_err() {
-                bail!("host {}: ip {:?} is not IPv4", h.id, h.ip);
-            }
-        }
-        self.check_topology()?;
-        for u in &self.users {
-            for g in &u.grants {
-                for a in &g.actions {
-                    if a != "*" && !ALL_ACTIONS.contains(&a.as_str()) {
-                        bail!("user {}: unknown action {a:?}", u.name);
-                    }
-                }
-            }
-        }
-        if self.limits.max_concurrent_processes == 0 {
-            bail!("limits.max_concurrent_processes must be at least 1");
-        }
-        // Refuse bad rules now rather than at the first launch.
-        crate::danger::DangerRules::compile(&self.dangerous_rules)?;
-        Ok(())
-    }
-
-    /// `[[topo]]` and `[[dynamic_groups]]`: known businesses, modules under a set of the same
-    /// business, hosts that exist and belong to the node's business.
-    fn check_topology(&self) -> anyhow::Result<()> {
-        let biz_known = |id: i64| self.businesses.iter().any(|b| b.id == id);
-        let host_biz: HashMap<i64, i64> = self.hosts.iter().map(|h| (h.id, h.biz_id)).collect();
-        let check_hosts = |what: &str, biz_id: i64, ids: &[i64]| -> anyhow::Result<()> {
-            for id in ids {
-                match host_biz.get(id) {
-                    None => bail!("{what}: host {id} is not in [[hosts]]"),
-                    Some(&b) if b != biz_id => {
-                        bail!("{what}: host {id} belongs to business {b}, not {biz_id}")
-                    }
-                    Some(_) => {}
-                }
-            }
-            Ok(())
-        };
-        let mut seen = std::collections::HashSet::new();
-        for n in &self.topo {
-            let what = format!("topo {} {}", n.node_type, n.id);
-            if !seen.insert((n.node_type.as_str(), n.id)) {
-                bail!("duplicate {what}");
-            }
-            if !biz_known(n.biz_id) {
-                bail!("{what}: business {} is not in [[businesses]]", n.biz_id);
-            }
-            match n.node_type.as_str() {
-                "set" => {
-                    if n.parent.is_some() {
-                        bail!("{what}: a set hangs under its business (no parent)");
-                    }
-                    if !n.host_ids.is_empty() {
-                        bail!("{what}: hosts belong to modules, list them under a module");
-                    }
-                }
-                "module" => {
-                    let Some(parent) = n.parent else {
-                        bail!("{what}: a module needs `parent` (its set id)");
-                    };
-                    let set = self
-                        .topo
-                        .iter()
-                        .find(|s| s.node_type == "set" && s.id == parent);
-                    match set {
-                        None => bail!("{what}: parent set {parent} is not in [[topo]]"),
-                        Some(s) if s.biz_id != n.biz_id => {
-                            bail!("{what}: parent set {parent} is in another business")
-                        }
-                        Some(_) => {}
-                    }
-                    check_hosts(&what, n.biz_id, &n.host_ids)?;
-                }
-                other => bail!("{what}: node_type {other:?} is not \"set\" or \"module\""),
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        for g in &self.dynamic_groups {
-            let what = format!("dynamic group {:?}", g.id);
-            if g.id.trim().is_empty() {
-                bail!("dynamic group with an empty id");
-            }
-            if !seen.insert(g.id.as_str()) {
-                bail!("duplicate {what}");
-            }
-            if !biz_known(g.biz_id) {
-                bail!("{what}: business {} is not in [[businesses]]", g.biz_id);
-            }
-            check_hosts(&what, g.biz_id, &g.host_ids)?;
-        }
-        Ok(())
-    }
-}
-
-/// Indexed, read-only view of the configuration used while serving.
-#[derive(Debug)]
-pub struct Directory {
-    pub cfg: Config,
-    pub hosts_by_id: HashMap<i64, usize>,
-    pub hosts_by_ip: HashMap<(i64, String), usize>,
-}
-
-impl Directory {
-    pub fn new(cfg: Config) -> Directory {
-        let hosts_by_id = cfg
-            .hosts
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.id, i))
-            .collect();
-        let hosts_by_ip = cfg
-            .hosts
-            .iter()
-            .enumerate()
-            .map(|(i, h)| ((h.cloud_id, h.ip.clone()), i))
-            .collect();
-        Directory {
-            cfg,
-            hosts_by_id,
-            hosts_by_ip,
-        }
-    }
-
-    pub fn app(&self, code: &str) -> Option<&AppConfig> {
-        self.cfg.apps.iter().find(|a| a.code == code)
-    }
-
-    pub fn user(&self, name: &str) -> Option<&UserConfig> {
-        self.cfg.users.iter().find(|u| u.name == name)
-    }
-
-    /// The user a login ticket belongs to. Every token is compared in constant time and the
-    /// scan never stops early, so timing tells nothing about how close a guess was.
-    pub fn user_by_token(&self, token: &str) -> Option<&UserConfig> {
-        let mut found = None;
-        for u in &self.cfg.users {
-            for t in &u.tokens {
-                if crate::auth::ct_eq(t.as_bytes(), token.as_bytes()) && found.is_none() {
-                    found = Some(u);
-                }
-            }
-        }
-        found
-    }
-
-    pub fn host(&self, id: i64) -> Option<&HostConfig> {
-        self.hosts_by_id.get(&id).map(|&i| &self.cfg.hosts[i])
-    }
-
-    pub fn host_by_ip(&self, cloud_id: i64, ip: &str) -> Option<&HostConfig> {
-        self.hosts_by_ip
-            .get(&(cloud_id, ip.to_string()))
-            .map(|&i| &self.cfg.hosts[i])
-    }
-
-    pub fn business(&self, id: i64) -> Option<&BusinessConfig> {
-        self.cfg.businesses.iter().find(|b| b.id == id)
-    }
-
-    pub fn biz_set(&self, id: i64) -> Option<&BizSetConfig> {
-        self.cfg.biz_sets.iter().find(|b| b.id == id)
-    }
-
-    pub fn account(&self, id: i64) -> Option<&AccountConfig> {
-        self.cfg.accounts.iter().find(|a| a.id == id)
-    }
-
-    pub fn script(&self, id: &str) -> Option<&ScriptConfig> {
-        self.cfg.scripts.iter().find(|s| s.id == id)
-    }
-
-    /// A script version and the script it belongs to.
-    pub fn script_version(&self, id: i64) -> Option<(&ScriptConfig, &ScriptVersionConfig)> {
-        self.cfg
-            .scripts
-            .iter()
-            .find_map(|s| s.versions.iter().find(|v| v.id == id).map(|v| (s, v)))
-    }
-
-    /// A topology node by CMDB type and instance id (`set` / `module`).
-    pub fn topo_node(&self, node_type: &str, id: i64) -> Option<&TopoNodeConfig> {
-        self.cfg
-            .topo
-            .iter()
-            .find(|n| n.node_type == node_type && n.id == id)
-    }
-
-    /// The path from the business down to `node` (excluded: the business; included: the
-    /// node): `[set]` for a set, `[set, module]` for a module.
-    pub fn topo_chain<'a>(&'a self, node: &'a TopoNodeConfig) -> Vec<&'a TopoNodeConfig> {
-        let mut chain = vec![node];
-        if let Some(set) = node.parent.and_then(|p| self.topo_node("set", p)) {
-            chain.insert(0, set);
-        }
-        chain
-    }
-
-    /// Host ids under a node, in config order: a module's own hosts; a set's modules' hosts.
-    pub fn topo_host_ids(&self, node: &TopoNodeConfig) -> Vec<i64> {
-        match node.node_type.as_str() {
-            "set" => self
-                .cfg
-                .topo
-                .iter()
-                .filter(|m| m.node_type == "module" && m.parent == Some(node.id))
-                .flat_map(|m| m.host_ids.iter().copied())
-                .collect(),
-            _ => node.host_ids.clone(),
-        }
-    }
-
-    pub fn dynamic_group(&self, id: &str) -> Option<&DynamicGroupConfig> {
-        self.cfg.dynamic_groups.iter().find(|g| g.id == id)
-    }
-
-    /// Does `user` hold `action` in the scope?
-    pub fn allowed(&self, user: &str, action: &str, scope_type: &str, scope_id: &str) -> bool {
-        let Some(u) = self.user(user) else {
-            return false;
-        };
-        u.grants.iter().any(|g| {
-            (g.scope_id == "*" || (g.scope_type == scope_type && g.scope_id == scope_id))
-                && g.actions.iter().any(|a| a == "*" || a == action)
-        })
     }
 }
 
@@ -713,7 +410,7 @@ mod tests {
             rules
                 .check(lang, script)
                 .iter()
-                .any(|h| h.action == DangerousAction::Intercept)
+                .any(|h| h.action == crate::danger::DangerousAction::Intercept)
         };
         for s in [
             "rm -rf /",

@@ -1,0 +1,95 @@
+//! The HTTP face of the server: the router (every route and layer in one place), the BK-JOB
+//! error envelope and request extractors, the gateway's authentication, the defenses against
+//! other web pages, the app's static files, and one module per API family.
+//!
+//! Layout: [`error`] (envelope), [`extractor`] (body/query/client address), [`auth`]
+//! (gateway/ESB credentials, throttle), [`scope`] (scope interceptors and the job access
+//! check the companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`]
+//! (static files, security headers), then the APIs: [`launch`] (`fast_execute_script`),
+//! [`status`] and [`logs`] (following a job), [`operate`] (terminate/start).
+
+pub mod auth;
+pub mod error;
+pub mod extractor;
+pub mod guard;
+pub mod launch;
+pub mod logs;
+pub mod operate;
+pub mod scope;
+pub mod status;
+pub mod web;
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use bkjob_api::ApiResponse;
+
+use crate::AppState;
+use error::ApiError;
+
+/// What every BK-JOB handler answers: the envelope with its data, or an error envelope.
+pub type ApiResult<T> = Result<Json<ApiResponse<T>>, ApiError>;
+/// The shared state, as handlers extract it.
+type St = State<Arc<AppState>>;
+
+/// The router: the BK-JOB API, health, and the app (static files with SPA fallback).
+pub fn app(state: Arc<AppState>) -> Router {
+    let limit = state.max_body_bytes;
+    let api = Router::new()
+        .route(
+            "/api/healthz",
+            get(|| async { Json(serde_json::json!({"ok": true})) }),
+        )
+        .route(
+            "/api/v3/fast_execute_script",
+            post(launch::fast_execute_script),
+        )
+        .route(
+            "/api/v3/get_job_instance_status",
+            get(status::get_job_instance_status).post(status::get_job_instance_status),
+        )
+        .route(
+            "/api/v3/get_job_instance_ip_log",
+            get(logs::get_job_instance_ip_log).post(logs::get_job_instance_ip_log),
+        )
+        .route(
+            "/api/v3/batch_get_job_instance_ip_log",
+            post(logs::batch_get_job_instance_ip_log),
+        )
+        .route(
+            "/api/v3/operate_job_instance",
+            post(operate::operate_job_instance),
+        )
+        .route(
+            "/api/c/compapi/v2/jobv3/fast_execute_script/",
+            post(launch::esb_fast_execute_script),
+        )
+        .route("/api/{*rest}", axum::routing::any(web::api_not_found))
+        .layer(DefaultBodyLimit::max(limit));
+    api.merge(web::router(state.dist.clone()))
+        // Outermost first on the way in: refuse foreign pages before anything runs, and put
+        // the security headers on every answer, refusals included.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard_requests,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
+        .with_state(state)
+        .layer(crate::exec::panic_guard_layer())
+        // Spans name the path only: a query string may carry credentials (ESB clients put
+        // bk_app_secret / bk_token there) and must never reach a log.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    tracing::debug_span!("request", method = %req.method(), path = req.uri().path())
+                },
+            ),
+        )
+        // The wasm and a 50,000-host status answer shrink 3-5x; browsers decode transparently.
+        .layer(tower_http::compression::CompressionLayer::new())
+}
