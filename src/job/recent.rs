@@ -10,7 +10,7 @@
 //! ([`LaunchedScripts`], in the app's state), so "redo" of such a job restores it;
 //! [`restore_script`] decides what the form gets back.
 
-use bkjob_api::json::{self, Json};
+use tinyjson::{self as json, Json};
 use bkjob_api::{Draft, FastExecuteScriptData, ScriptSource};
 use serde::{Deserialize, Serialize};
 
