@@ -4,9 +4,9 @@
 //! Secrets (app secret, bk_token) live only in [`Connection`] in memory; [`StoredConnection`]
 //! is the part that may be persisted and has no field for them.
 
-use tinyjson::Json;
 use bkjob_api::{EsbCommonArgs, FastExecuteScriptRequest, GatewayAuth, Lang};
 use serde::{Deserialize, Serialize};
+use tinyjson::Json;
 
 /// What replaces a secret in the preview.
 pub const MASK: &str = "******";
@@ -576,9 +576,7 @@ mod tests {
     #[test]
     fn the_answer_cap_is_a_stored_setting() {
         let read = |text: &str| {
-            Connection::from_stored(StoredConnection::from_json(
-                tinyjson::parse(text).unwrap(),
-            ))
+            Connection::from_stored(StoredConnection::from_json(tinyjson::parse(text).unwrap()))
         };
         assert_eq!(read("{}").max_answer_bytes(), 64 << 20);
         let c = read(r#"{"max_answer_mib":2}"#);

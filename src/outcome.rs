@@ -8,12 +8,12 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use tinyjson::{self as json, Json, JsonErrorKind};
 use bkjob_api::FastExecuteScriptData;
 use serde::de::{
     DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use serde::Deserialize;
+use tinyjson::{self as json, Json, JsonErrorKind};
 
 use crate::launch::Settled;
 

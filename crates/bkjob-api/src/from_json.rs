@@ -96,28 +96,7 @@ mod tests {
 
     #[test]
     fn a_stored_draft_reads_back_field_for_field() {
-        let d = Draft {
-            scope_type: "biz_set".into(),
-            scope_id: "9".into(),
-            source: ScriptSource::ScriptVersionId,
-            script_content: "echo \"你好\"\n\tdone\u{7}".into(),
-            script_language: ScriptLanguage::Python,
-            script_id: "s-1".into(),
-            script_version_id: "77".into(),
-            script_param: "a b".into(),
-            is_param_sensitive: true,
-            timeout: "60".into(),
-            account_alias: "root".into(),
-            account_id: "3".into(),
-            host_id_list: "1\n2".into(),
-            ip_list: "0:10.0.0.1".into(),
-            dynamic_group_list: "g".into(),
-            topo_node_list: "module:1".into(),
-            task_name: "t".into(),
-            callback_url: "http://x/cb".into(),
-            windows_interpreter: "C:\\py.exe".into(),
-            start_task: false,
-        };
+        let d = full_draft();
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(read_stored(&json), Some(d.clone()));
         // Every source the serializer writes is read back.
@@ -149,9 +128,9 @@ mod tests {
         Draft {
             scope_type: "biz_set".into(),
             scope_id: "9".into(),
-            source: ScriptSource::ScriptId,
-            script_content: "echo 1".into(),
-            script_language: ScriptLanguage::Perl,
+            source: ScriptSource::ScriptVersionId,
+            script_content: "echo \"你好\"\n\tdone\u{7}".into(),
+            script_language: ScriptLanguage::Python,
             script_id: "s-1".into(),
             script_version_id: "77".into(),
             script_param: "a b".into(),
@@ -159,7 +138,7 @@ mod tests {
             timeout: "60".into(),
             account_alias: "root".into(),
             account_id: "3".into(),
-            host_id_list: "1".into(),
+            host_id_list: "1\n2".into(),
             ip_list: "0:10.0.0.1".into(),
             dynamic_group_list: "g".into(),
             topo_node_list: "module:1".into(),
@@ -211,7 +190,7 @@ mod tests {
             );
         }
         assert_reads_like_serde(&full, |v| Draft::from_json(v.clone()));
-        for source in [ScriptSource::Content, ScriptSource::ScriptVersionId] {
+        for source in [ScriptSource::Content, ScriptSource::ScriptId] {
             let d = Draft {
                 source,
                 ..full_draft()
