@@ -4,9 +4,9 @@
 //! Secrets (app secret, bk_token) live only in [`Connection`] in memory; [`StoredConnection`]
 //! is the part that may be persisted and has no field for them.
 
-use bkjob_api::json::Json;
 use bkjob_api::{EsbCommonArgs, FastExecuteScriptRequest, GatewayAuth, Lang};
 use serde::{Deserialize, Serialize};
+use tinyjson::Json;
 
 /// What replaces a secret in the preview.
 pub const MASK: &str = "******";
@@ -542,7 +542,7 @@ mod tests {
     fn stored_connection_has_no_secret() {
         let s = serde_json::to_string(&conn(AuthMode::Esb).to_stored()).unwrap();
         assert!(!s.contains("s3cr3t") && !s.contains("tok\""));
-        let read = |text: &str| StoredConnection::from_json(bkjob_api::json::parse(text).unwrap());
+        let read = |text: &str| StoredConnection::from_json(tinyjson::parse(text).unwrap());
         let back = read(&s);
         assert_eq!(back, conn(AuthMode::Esb).to_stored());
         let c = Connection::from_stored(back);
@@ -567,7 +567,7 @@ mod tests {
                 };
                 let text = serde_json::to_string(&stored).unwrap();
                 assert!(!text.contains("max_answer_mib"), "{text}");
-                let back = StoredConnection::from_json(bkjob_api::json::parse(&text).unwrap());
+                let back = StoredConnection::from_json(tinyjson::parse(&text).unwrap());
                 assert_eq!(back, stored, "{text}");
             }
         }
@@ -576,9 +576,7 @@ mod tests {
     #[test]
     fn the_answer_cap_is_a_stored_setting() {
         let read = |text: &str| {
-            Connection::from_stored(StoredConnection::from_json(
-                bkjob_api::json::parse(text).unwrap(),
-            ))
+            Connection::from_stored(StoredConnection::from_json(tinyjson::parse(text).unwrap()))
         };
         assert_eq!(read("{}").max_answer_bytes(), 64 << 20);
         let c = read(r#"{"max_answer_mib":2}"#);

@@ -9,7 +9,7 @@
 //! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
 //! (`src/bin/fastexec-job.rs`: [`job`]'s view and recent-jobs list, [`panels`]' request preview
 //! and permission details) that the form loads through [`jobmod`] when one of those is shown.
-//! The form module reads JSON with `bkjob_api::json`, not serde's deserializers, to keep its
+//! The form module reads JSON with `tinyjson`, not serde's deserializers, to keep its
 //! download small.
 
 pub mod app;

@@ -8,12 +8,12 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bkjob_api::json::{self, Json, JsonErrorKind};
 use bkjob_api::FastExecuteScriptData;
 use serde::de::{
     DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 use serde::Deserialize;
+use tinyjson::{self as json, Json, JsonErrorKind};
 
 use crate::launch::Settled;
 
@@ -218,7 +218,7 @@ pub(crate) fn read_envelope<T: DeserializeOwned>(http_status: u16, body: &str) -
 }
 
 /// The launch answer, read like [`read_envelope`] but with the small JSON reader
-/// ([`bkjob_api::json`]): the form module carries no serde deserializer, which would cost its
+/// ([`tinyjson`]): the form module carries no serde deserializer, which would cost its
 /// download several KB. Both end in the same [`decide`].
 fn read_launch_envelope(http_status: u16, body: &str) -> Answer<FastExecuteScriptData> {
     let parsed = match json::parse(body) {

@@ -22,7 +22,7 @@ pub fn draft_to_json(draft: &Draft) -> String {
 /// A stored draft; `None` when absent or unreadable (then the defaults apply). Read with the
 /// small JSON reader, not serde's derive (see [`Draft::from_json`]).
 pub fn draft_from_json(json: &str) -> Option<Draft> {
-    Draft::from_json(bkjob_api::json::parse(json).ok()?)
+    Draft::from_json(tinyjson::parse(json).ok()?)
 }
 
 /// The connection settings as stored (no secret, no token).
@@ -32,7 +32,7 @@ pub fn connection_to_json(conn: &Connection) -> String {
 
 /// Stored connection settings (secrets empty); defaults when unreadable.
 pub fn connection_from_json(json: &str) -> Connection {
-    let stored = bkjob_api::json::parse(json)
+    let stored = tinyjson::parse(json)
         .map(StoredConnection::from_json)
         .unwrap_or_default();
     Connection::from_stored(stored)

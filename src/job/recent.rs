@@ -10,9 +10,9 @@
 //! ([`LaunchedScripts`], in the app's state), so "redo" of such a job restores it;
 //! [`restore_script`] decides what the form gets back.
 
-use bkjob_api::json::{self, Json};
 use bkjob_api::{Draft, FastExecuteScriptData, ScriptSource};
 use serde::{Deserialize, Serialize};
+use tinyjson::{self as json, Json};
 
 use super::route::JobRoute;
 

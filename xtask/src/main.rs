@@ -1,5 +1,6 @@
-//! `cargo xtask <command>`: project automation in plain Rust (no dependencies, so it builds in seconds
-//! on a fresh machine before anything else is installed).
+//! `cargo xtask <command>`: project automation in plain Rust. It must build on a fresh machine
+//! before anything else is installed, so it depends only on small pure-Rust crates (brotli,
+//! flate2, serde_json: the sizes and results of `bench`) and the workspace's `htmlscan`.
 //!
 //! - `setup`: install whatever is missing (wasm target, Chromium + ChromeDriver, trunk,
 //!   wasm-bindgen-cli at the lockfile's version, the pinned wasm-opt, the crates). Idempotent.
@@ -8,7 +9,9 @@
 //! - `dev`:   setup, build the app in release mode and run `fastexec-server` serving it.
 
 mod bench;
+mod report;
 mod setup;
+mod size;
 mod util;
 
 use std::process::ExitCode;
@@ -117,7 +120,7 @@ fn test() -> Result<(), String> {
 
     // Last, so a size regression never hides a failing test (or the other way round).
     step("first-visit size budget")?;
-    bench::check_size_budget(&root.join("dist"))?;
+    size::check_size_budget(&root.join("dist"))?;
 
     println!("\nxtask test: all suites passed");
     Ok(())

@@ -13,7 +13,6 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::encode_base64;
-use crate::json::Json;
 use crate::lang::Lang;
 use crate::rules::{self, Limits, Rule, Severity, Violation};
 use crate::status::ScriptLanguage;
@@ -116,64 +115,7 @@ impl Default for Draft {
     }
 }
 
-/// Moves string field `key` of `v` into `field` when it is a string.
-fn take_string(v: &mut Json, key: &str, field: &mut String) {
-    if let Some(text) = v.remove(key).and_then(Json::into_string) {
-        *field = text;
-    }
-}
-
-fn take_bool(v: &mut Json, key: &str, field: &mut bool) {
-    if let Some(b) = v.get(key).and_then(Json::as_bool) {
-        *field = b;
-    }
-}
-
 impl Draft {
-    /// A draft as stored (the JSON `serde_json::to_string(&draft)` writes), read from its
-    /// parsed tree: the app's form module reads it this way instead of through serde's
-    /// derive, whose visitors cost its download several KB. `None` when `v` is no object; a
-    /// missing field, or one of another type, keeps its default (like `#[serde(default)]`,
-    /// but one odd field does not lose the others). Strings are moved, not copied.
-    pub fn from_json(mut v: Json) -> Option<Draft> {
-        v.as_object()?;
-        let mut d = Draft::default();
-        take_string(&mut v, "scope_type", &mut d.scope_type);
-        take_string(&mut v, "scope_id", &mut d.scope_id);
-        if let Some(source) = v.get("source").and_then(Json::as_str) {
-            d.source = match source {
-                "ScriptId" => ScriptSource::ScriptId,
-                "ScriptVersionId" => ScriptSource::ScriptVersionId,
-                _ => ScriptSource::Content,
-            };
-        }
-        take_string(&mut v, "script_content", &mut d.script_content);
-        if let Some(code) = v.get("script_language").and_then(Json::as_i64) {
-            if let Some(lang) = i32::try_from(code)
-                .ok()
-                .and_then(|c| ScriptLanguage::try_from(c).ok())
-            {
-                d.script_language = lang;
-            }
-        }
-        take_string(&mut v, "script_id", &mut d.script_id);
-        take_string(&mut v, "script_version_id", &mut d.script_version_id);
-        take_string(&mut v, "script_param", &mut d.script_param);
-        take_bool(&mut v, "is_param_sensitive", &mut d.is_param_sensitive);
-        take_string(&mut v, "timeout", &mut d.timeout);
-        take_string(&mut v, "account_alias", &mut d.account_alias);
-        take_string(&mut v, "account_id", &mut d.account_id);
-        take_string(&mut v, "host_id_list", &mut d.host_id_list);
-        take_string(&mut v, "ip_list", &mut d.ip_list);
-        take_string(&mut v, "dynamic_group_list", &mut d.dynamic_group_list);
-        take_string(&mut v, "topo_node_list", &mut d.topo_node_list);
-        take_string(&mut v, "task_name", &mut d.task_name);
-        take_string(&mut v, "callback_url", &mut d.callback_url);
-        take_string(&mut v, "windows_interpreter", &mut d.windows_interpreter);
-        take_bool(&mut v, "start_task", &mut d.start_task);
-        Some(d)
-    }
-
     /// A copy safe to persist: a sensitive `script_param` is blanked.
     pub fn without_secrets(&self) -> Draft {
         let mut d = self.clone();
@@ -634,60 +576,6 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn read_stored(text: &str) -> Option<Draft> {
-        Draft::from_json(crate::json::parse(text).ok()?)
-    }
-
-    #[test]
-    fn a_stored_draft_reads_back_field_for_field() {
-        let d = Draft {
-            scope_type: "biz_set".into(),
-            scope_id: "9".into(),
-            source: ScriptSource::ScriptVersionId,
-            script_content: "echo \"你好\"\n\tdone\u{7}".into(),
-            script_language: ScriptLanguage::Python,
-            script_id: "s-1".into(),
-            script_version_id: "77".into(),
-            script_param: "a b".into(),
-            is_param_sensitive: true,
-            timeout: "60".into(),
-            account_alias: "root".into(),
-            account_id: "3".into(),
-            host_id_list: "1\n2".into(),
-            ip_list: "0:10.0.0.1".into(),
-            dynamic_group_list: "g".into(),
-            topo_node_list: "module:1".into(),
-            task_name: "t".into(),
-            callback_url: "http://x/cb".into(),
-            windows_interpreter: "C:\\py.exe".into(),
-            start_task: false,
-        };
-        let json = serde_json::to_string(&d).unwrap();
-        assert_eq!(read_stored(&json), Some(d.clone()));
-        // Every source the serializer writes is read back.
-        for source in [ScriptSource::Content, ScriptSource::ScriptId] {
-            let d = Draft {
-                source,
-                ..d.clone()
-            };
-            assert_eq!(read_stored(&serde_json::to_string(&d).unwrap()), Some(d));
-        }
-    }
-
-    #[test]
-    fn an_odd_stored_field_keeps_its_default_and_the_others() {
-        let d = read_stored(
-            r#"{"scope_id":"2","timeout":60,"script_language":99,"start_task":"no","x":1}"#,
-        )
-        .unwrap();
-        assert_eq!(d.scope_id, "2");
-        assert_eq!(d.timeout, "");
-        assert_eq!(d.script_language, ScriptLanguage::Shell);
-        assert!(d.start_task);
-        assert_eq!(read_stored("[1]"), None);
-        assert_eq!(read_stored("{}"), Some(Draft::default()));
-    }
 
     fn base() -> Draft {
         Draft {

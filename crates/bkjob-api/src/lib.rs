@@ -11,7 +11,8 @@
 pub mod draft;
 pub mod encoding;
 pub mod error_code;
-pub mod json;
+#[cfg(feature = "tinyjson")]
+mod from_json;
 pub mod lang;
 mod lenient;
 pub mod permission;

@@ -346,19 +346,6 @@ pub struct FastExecuteScriptData {
     pub step_instance_id: i64,
 }
 
-impl FastExecuteScriptData {
-    /// `data` read from a parsed answer, as strictly as its serde derive reads it (all three
-    /// fields, IDs as integers, exact to 64 bits); `None` when it does not fit. For the app's
-    /// form module, which parses answers without serde (see [`crate::json`]).
-    pub fn from_json(v: &crate::json::Json) -> Option<FastExecuteScriptData> {
-        Some(FastExecuteScriptData {
-            job_instance_id: v.get("job_instance_id")?.as_i64()?,
-            job_instance_name: v.get("job_instance_name")?.as_str()?.to_owned(),
-            step_instance_id: v.get("step_instance_id")?.as_i64()?,
-        })
-    }
-}
-
 /// `get_job_instance_status` request (GET query or POST body).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GetJobInstanceStatusRequest {

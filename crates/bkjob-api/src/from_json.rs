@@ -1,0 +1,218 @@
+//! The readers of this crate's types from the app's tiny JSON tree ([`tinyjson::Json`]), behind
+//! the `tinyjson` feature: the app's form module reads the stored draft and the launch answer
+//! this way instead of through serde's derive (whose visitors cost its first-visit download
+//! several KB), and the server, which deserializes with serde, never compiles them.
+//!
+//! They repeat serde's field names as strings, so the tests below read every serde-written
+//! document with both and fail when a name differs on either side.
+
+use tinyjson::Json;
+
+use crate::draft::{Draft, ScriptSource};
+use crate::status::ScriptLanguage;
+use crate::types::FastExecuteScriptData;
+
+/// Moves string field `key` of `v` into `field` when it is a string.
+fn take_string(v: &mut Json, key: &str, field: &mut String) {
+    if let Some(text) = v.remove(key).and_then(Json::into_string) {
+        *field = text;
+    }
+}
+
+fn take_bool(v: &mut Json, key: &str, field: &mut bool) {
+    if let Some(b) = v.get(key).and_then(Json::as_bool) {
+        *field = b;
+    }
+}
+
+impl Draft {
+    /// A draft as stored (the JSON `serde_json::to_string(&draft)` writes), read from its
+    /// parsed tree: the app's form module reads it this way instead of through serde's
+    /// derive, whose visitors cost its download several KB. `None` when `v` is no object; a
+    /// missing field, or one of another type, keeps its default (like `#[serde(default)]`,
+    /// but one odd field does not lose the others). Strings are moved, not copied.
+    pub fn from_json(mut v: Json) -> Option<Draft> {
+        v.as_object()?;
+        let mut d = Draft::default();
+        take_string(&mut v, "scope_type", &mut d.scope_type);
+        take_string(&mut v, "scope_id", &mut d.scope_id);
+        if let Some(source) = v.get("source").and_then(Json::as_str) {
+            d.source = match source {
+                "ScriptId" => ScriptSource::ScriptId,
+                "ScriptVersionId" => ScriptSource::ScriptVersionId,
+                _ => ScriptSource::Content,
+            };
+        }
+        take_string(&mut v, "script_content", &mut d.script_content);
+        if let Some(code) = v.get("script_language").and_then(Json::as_i64) {
+            if let Some(lang) = i32::try_from(code)
+                .ok()
+                .and_then(|c| ScriptLanguage::try_from(c).ok())
+            {
+                d.script_language = lang;
+            }
+        }
+        take_string(&mut v, "script_id", &mut d.script_id);
+        take_string(&mut v, "script_version_id", &mut d.script_version_id);
+        take_string(&mut v, "script_param", &mut d.script_param);
+        take_bool(&mut v, "is_param_sensitive", &mut d.is_param_sensitive);
+        take_string(&mut v, "timeout", &mut d.timeout);
+        take_string(&mut v, "account_alias", &mut d.account_alias);
+        take_string(&mut v, "account_id", &mut d.account_id);
+        take_string(&mut v, "host_id_list", &mut d.host_id_list);
+        take_string(&mut v, "ip_list", &mut d.ip_list);
+        take_string(&mut v, "dynamic_group_list", &mut d.dynamic_group_list);
+        take_string(&mut v, "topo_node_list", &mut d.topo_node_list);
+        take_string(&mut v, "task_name", &mut d.task_name);
+        take_string(&mut v, "callback_url", &mut d.callback_url);
+        take_string(&mut v, "windows_interpreter", &mut d.windows_interpreter);
+        take_bool(&mut v, "start_task", &mut d.start_task);
+        Some(d)
+    }
+}
+
+impl FastExecuteScriptData {
+    /// `data` read from a parsed answer, as strictly as its serde derive reads it (all three
+    /// fields, IDs as integers, exact to 64 bits); `None` when it does not fit. For the app's
+    /// form module, which parses answers without serde (see the `tinyjson` crate).
+    pub fn from_json(v: &Json) -> Option<FastExecuteScriptData> {
+        Some(FastExecuteScriptData {
+            job_instance_id: v.get("job_instance_id")?.as_i64()?,
+            job_instance_name: v.get("job_instance_name")?.as_str()?.to_owned(),
+            step_instance_id: v.get("step_instance_id")?.as_i64()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    fn read_stored(text: &str) -> Option<Draft> {
+        Draft::from_json(tinyjson::parse(text).ok()?)
+    }
+
+    #[test]
+    fn a_stored_draft_reads_back_field_for_field() {
+        let d = full_draft();
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(read_stored(&json), Some(d.clone()));
+        // Every source the serializer writes is read back.
+        for source in [ScriptSource::Content, ScriptSource::ScriptId] {
+            let d = Draft {
+                source,
+                ..d.clone()
+            };
+            assert_eq!(read_stored(&serde_json::to_string(&d).unwrap()), Some(d));
+        }
+    }
+
+    #[test]
+    fn an_odd_stored_field_keeps_its_default_and_the_others() {
+        let d = read_stored(
+            r#"{"scope_id":"2","timeout":60,"script_language":99,"start_task":"no","x":1}"#,
+        )
+        .unwrap();
+        assert_eq!(d.scope_id, "2");
+        assert_eq!(d.timeout, "");
+        assert_eq!(d.script_language, ScriptLanguage::Shell);
+        assert!(d.start_task);
+        assert_eq!(read_stored("[1]"), None);
+        assert_eq!(read_stored("{}"), Some(Draft::default()));
+    }
+
+    /// A draft with no field at its default, so a field that `from_json` misses shows.
+    fn full_draft() -> Draft {
+        Draft {
+            scope_type: "biz_set".into(),
+            scope_id: "9".into(),
+            source: ScriptSource::ScriptVersionId,
+            script_content: "echo \"你好\"\n\tdone\u{7}".into(),
+            script_language: ScriptLanguage::Python,
+            script_id: "s-1".into(),
+            script_version_id: "77".into(),
+            script_param: "a b".into(),
+            is_param_sensitive: true,
+            timeout: "60".into(),
+            account_alias: "root".into(),
+            account_id: "3".into(),
+            host_id_list: "1\n2".into(),
+            ip_list: "0:10.0.0.1".into(),
+            dynamic_group_list: "g".into(),
+            topo_node_list: "module:1".into(),
+            task_name: "t".into(),
+            callback_url: "http://x/cb".into(),
+            windows_interpreter: "C:\\py.exe".into(),
+            start_task: false,
+        }
+    }
+
+    /// Documents serde writes for `full`, each read by serde and by `read`: the whole
+    /// document, each member alone and the document without each member. A field renamed on
+    /// one side (a `#[serde(rename)]`, a typo in a key string) reads differently.
+    fn assert_reads_like_serde<T>(full: &T, read: impl Fn(&Json) -> Option<T>)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let Value::Object(members) = serde_json::to_value(full).unwrap() else {
+            panic!("not an object");
+        };
+        let mut docs = vec![Value::Object(members.clone())];
+        for key in members.keys() {
+            let mut alone = serde_json::Map::new();
+            alone.insert(key.clone(), members[key].clone());
+            docs.push(Value::Object(alone));
+            let mut without = members.clone();
+            without.remove(key);
+            docs.push(Value::Object(without));
+        }
+        for doc in docs {
+            let text = doc.to_string();
+            let ours = read(&tinyjson::parse(&text).unwrap());
+            assert_eq!(ours, serde_json::from_str::<T>(&text).ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn draft_reads_every_field_serde_writes() {
+        let full = full_draft();
+        // Every member differs from the default's, so each one is really checked.
+        let (ours, default) = (
+            serde_json::to_value(&full).unwrap(),
+            serde_json::to_value(Draft::default()).unwrap(),
+        );
+        for (key, value) in ours.as_object().unwrap() {
+            assert_ne!(
+                &default[key], value,
+                "{key} is at its default in full_draft()"
+            );
+        }
+        assert_reads_like_serde(&full, |v| Draft::from_json(v.clone()));
+        for source in [ScriptSource::Content, ScriptSource::ScriptId] {
+            let d = Draft {
+                source,
+                ..full_draft()
+            };
+            assert_reads_like_serde(&d, |v| Draft::from_json(v.clone()));
+        }
+        for lang in ScriptLanguage::ALL {
+            let d = Draft {
+                script_language: lang,
+                ..full_draft()
+            };
+            assert_reads_like_serde(&d, |v| Draft::from_json(v.clone()));
+        }
+    }
+
+    #[test]
+    fn launch_data_reads_like_serde() {
+        let full = FastExecuteScriptData {
+            job_instance_id: 20_000_000_001,
+            job_instance_name: "fastexec 中文".into(),
+            step_instance_id: i64::MAX,
+        };
+        assert_reads_like_serde(&full, FastExecuteScriptData::from_json);
+    }
+}
