@@ -12,6 +12,7 @@
 //! The form module reads JSON with `bkjob_api::json`, not serde's deserializers, to keep its
 //! download small.
 
+pub mod api;
 pub mod app;
 // Benchmark exports only in bench builds (`cargo xtask bench`), never in the shipped bundle.
 #[cfg(feature = "bench")]
@@ -29,6 +30,8 @@ pub mod outcome;
 pub mod panels;
 pub mod route;
 pub mod storage;
+pub mod view_helpers;
+pub mod web;
 
 /// Product name shown in the header, the same in both languages.
 pub const PRODUCT_NAME: &str = "fastexec";

@@ -6,13 +6,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bkjob_api::{
-    Draft, FastExecuteScriptData, HostStatus, JobInstanceStatusData, Lang, RunStatus, StepIpResult,
+    Draft, ErrorCode, FastExecuteScriptData, HostStatus, JobInstanceStatusData, Lang, RunStatus,
+    StepIpResult,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::api::{CallError, HttpJobApi, JobApi, CODE_PERMISSION, CODE_UNKNOWN_JOB};
-use super::browser;
 use super::hosts::{
     copy_text, filter_group, format_seconds, log_batches, scroll_to_show, visible_window,
     CopyFormat, GroupKey, HostModel,
@@ -26,8 +25,10 @@ use super::recent::{
 };
 use super::route::JobRoute;
 use super::texts::{fill, format_duration, format_time, job_texts};
+use crate::api::job::{CallError, HttpJobApi, JobApi};
 use crate::conn::Connection;
-use crate::dom::rv;
+use crate::view_helpers::rv;
+use crate::web as browser;
 
 /// Height of one host row, px (the virtual list needs a fixed height).
 pub const ROW_PX: f64 = 28.0;
@@ -381,7 +382,7 @@ pub fn HostResults(
                 let area = NodeRef::<leptos::html::Textarea>::new();
                 area.on_load(move |el| {
                     let _ = el.focus();
-                    browser::select_all(&el);
+                    el.select();
                 });
                 view! {
                     <div class="job-copy-fallback">
@@ -558,9 +559,9 @@ fn ErrorPanel(#[prop(into)] lang: Signal<Lang>, error: CallError) -> impl IntoVi
             permission,
             ..
         } => {
-            let title = match *code {
-                CODE_PERMISSION => t.error_permission,
-                CODE_UNKNOWN_JOB => t.error_unknown_job,
+            let title = match ErrorCode(*code) {
+                ErrorCode::PERMISSION_DENIED => t.error_permission,
+                ErrorCode::TASK_INSTANCE_NOT_EXIST => t.error_unknown_job,
                 _ => t.error_api,
             };
             let rows = permission
