@@ -13,7 +13,7 @@ use bkjob_api::{FastExecuteScriptRequest, Lang};
 use serde::Serialize;
 
 use super::json_writer::JsonText;
-use crate::conn::{AuthMode, Connection};
+use crate::connection::{AuthMode, Connection};
 
 /// The BK-JOB APIs the app calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::call::{build_call, Api};
 use super::client::{self, Failure};
 use super::envelope::{self, excerpt, Answer, Payload, Verdict, EXCERPT_CHARS};
-use crate::conn::Connection;
+use crate::connection::Connection;
 use crate::job::route::JobRoute;
 use crate::outcome::Kind;
 
@@ -306,7 +306,7 @@ impl JobApi for HttpJobApi {
 mod tests {
     use super::*;
     use crate::api::call::Method;
-    use crate::conn::{AuthMode, MessageLang};
+    use crate::connection::{AuthMode, MessageLang};
     use serde_json::Value;
 
     fn conn(mode: AuthMode) -> Connection {

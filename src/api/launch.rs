@@ -5,7 +5,7 @@ use bkjob_api::{FastExecuteScriptRequest, Lang};
 
 use super::call::launch_call;
 use super::client::{send, Failure};
-use crate::conn::Connection;
+use crate::connection::Connection;
 use crate::outcome::{classify, Outcome};
 use crate::web::fetch::decode_utf8;
 

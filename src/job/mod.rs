@@ -22,6 +22,7 @@ pub mod logtext;
 pub mod poll;
 pub mod recent;
 pub mod route;
+pub mod store;
 pub mod texts;
 
 pub use crate::api::job::{CallError, HttpJobApi, JobApi};
@@ -31,7 +32,5 @@ pub use route::{parse_job_route, JobRoute};
 
 pub mod view;
 
-pub use view::{
-    load_recent, remember_launch, split_status, HostListState, HostResults, JobView, JobViewWith,
-    RecentJobsList,
-};
+pub use store::{load_recent, remember_launch};
+pub use view::{split_status, HostListState, HostResults, JobView, JobViewWith, RecentJobsList};
