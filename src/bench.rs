@@ -19,7 +19,7 @@ use std::sync::Arc;
 use bkjob_api::{validate_draft, Draft, JobInstanceStatusData, Limits};
 use wasm_bindgen::prelude::*;
 
-use crate::job::api::read_answer;
+use crate::api::job::read_answer;
 use crate::job::hosts::{filter_group, visible_window, HostModel};
 
 /// Base64 of `text` exactly as the form encodes `script_content` / `script_param`.

@@ -134,7 +134,7 @@ impl JobModule {
         kind: &str,
         parent: &web_sys::HtmlElement,
         payload: &str,
-        conn: &crate::conn::Connection,
+        conn: &crate::connection::Connection,
         lang: bkjob_api::Lang,
         callback: &js_sys::Function,
     ) -> Result<u32, String> {
@@ -160,7 +160,7 @@ impl JobModule {
     }
 
     /// New connection settings for panel `id`.
-    pub fn set_conn(&self, id: u32, conn: &crate::conn::Connection) {
+    pub fn set_conn(&self, id: u32, conn: &crate::connection::Connection) {
         self.set_panel_conn(
             id,
             &crate::storage::connection_to_json(conn),

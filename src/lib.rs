@@ -2,7 +2,7 @@
 //!
 //! Plain-Rust logic lives in modules free of web-sys (unit-tested natively with
 //! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`outcome`] (classifying
-//! answers), [`limit`] (the answer size cap), [`conn`] (endpoint, headers, masked preview,
+//! answers), [`limit`] (the answer size cap), [`connection`] (endpoint, headers, masked preview,
 //! curl), [`storage`], [`fields`], [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
 //! (validation, Base64, API messages) comes from `bkjob-api`.
 //!
@@ -12,11 +12,15 @@
 //! The form module reads JSON with `tinyjson`, not serde's deserializers, to keep its
 //! download small.
 
+pub mod api;
 pub mod app;
 // Benchmark exports only in bench builds (`cargo xtask bench`), never in the shipped bundle.
 #[cfg(feature = "bench")]
 pub mod bench;
-pub mod conn;
+pub mod connection;
+/// Compatibility path (today's `crate::conn::…` call sites in `app.rs`, `storage.rs` and
+/// `tests/web.rs`); the integrator rewrites them to `crate::connection::…` and removes it.
+pub use connection::settings as conn;
 pub mod dom;
 pub mod editor;
 pub mod fields;
@@ -29,6 +33,8 @@ pub mod outcome;
 pub mod panels;
 pub mod route;
 pub mod storage;
+pub mod view_helpers;
+pub mod web;
 
 /// Product name shown in the header, the same in both languages.
 pub const PRODUCT_NAME: &str = "fastexec";

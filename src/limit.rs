@@ -5,7 +5,7 @@
 //! is cancelled) as soon as the count passes the cap.
 //!
 //! The cap is [`DEFAULT_MAX_ANSWER_MIB`] unless the connection settings carry another one
-//! (`max_answer_mib` in the stored settings, see [`crate::conn::Connection::max_answer_bytes`]).
+//! (`max_answer_mib` in the stored settings, see [`crate::connection::Connection::max_answer_bytes`]).
 
 /// The default cap, MiB.
 pub const DEFAULT_MAX_ANSWER_MIB: u32 = 64;

@@ -11,7 +11,7 @@ use bkjob_api::{FastExecuteScriptRequest, Lang, Permission};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::conn::{self, Connection};
+use crate::connection::settings::{self as conn, Connection};
 use crate::dom::{self, rv};
 
 /// The panels' own strings.

@@ -18,7 +18,7 @@ use bkjob_api::{
     BatchIpLogData, IpLogData, JobInstance, JobInstanceStatusData, Lang, OperateJobInstanceData,
     ScriptTaskLog, StepInstance, StepIpResult,
 };
-use fastexec::job::api::LocalFuture;
+use fastexec::api::job::LocalFuture;
 use fastexec::job::{
     split_status, CallError, HostResults, JobApi, JobRoute, JobViewWith, PollSchedule,
 };

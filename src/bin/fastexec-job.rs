@@ -14,7 +14,7 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 
 use bkjob_api::Lang;
-use fastexec::conn::Connection;
+use fastexec::connection::Connection;
 use fastexec::job::{parse_job_route, JobRoute, JobView, RecentJobsList};
 use fastexec::panels::{PermissionView, PreviewView};
 use fastexec::storage::{connection_from_json, draft_to_json, initial_lang};

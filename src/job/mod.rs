@@ -3,8 +3,8 @@
 //! Plain-Rust logic (compiles natively, no web-sys, unit-tested with `cargo test -p fastexec`):
 //! [`route`], [`poll`] (the polling cadence), [`hosts`] (grouping, filtering, virtual-list
 //! window, copying IPs), [`logtext`] (log search segments), [`recent`] (recent jobs, redo),
-//! [`api`] (building calls and reading answers), [`texts`] (zh/en labels).
-//! Components (thin) are in [`view`]; the few browser calls in a private `browser` module.
+//! [`texts`] (zh/en labels). Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
+//! are in [`view`]; browser calls go through [`crate::web`].
 //!
 //! These views ship in the on-demand module (`src/bin/fastexec-job.rs`); the form mounts them
 //! through `crate::jobmod`. Wiring (module side):
@@ -17,23 +17,20 @@
 //! - the list: `view! { <RecentJobsList lang on_open/> }` (optional `Callback<JobRoute>`);
 //! - stylesheet: `style/job.css` (loaded with the module).
 
-pub mod api;
 pub mod hosts;
 pub mod logtext;
 pub mod poll;
 pub mod recent;
 pub mod route;
+pub mod store;
 pub mod texts;
 
-pub use api::{CallError, HttpJobApi, JobApi};
+pub use crate::api::job::{CallError, HttpJobApi, JobApi};
 pub use poll::{PollOutcome, PollSchedule};
 pub use recent::{redo_draft, RecentJob, RecentJobs};
 pub use route::{parse_job_route, JobRoute};
 
-pub(crate) mod browser;
 pub mod view;
 
-pub use view::{
-    load_recent, remember_launch, split_status, HostListState, HostResults, JobView, JobViewWith,
-    RecentJobsList,
-};
+pub use store::{load_recent, remember_launch};
+pub use view::{split_status, HostListState, HostResults, JobView, JobViewWith, RecentJobsList};

@@ -1,45 +1,58 @@
-//! Classifying every kind of answer to a launch, in plain Rust (unit-tested natively).
+//! What happened to a launch ([`Outcome`]), classified from its answer in plain Rust
+//! (unit-tested natively) with the one envelope reader ([`crate::api::envelope`]), shared with
+//! the job view; and the kinds of result both show ([`Kind`]).
 //!
 //! Input: the HTTP status and the body text (or a transport failure). Output: an [`Outcome`]
-//! the view renders. `read_envelope`, the BK-JOB envelope reader, is shared with the job view.
-//! IDs are parsed by serde_json straight from the text into `i64`, never through a JS number,
-//! so values above 2^53 stay exact.
+//! the view renders.
 
-use std::fmt;
-use std::marker::PhantomData;
+use bkjob_api::{ErrorCode, FastExecuteScriptData};
 
-use bkjob_api::FastExecuteScriptData;
-use serde::de::{
-    DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
-};
-use serde::Deserialize;
-use tinyjson::{self as json, Json, JsonErrorKind};
-
+use crate::api::envelope::{self, Answer, Verdict};
+pub use crate::api::envelope::{excerpt, HttpProblem, EXCERPT_CHARS};
 use crate::launch::Settled;
 
-/// The code BK-JOB uses for "permission denied" (comes with a `permission` object).
-pub const PERMISSION_DENIED_CODE: i64 = 9_900_403;
+/// BK-JOB's "permission denied" code (the answer carries a `permission` object).
+const PERMISSION: i64 = ErrorCode::PERMISSION_DENIED.0;
 
 /// BK-JOB's own error codes are 7 digits starting with 12 (1240002, 1244006, 1247002...); the
 /// API gateway's start with 16 (1640001...), the permission code is 9900403.
 pub fn is_bk_job_code(code: i64) -> bool {
-    (1_200_000..1_300_000).contains(&code) || code == PERMISSION_DENIED_CODE
+    (1_200_000..1_300_000).contains(&code) || code == PERMISSION
 }
 
-/// How many characters of an unexpected body are shown.
-pub const EXCERPT_CHARS: usize = 300;
-
-/// Why an HTTP answer could not be read as a BK-JOB answer.
+/// The kinds of result the launch's outcome panel and the job view's error panel show; the
+/// name is their `data-kind` (and the outcome panel's CSS class).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HttpProblem {
-    /// A non-2xx status (401 from the gateway, 5xx, a proxy error page...).
-    Status,
-    /// The body is not JSON (e.g. an HTML error page).
-    NotJson,
-    /// The body is JSON cut short (truncated).
-    Truncated,
-    /// JSON, but not the BK-JOB envelope (or a success without the expected `data`).
-    UnexpectedShape,
+pub enum Kind {
+    /// A created job.
+    Success,
+    /// Code 9900403.
+    Permission,
+    /// Another BK-JOB error.
+    ApiError,
+    /// An HTTP-level failure or an unreadable body.
+    HttpError,
+    /// No answer.
+    Network,
+    /// No answer in time.
+    Timeout,
+    /// An answer over the size cap.
+    TooLarge,
+}
+
+impl Kind {
+    /// The `data-kind` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Success => "success",
+            Kind::Permission => "permission",
+            Kind::ApiError => "api-error",
+            Kind::HttpError => "http-error",
+            Kind::Network => "network",
+            Kind::Timeout => "timeout",
+            Kind::TooLarge => "too-large",
+        }
+    }
 }
 
 /// What happened to a launch.
@@ -58,7 +71,7 @@ pub enum Outcome {
     Permission {
         /// HTTP status (200 from BK-JOB, 403 from some gateways).
         http_status: u16,
-        /// Always [`PERMISSION_DENIED_CODE`].
+        /// Always [`ErrorCode::PERMISSION_DENIED`].
         code: i64,
         /// BK-JOB's localized message.
         message: String,
@@ -112,17 +125,18 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The `data-kind` value of the outcome panel.
+    /// The `data-kind` value of the outcome panel ([`Kind::name`]).
     pub fn kind(&self) -> &'static str {
-        match self {
-            Outcome::Success { .. } => "success",
-            Outcome::Permission { .. } => "permission",
-            Outcome::ApiError { .. } => "api-error",
-            Outcome::HttpError { .. } => "http-error",
-            Outcome::Network { .. } => "network",
-            Outcome::Timeout { .. } => "timeout",
-            Outcome::TooLarge { .. } => "too-large",
-        }
+        let kind = match self {
+            Outcome::Success { .. } => Kind::Success,
+            Outcome::Permission { .. } => Kind::Permission,
+            Outcome::ApiError { .. } => Kind::ApiError,
+            Outcome::HttpError { .. } => Kind::HttpError,
+            Outcome::Network { .. } => Kind::Network,
+            Outcome::Timeout { .. } => Kind::Timeout,
+            Outcome::TooLarge { .. } => Kind::TooLarge,
+        };
+        kind.name()
     }
 
     /// Whether we know if a job was created. A timeout, a lost network and a gateway-level
@@ -161,449 +175,9 @@ impl Outcome {
     }
 }
 
-/// The first `max` characters of `text` (on a char boundary), with "…" when cut.
-pub fn excerpt(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &text[..i]),
-        None => text.to_owned(),
-    }
-}
-
-/// What an answer says, decided once for the launch ([`classify`]) and the job view
-/// ([`crate::job::api::read_answer`]).
-pub(crate) enum Verdict<T> {
-    /// `result: true` with a readable `data`.
-    Data(T),
-    /// BK-JOB's error envelope: `result: false` with a non-zero code, or the permission code.
-    Api(i64),
-    /// No usable answer.
-    Http(HttpProblem),
-}
-
-/// A read answer: the verdict and the envelope's other fields (all absent when the body was
-/// not a JSON object).
-pub(crate) struct Answer<T> {
-    pub verdict: Verdict<T>,
-    pub code: Option<i64>,
-    pub message: Option<String>,
-    /// `job_request_id`, else the `request_id` ESB adds.
-    pub request_id: Option<String>,
-    /// The `permission` value as sent, pretty-printed (for an IAM request).
-    pub permission_json: Option<String>,
-}
-
-/// Read a BK-JOB answer from its status and body text. The envelope is deserialized straight
-/// from the text into typed fields (IDs into `i64`, exact above 2^53); its fields are read
-/// leniently (see [`Scalar`]), so only a body that is no JSON object is unreadable.
-pub(crate) fn read_envelope<T: DeserializeOwned>(http_status: u16, body: &str) -> Answer<T> {
-    let parsed = match serde_json::from_str::<Envelope<T>>(body) {
-        // `data` does not fit `T` (or the body is no object): read the rest without it.
-        Err(e) if e.is_data() => {
-            serde_json::from_str::<Envelope<IgnoredAny>>(body).map(|env| (env.head, None))
-        }
-        other => other.map(|env| (env.head, env.data)),
-    };
-    decide(
-        http_status,
-        parsed.map_err(|e| {
-            if e.is_data() {
-                Unreadable::Shape
-            } else if e.is_eof() {
-                Unreadable::Truncated
-            } else {
-                Unreadable::NotJson
-            }
-        }),
-    )
-}
-
-/// The launch answer, read like [`read_envelope`] but with the small JSON reader
-/// ([`tinyjson`]): the form module carries no serde deserializer, which would cost its
-/// download several KB. Both end in the same [`decide`].
-fn read_launch_envelope(http_status: u16, body: &str) -> Answer<FastExecuteScriptData> {
-    let parsed = match json::parse(body) {
-        Err(e) => Err(match e.kind {
-            JsonErrorKind::Eof => Unreadable::Truncated,
-            JsonErrorKind::Syntax => Unreadable::NotJson,
-        }),
-        Ok(v) if v.as_object().is_none() => Err(Unreadable::Shape),
-        Ok(v) => Ok((
-            Head::from_json(&v),
-            v.get("data").and_then(FastExecuteScriptData::from_json),
-        )),
-    };
-    decide(http_status, parsed)
-}
-
-/// Why a body is no readable envelope.
-enum Unreadable {
-    /// JSON, but no object (or, for serde, an object that cannot be read at all).
-    Shape,
-    /// JSON cut short.
-    Truncated,
-    /// Not JSON.
-    NotJson,
-}
-
-/// The one decision over a read envelope (or why it could not be read) and the HTTP status.
-fn decide<T>(http_status: u16, parsed: Result<(Head, Option<T>), Unreadable>) -> Answer<T> {
-    let ok = (200..300).contains(&http_status);
-    let (head, data) = match parsed {
-        Ok(parsed) => parsed,
-        Err(why) => {
-            let problem = match why {
-                _ if !ok => HttpProblem::Status,
-                Unreadable::Shape => HttpProblem::UnexpectedShape,
-                Unreadable::Truncated => HttpProblem::Truncated,
-                Unreadable::NotJson => HttpProblem::NotJson,
-            };
-            return Answer {
-                verdict: Verdict::Http(problem),
-                code: None,
-                message: None,
-                request_id: None,
-                permission_json: None,
-            };
-        }
-    };
-    let verdict = match (head.result, head.code) {
-        (_, Some(PERMISSION_DENIED_CODE)) => Verdict::Api(PERMISSION_DENIED_CODE),
-        // A BK-JOB validation answer with HTTP 400 (missing parameter) is still an API error.
-        (Some(false), Some(code)) if code != 0 && (ok || http_status == 400) => Verdict::Api(code),
-        _ if !ok => Verdict::Http(HttpProblem::Status),
-        (Some(true), _) => data.map_or(Verdict::Http(HttpProblem::UnexpectedShape), Verdict::Data),
-        _ => Verdict::Http(HttpProblem::UnexpectedShape),
-    };
-    Answer {
-        verdict,
-        code: head.code,
-        message: head.message,
-        request_id: head.job_request_id.or(head.request_id),
-        permission_json: head.permission,
-    }
-}
-
-/// The envelope as read from the text; `data` is `None` when absent or null.
-struct Envelope<T> {
-    head: Head,
-    data: Option<T>,
-}
-
-/// The envelope's fields besides `data`.
-#[derive(Default)]
-struct Head {
-    result: Option<bool>,
-    code: Option<i64>,
-    message: Option<String>,
-    job_request_id: Option<String>,
-    request_id: Option<String>,
-    permission: Option<String>,
-}
-
-impl Head {
-    /// The fields read from a parsed envelope, with the leniency of [`Scalar`] (a number where
-    /// text is expected counts as its digits as sent).
-    fn from_json(v: &Json) -> Head {
-        let text = |key: &str| match v.get(key)? {
-            Json::String(s) | Json::Number(s) => Some(s.clone()),
-            _ => None,
-        };
-        Head {
-            result: v.get("result").and_then(Json::as_bool),
-            code: v.get("code").and_then(Json::as_i64),
-            message: text("message"),
-            job_request_id: text("job_request_id"),
-            request_id: text("request_id"),
-            permission: v.get("permission").map(|p| {
-                let mut out = String::new();
-                p.write_pretty(&mut out);
-                out
-            }),
-        }
-    }
-
-    // Generic over the map only (not over `data`'s type), so one copy serves every envelope.
-    fn read_field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match key {
-            "result" => self.result = map.next_value::<Scalar>()?.bool(),
-            "code" => self.code = map.next_value::<Scalar>()?.int(),
-            "message" => self.message = map.next_value::<Scalar>()?.text(),
-            "job_request_id" => self.job_request_id = map.next_value::<Scalar>()?.text(),
-            "request_id" => self.request_id = map.next_value::<Scalar>()?.text(),
-            "permission" => {
-                let mut text = String::new();
-                map.next_value_seed(JsonWriter::pretty(&mut text))?;
-                self.permission = Some(text);
-            }
-            _ => {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Envelope<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct EnvelopeVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<T> {
-            type Value = Envelope<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a BK-JOB envelope")
-            }
-            // Only an object: a derived struct would also accept a JSON array.
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<T>, A::Error> {
-                let mut head = Head::default();
-                let mut data = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "data" {
-                        data = map.next_value()?;
-                    } else {
-                        head.read_field(&key, &mut map)?;
-                    }
-                }
-                Ok(Envelope { head, data })
-            }
-        }
-        d.deserialize_map(EnvelopeVisitor(PhantomData))
-    }
-}
-
-/// An envelope field read like `serde_json::Value`'s accessors would see it: a field of an
-/// unexpected type counts as absent, and never hides the other fields.
-enum Scalar {
-    Bool(bool),
-    Int(i64),
-    /// A string, or the digits of a number that is no `i64`.
-    Text(String),
-    /// Null, a list or an object.
-    Other,
-}
-
-impl Scalar {
-    fn bool(self) -> Option<bool> {
-        match self {
-            Scalar::Bool(b) => Some(b),
-            _ => None,
-        }
-    }
-
-    fn int(self) -> Option<i64> {
-        match self {
-            Scalar::Int(i) => Some(i),
-            _ => None,
-        }
-    }
-
-    /// A string; a number (some gateways send numeric ids) as its digits.
-    fn text(self) -> Option<String> {
-        match self {
-            Scalar::Text(s) => Some(s),
-            Scalar::Int(i) => Some(i.to_string()),
-            _ => None,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ScalarVisitor;
-        impl<'de> Visitor<'de> for ScalarVisitor {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Int(v))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
-                Ok(i64::try_from(v).map_or_else(|_| Scalar::Text(v.to_string()), Scalar::Int))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Text(float_text(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v))
-            }
-            fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar::Other)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
-                IgnoredAny.visit_seq(seq).map(|_| Scalar::Other)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
-                IgnoredAny.visit_map(map).map(|_| Scalar::Other)
-            }
-        }
-        d.deserialize_any(ScalarVisitor)
-    }
-}
-
-/// A float as serde_json writes it.
-fn float_text(v: f64) -> String {
-    serde_json::to_string(&v).unwrap_or_default()
-}
-
-/// `text` (one JSON value) pretty-printed like `serde_json::to_string_pretty` (two-space
-/// indent), keys in their order; `None` when it is not JSON.
-pub(crate) fn pretty_json(text: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut de = serde_json::Deserializer::from_str(text);
-    JsonWriter::pretty(&mut out).deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(out)
-}
-
-/// One JSON value as compact JSON text, whatever its type (e.g. a query parameter).
-pub(crate) struct JsonText(pub String);
-
-impl<'de> Deserialize<'de> for JsonText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut text = String::new();
-        JsonWriter {
-            out: &mut text,
-            depth: None,
-        }
-        .deserialize(d)?;
-        Ok(JsonText(text))
-    }
-}
-
-/// Writes the JSON value it reads into `out` as it goes, with no `serde_json::Value` in
-/// between: pretty (`depth` = the indent level) or compact (`None`).
-struct JsonWriter<'a> {
-    out: &'a mut String,
-    depth: Option<usize>,
-}
-
-impl<'a> JsonWriter<'a> {
-    fn pretty(out: &'a mut String) -> Self {
-        JsonWriter {
-            out,
-            depth: Some(0),
-        }
-    }
-
-    fn inner(&mut self) -> JsonWriter<'_> {
-        JsonWriter {
-            out: self.out,
-            depth: self.depth.map(|d| d + 1),
-        }
-    }
-
-    /// A new line at this value's indent (pretty only).
-    fn line_break(&mut self) {
-        if let Some(depth) = self.depth {
-            self.out.push('\n');
-            for _ in 0..depth {
-                self.out.push_str("  ");
-            }
-        }
-    }
-
-    /// `s` as a JSON string literal, escaped by serde_json.
-    fn push_str_literal(&mut self, s: &str) {
-        self.out
-            .push_str(&serde_json::to_string(s).unwrap_or_default());
-    }
-
-    fn close(mut self, items: usize, bracket: char) {
-        if items > 0 {
-            self.line_break();
-        }
-        self.out.push(bracket);
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for JsonWriter<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for JsonWriter<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
-        self.out.push_str(if v { "true" } else { "false" });
-        Ok(())
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        self.out.push_str(&v.to_string());
-        Ok(())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        self.out.push_str(&v.to_string());
-        Ok(())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        self.out.push_str(&float_text(v));
-        Ok(())
-    }
-    fn visit_str<E>(mut self, v: &str) -> Result<(), E> {
-        self.push_str_literal(v);
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.out.push_str("null");
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        self.out.push('[');
-        let mut items = 0;
-        loop {
-            // The separator is written before we know whether an element follows.
-            let mark = self.out.len();
-            if items > 0 {
-                self.out.push(',');
-            }
-            let mut item = self.inner();
-            item.line_break();
-            if seq.next_element_seed(item)?.is_none() {
-                self.out.truncate(mark);
-                break;
-            }
-            items += 1;
-        }
-        self.close(items, ']');
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        self.out.push('{');
-        let mut items = 0;
-        while let Some(key) = map.next_key::<String>()? {
-            if items > 0 {
-                self.out.push(',');
-            }
-            let mut value = self.inner();
-            value.line_break();
-            value.push_str_literal(&key);
-            let colon = if value.depth.is_some() { ": " } else { ":" };
-            value.out.push_str(colon);
-            map.next_value_seed(value)?;
-            items += 1;
-        }
-        self.close(items, '}');
-        Ok(())
-    }
-}
-
 /// Classify an HTTP answer to the launch from its status and body text.
 pub fn classify(http_status: u16, body: &str) -> Outcome {
-    outcome_of(http_status, body, read_launch_envelope(http_status, body))
+    outcome_of(http_status, body, envelope::read(http_status, body))
 }
 
 /// The outcome of a read launch answer (`body` for the excerpt of an unreadable one).
@@ -621,12 +195,12 @@ fn outcome_of(http_status: u16, body: &str, answer: Answer<FastExecuteScriptData
             data,
             job_request_id,
         },
-        Verdict::Api(PERMISSION_DENIED_CODE) => {
+        Verdict::Api(PERMISSION) => {
             // Shown as sent, for an IAM request ("null" when missing).
             let permission_json = permission_json.unwrap_or_else(|| "null".to_owned());
             Outcome::Permission {
                 http_status,
-                code: PERMISSION_DENIED_CODE,
+                code: PERMISSION,
                 message: message.unwrap_or_default(),
                 job_request_id,
                 permission_json,
@@ -1049,22 +623,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn pretty_json_writes_like_serde_json() {
-        // Keys already sorted, so serde_json's `Value` (a sorted map) has the same order.
-        let text = r#"{"a":[1,-2,3.5,1e300,18446744073709551615,-9223372036854775808],
-            "b":{},"c":[],"d":"q\"\\\n\u0001中\u4e2d","e":null,"f":[true,false,[[]],{"g":{}}]}"#;
-        let value: serde_json::Value = serde_json::from_str(text).unwrap();
-        assert_eq!(
-            pretty_json(text).unwrap(),
-            serde_json::to_string_pretty(&value).unwrap()
-        );
-        assert_eq!(pretty_json("7").as_deref(), Some("7"));
-        assert_eq!(pretty_json("{} x"), None);
-        assert_eq!(pretty_json(r#"{"a":"#), None);
-        let compact: JsonText = serde_json::from_str(text).unwrap();
-        assert_eq!(compact.0, serde_json::to_string(&value).unwrap());
-    }
     /// The launch reader (small JSON tree) against the serde reader it replaced, which the job
     /// view still uses: the same outcome for the same answer, on everything BK-JOB, a gateway
     /// or a proxy may send, odd unknown fields included.
@@ -1100,7 +658,14 @@ mod tests {
         for status in [200, 400, 401, 403, 500, 502, 504] {
             for body in &bodies {
                 let ours = classify(status, body);
-                let theirs = outcome_of(status, body, read_envelope(status, body));
+                let theirs = outcome_of(
+                    status,
+                    body,
+                    envelope::decide(
+                        status,
+                        envelope::parse_with_serde::<FastExecuteScriptData>(body),
+                    ),
+                );
                 assert_eq!(ours, theirs, "HTTP {status}: {body}");
             }
         }

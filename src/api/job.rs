@@ -1,145 +1,26 @@
-//! Calling the companion APIs: building each call from the app's [`Connection`] and reading
-//! each answer, in plain Rust (unit-tested natively); plus the [`JobApi`] seam the view talks
-//! to ([`HttpJobApi`] in the app, a fake in tests).
-//!
-//! Gateway / no-auth mode: `GET /api/v3/{api}?…` for the two read APIs the gateway maps to
-//! GET, `POST` for the others, credentials in `X-Bkapi-Authorization`. ESB mode: `POST
-//! /api/c/compapi/v2/jobv3/{api}/` with the credentials in the body (ESB declares every
-//! jobv3 route POST).
+//! The job view's calls to the companion APIs: the requests, in plain Rust, how an answer
+//! becomes the view's data or a [`CallError`] (through the one envelope reader,
+//! [`super::envelope`]), and the [`JobApi`] seam the view talks to ([`HttpJobApi`] in the app,
+//! a fake in the wasm tests). The calls themselves are built by [`super::call`] and sent by the
+//! one client, [`super::client`].
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
 use bkjob_api::{
-    BatchGetJobInstanceIpLogRequest, BatchIpLogData, GetJobInstanceIpLogRequest,
+    BatchGetJobInstanceIpLogRequest, BatchIpLogData, ErrorCode, GetJobInstanceIpLogRequest,
     GetJobInstanceStatusRequest, IpLogData, JobInstanceStatusData, Lang, OperateJobInstanceData,
     OperateJobInstanceRequest, OperationCode, Permission, StepIpResult,
 };
 use leptos::prelude::{GetUntracked, Signal};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::browser::BodyError;
-use super::route::JobRoute;
-use crate::conn::{AuthMode, Connection};
-use crate::outcome::{
-    excerpt, read_envelope, Answer, JsonText, Verdict, EXCERPT_CHARS, PERMISSION_DENIED_CODE,
-};
-
-/// BK-JOB's "permission denied" code.
-pub const CODE_PERMISSION: i64 = PERMISSION_DENIED_CODE;
-/// BK-JOB's "job instance does not exist" code.
-pub const CODE_UNKNOWN_JOB: i64 = 1_244_006;
-
-/// The companion APIs this view uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Api {
-    /// `get_job_instance_status` (GET on the gateway).
-    Status,
-    /// `get_job_instance_ip_log` (GET on the gateway).
-    IpLog,
-    /// `batch_get_job_instance_ip_log` (POST).
-    BatchIpLog,
-    /// `operate_job_instance` (POST).
-    Operate,
-}
-
-impl Api {
-    /// The API name in the URL.
-    pub fn name(self) -> &'static str {
-        match self {
-            Api::Status => "get_job_instance_status",
-            Api::IpLog => "get_job_instance_ip_log",
-            Api::BatchIpLog => "batch_get_job_instance_ip_log",
-            Api::Operate => "operate_job_instance",
-        }
-    }
-
-    fn gateway_get(self) -> bool {
-        matches!(self, Api::Status | Api::IpLog)
-    }
-}
-
-/// One HTTP call, ready for fetch.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpCall {
-    /// `GET` or `POST`.
-    pub method: &'static str,
-    /// URL without the query.
-    pub url: String,
-    /// Query parameters (GET).
-    pub query: Vec<(String, String)>,
-    /// Headers, secrets included (never log them).
-    pub headers: Vec<(String, String)>,
-    /// JSON body (POST).
-    pub body: Option<String>,
-    /// The most bytes of the answer that are read ([`Connection::max_answer_bytes`]).
-    pub max_answer_bytes: u64,
-}
-
-/// The top-level fields of a JSON object as query parameters: strings as they are, other values
-/// as JSON, nulls left out.
-fn query_of(fields: &str) -> Vec<(String, String)> {
-    serde_json::from_str::<BTreeMap<String, JsonText>>(fields)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(_, v)| v.0 != "null")
-        .map(|(k, JsonText(v))| (k, serde_json::from_str::<String>(&v).unwrap_or(v)))
-        .collect()
-}
-
-/// Build the call of `api` with the business fields `request`.
-pub fn build_call<T: Serialize>(
-    conn: &Connection,
-    ui_lang: Lang,
-    api: Api,
-    request: &T,
-) -> HttpCall {
-    let fields = serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned());
-    build_call_with(conn, ui_lang, api, fields)
-}
-
-// Not generic: one copy serves every request type.
-fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
-    let headers = conn.headers(ui_lang);
-    let max_answer_bytes = conn.max_answer_bytes();
-    match conn.auth_mode {
-        AuthMode::Esb => HttpCall {
-            method: "POST",
-            url: format!("{}/api/c/compapi/v2/jobv3/{}/", conn.base(), api.name()),
-            query: Vec::new(),
-            headers,
-            body: Some(conn.esb_body(&fields)),
-            max_answer_bytes,
-        },
-        AuthMode::Gateway | AuthMode::None => {
-            let url = format!("{}/api/v3/{}", conn.base(), api.name());
-            if api.gateway_get() {
-                HttpCall {
-                    method: "GET",
-                    url,
-                    query: query_of(&fields),
-                    headers: headers
-                        .into_iter()
-                        .filter(|(n, _)| n != "Content-Type")
-                        .collect(),
-                    body: None,
-                    max_answer_bytes,
-                }
-            } else {
-                HttpCall {
-                    method: "POST",
-                    url,
-                    query: Vec::new(),
-                    headers,
-                    body: Some(fields),
-                    max_answer_bytes,
-                }
-            }
-        }
-    }
-}
+use super::call::{build_call, Api};
+use super::client::{self, Failure};
+use super::envelope::{self, excerpt, Answer, Payload, Verdict, EXCERPT_CHARS};
+use crate::connection::Connection;
+use crate::job::route::JobRoute;
+use crate::outcome::Kind;
 
 /// Why a call gave no data.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,18 +60,18 @@ pub enum CallError {
 }
 
 impl CallError {
-    /// `data-kind` of the error panel.
+    /// `data-kind` of the error panel ([`Kind::name`], shared with the launch's outcome).
     pub fn kind(&self) -> &'static str {
-        match self {
-            CallError::Api {
-                code: CODE_PERMISSION,
-                ..
-            } => "permission",
-            CallError::Api { .. } => "api-error",
-            CallError::Http { .. } => "http-error",
-            CallError::Network { .. } => "network",
-            CallError::TooLarge { .. } => "too-large",
-        }
+        let kind = match self {
+            CallError::Api { code, .. } if *code == ErrorCode::PERMISSION_DENIED.0 => {
+                Kind::Permission
+            }
+            CallError::Api { .. } => Kind::ApiError,
+            CallError::Http { .. } => Kind::HttpError,
+            CallError::Network { .. } => Kind::Network,
+            CallError::TooLarge { .. } => Kind::TooLarge,
+        };
+        kind.name()
     }
 
     /// The BK-JOB code, if any.
@@ -202,37 +83,28 @@ impl CallError {
     }
 }
 
-/// Read an answer: the `data` of a success, else what went wrong (the envelope reader and its
-/// decision are [`crate::outcome`]'s, shared with the launch).
-pub fn read_answer<T: DeserializeOwned>(http_status: u16, body: &str) -> Result<T, CallError> {
-    let Answer {
-        verdict,
-        code,
-        message,
-        request_id,
-        permission_json,
-    } = read_envelope::<T>(http_status, body);
-    let code = match verdict {
-        Verdict::Data(data) => return Ok(data),
-        Verdict::Api(code) => code,
-        // This view shows an HTTP error as a body excerpt only, so an error envelope on one
-        // (the gateway's 401…) is shown as an API error, with its code and message.
-        Verdict::Http(_) => match code {
-            Some(code) if code != 0 => code,
-            _ => {
-                return Err(CallError::Http {
-                    http_status,
-                    excerpt: excerpt(body, EXCERPT_CHARS),
-                })
-            }
-        },
+/// Read an answer: the `data` of a success, else what went wrong (the one envelope reader,
+/// shared with the launch).
+pub fn read_answer<T: Payload>(http_status: u16, body: &str) -> Result<T, CallError> {
+    let answer: Answer<T> = envelope::read(http_status, body);
+    // This view shows an HTTP error as a body excerpt only, so an error envelope on one (the
+    // gateway's 401…) is shown as an API error, with its code and message.
+    let Some(code) = answer.error_code() else {
+        return match answer.verdict {
+            Verdict::Data(data) => Ok(data),
+            _ => Err(CallError::Http {
+                http_status,
+                excerpt: excerpt(body, EXCERPT_CHARS),
+            }),
+        };
     };
     Err(CallError::Api {
         http_status,
         code,
-        message: message.unwrap_or_default(),
-        job_request_id: request_id,
-        permission: permission_json
+        message: answer.message.unwrap_or_default(),
+        job_request_id: answer.request_id,
+        permission: answer
+            .permission_json
             .and_then(|p| serde_json::from_str(&p).ok())
             .map(Box::new),
     })
@@ -346,7 +218,7 @@ impl HttpJobApi {
         HttpJobApi { conn, lang }
     }
 
-    fn call<T: DeserializeOwned + 'static, R: Serialize>(
+    fn call<T: Payload + 'static, R: Serialize>(
         &self,
         api: Api,
         request: &R,
@@ -357,55 +229,31 @@ impl HttpJobApi {
             api,
             request,
         );
-        Box::pin(send(call))
+        Box::pin(async move {
+            let (status, text) = fetch(call).await?;
+            read_answer(status, &text)
+        })
     }
-}
-
-async fn send<T: DeserializeOwned>(call: HttpCall) -> Result<T, CallError> {
-    let (status, text) = fetch(call).await?;
-    read_answer(status, &text)
 }
 
 // Not generic: one copy of the fetch serves every answer type.
-async fn fetch(call: HttpCall) -> Result<(u16, String), CallError> {
-    use gloo_net::http::Request;
-    let mut builder = match call.method {
-        "GET" => Request::get(&call.url),
-        _ => Request::post(&call.url),
-    };
-    if !call.query.is_empty() {
-        builder = builder.query(call.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+async fn fetch(call: super::call::HttpCall) -> Result<(u16, String), CallError> {
+    match client::send(call).await {
+        // The bytes, decoded in wasm: a big answer (50,000 hosts, ~9 MB) then skips the JS
+        // string that `text()` decodes and wasm-bindgen copies back in char by char (~30 ms).
+        Ok(reply) => Ok((reply.status, body_text(reply.bytes))),
+        Err(Failure::TooLarge {
+            http_status,
+            max_bytes,
+        }) => Err(CallError::TooLarge {
+            http_status,
+            max_bytes,
+        }),
+        // This view's calls have no timeout.
+        Err(Failure::Network(detail) | Failure::Timeout(detail)) => {
+            Err(CallError::Network { detail })
+        }
     }
-    for (name, value) in &call.headers {
-        builder = builder.header(name, value);
-    }
-    let request = match call.body {
-        Some(body) => builder.body(body),
-        None => builder.build(),
-    }
-    .map_err(|e| CallError::Network {
-        detail: e.to_string(),
-    })?;
-    let response = request.send().await.map_err(|e| CallError::Network {
-        detail: e.to_string(),
-    })?;
-    let status = response.status();
-    // The bytes, not `text()`: a big answer (50,000 hosts, ~9 MB) then skips the JS string
-    // that `text()` decodes and wasm-bindgen copies back in char by char (~30 ms). And at
-    // most the cap: a bigger answer is refused, not read.
-    let raw: web_sys::Response = response.into();
-    let bytes = super::browser::body_bytes(raw.into(), call.max_answer_bytes)
-        .await
-        .map_err(|e| match e {
-            BodyError::TooLarge => CallError::TooLarge {
-                http_status: status,
-                max_bytes: call.max_answer_bytes,
-            },
-            BodyError::Failed(e) => CallError::Network {
-                detail: js_sys::Error::from(e).to_string().into(),
-            },
-        })?;
-    Ok((status, body_text(bytes)))
 }
 
 /// A body's bytes as text, as `Response.text()` decodes them: UTF-8, a leading BOM dropped,
@@ -457,7 +305,8 @@ impl JobApi for HttpJobApi {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conn::MessageLang;
+    use crate::api::call::Method;
+    use crate::connection::{AuthMode, MessageLang};
     use serde_json::Value;
 
     fn conn(mode: AuthMode) -> Connection {
@@ -485,7 +334,7 @@ mod tests {
             Api::Status,
             &requests::status(&route()),
         );
-        assert_eq!(c.method, "GET");
+        assert_eq!(c.method, Method::Get);
         assert_eq!(c.url, "http://h/prod/api/v3/get_job_instance_status");
         assert!(c
             .query
@@ -527,7 +376,7 @@ mod tests {
         );
         assert_eq!(
             (c.method, c.url.as_str()),
-            ("POST", "http://h/prod/api/v3/operate_job_instance")
+            (Method::Post, "http://h/prod/api/v3/operate_job_instance")
         );
         let body: Value = serde_json::from_str(c.body.as_deref().unwrap()).unwrap();
         assert_eq!(body["operation_code"], 1);
@@ -543,7 +392,7 @@ mod tests {
             Api::BatchIpLog,
             &requests::batch(&route(), 3, ids),
         );
-        assert_eq!(c.method, "POST");
+        assert_eq!(c.method, Method::Post);
         let body: Value = serde_json::from_str(c.body.as_deref().unwrap()).unwrap();
         assert_eq!(body["host_id_list"].as_array().unwrap().len(), 500);
         assert_eq!(body["step_instance_id"], 3);
@@ -557,7 +406,7 @@ mod tests {
             Api::Status,
             &requests::status(&route()),
         );
-        assert_eq!(c.method, "POST");
+        assert_eq!(c.method, Method::Post);
         assert_eq!(
             c.url,
             "http://h/prod/api/c/compapi/v2/jobv3/get_job_instance_status/"
@@ -609,7 +458,10 @@ mod tests {
 
         let unknown = r#"{"result":false,"code":1244006,"message":"Task instance does not exist","job_request_id":"r1"}"#;
         let e = read_answer::<OperateJobInstanceData>(200, unknown).unwrap_err();
-        assert_eq!((e.kind(), e.code()), ("api-error", Some(CODE_UNKNOWN_JOB)));
+        assert_eq!(
+            (e.kind(), e.code()),
+            ("api-error", Some(ErrorCode::TASK_INSTANCE_NOT_EXIST.0))
+        );
 
         let gw = r#"{"result":false,"code":16000000,"message":"App authentication failed"}"#;
         assert_eq!(
@@ -658,7 +510,7 @@ mod tests {
         );
         // A code without `result` is still BK-JOB's error.
         let e = read_answer::<OperateJobInstanceData>(200, r#"{"code":1244006}"#).unwrap_err();
-        assert_eq!(e.code(), Some(CODE_UNKNOWN_JOB));
+        assert_eq!(e.code(), Some(ErrorCode::TASK_INSTANCE_NOT_EXIST.0));
         // `result:true` decides, as for the launch.
         let odd = r#"{"result":true,"code":5,"data":{"job_instance_id":1}}"#;
         assert_eq!(
@@ -705,26 +557,5 @@ mod tests {
             "a\u{FFFD}b\u{FFFD}c"
         );
         assert_eq!(body_text(Vec::new()), "");
-    }
-
-    #[test]
-    fn query_values_are_plain_text() {
-        let q = query_of(
-            r#"{"s":"a b","n":9007199254740993,"t":true,"z":null,"l":[1,"x"],"o":{"k":"v"}}"#,
-        );
-        let expected = [
-            ("l", r#"[1,"x"]"#),
-            ("n", "9007199254740993"),
-            ("o", r#"{"k":"v"}"#),
-            ("s", "a b"),
-            ("t", "true"),
-        ];
-        assert_eq!(
-            q,
-            expected
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect::<Vec<_>>()
-        );
     }
 }

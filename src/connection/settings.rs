@@ -214,11 +214,7 @@ impl Connection {
 
     /// The URL the launch is POSTed to (relative when the base is empty).
     pub fn endpoint(&self) -> String {
-        let path = match self.auth_mode {
-            AuthMode::Esb => ESB_PATH,
-            AuthMode::Gateway | AuthMode::None => GATEWAY_PATH,
-        };
-        format!("{}{}", self.base(), path)
+        crate::api::Api::FastExecuteScript.url(self)
     }
 
     /// The endpoint as an absolute URL (for curl), given the page's origin.
@@ -328,7 +324,7 @@ fn mask_param(request: &FastExecuteScriptRequest, with: &str) -> FastExecuteScri
 pub fn preview_body(conn: &Connection, request: &FastExecuteScriptRequest) -> String {
     let masked = conn.with_secrets_replaced(MASK, MASK);
     let body = masked.body(&mask_param(request, MASK));
-    crate::outcome::pretty_json(&body).unwrap_or(body)
+    crate::api::json_writer::pretty_json(&body).unwrap_or(body)
 }
 
 /// The headers for the preview (the authorization header masked).

@@ -1,0 +1,181 @@
+//! Building each HTTP call to BK-JOB, in plain Rust (unit-tested natively): the typed list of
+//! the BK APIs the app calls ([`Api`]), the typed HTTP method ([`Method`]) and the call itself
+//! ([`HttpCall`]), ready for the one client ([`super::client`]).
+//!
+//! Gateway / no-auth mode: `GET /api/v3/{api}?…` for the two read APIs the gateway maps to
+//! GET, `POST` for the others, credentials in `X-Bkapi-Authorization`. ESB mode: `POST
+//! /api/c/compapi/v2/jobv3/{api}/` with the credentials in the body (ESB declares every
+//! jobv3 route POST).
+
+use std::collections::BTreeMap;
+
+use bkjob_api::{FastExecuteScriptRequest, Lang};
+use serde::Serialize;
+
+use super::json_writer::JsonText;
+use crate::connection::{AuthMode, Connection};
+
+/// The BK-JOB APIs the app calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    /// `fast_execute_script` (the launch, POST).
+    FastExecuteScript,
+    /// `get_job_instance_status` (GET on the gateway).
+    Status,
+    /// `get_job_instance_ip_log` (GET on the gateway).
+    IpLog,
+    /// `batch_get_job_instance_ip_log` (POST).
+    BatchIpLog,
+    /// `operate_job_instance` (POST).
+    Operate,
+}
+
+impl Api {
+    /// The API name in the URL.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::FastExecuteScript => "fast_execute_script",
+            Api::Status => "get_job_instance_status",
+            Api::IpLog => "get_job_instance_ip_log",
+            Api::BatchIpLog => "batch_get_job_instance_ip_log",
+            Api::Operate => "operate_job_instance",
+        }
+    }
+
+    /// The method in `mode`: GET only for the gateway's two read APIs.
+    pub fn method(self, mode: AuthMode) -> Method {
+        match (mode, self) {
+            (AuthMode::Gateway | AuthMode::None, Api::Status | Api::IpLog) => Method::Get,
+            _ => Method::Post,
+        }
+    }
+
+    /// The URL of this API under the connection's base (relative when the base is empty).
+    pub fn url(self, conn: &Connection) -> String {
+        match conn.auth_mode {
+            AuthMode::Esb => format!("{}/api/c/compapi/v2/jobv3/{}/", conn.base(), self.name()),
+            AuthMode::Gateway | AuthMode::None => {
+                format!("{}/api/v3/{}", conn.base(), self.name())
+            }
+        }
+    }
+}
+
+/// An HTTP method the app sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET` (business fields in the query).
+    Get,
+    /// `POST` (business fields in the JSON body).
+    Post,
+}
+
+/// One HTTP call, ready for fetch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpCall {
+    /// The method.
+    pub method: Method,
+    /// URL without the query.
+    pub url: String,
+    /// Query parameters (GET).
+    pub query: Vec<(String, String)>,
+    /// Headers, secrets included (never log them).
+    pub headers: Vec<(String, String)>,
+    /// JSON body (POST).
+    pub body: Option<String>,
+    /// The most bytes of the answer that are read ([`Connection::max_answer_bytes`]).
+    pub max_answer_bytes: u64,
+    /// Abort the call after this many seconds (the launch); `None`: wait.
+    pub timeout_secs: Option<u32>,
+}
+
+/// The launch: POST of `request` with the connection's headers and body, aborted after
+/// `timeout_secs`. Built here without [`build_call`] (whose GET branch reads JSON with serde),
+/// so the form module carries no serde deserializer.
+pub fn launch_call(
+    conn: &Connection,
+    request: &FastExecuteScriptRequest,
+    ui_lang: Lang,
+    timeout_secs: u32,
+) -> HttpCall {
+    HttpCall {
+        method: Method::Post,
+        url: Api::FastExecuteScript.url(conn),
+        query: Vec::new(),
+        headers: conn.headers(ui_lang),
+        body: Some(conn.body(request)),
+        max_answer_bytes: conn.max_answer_bytes(),
+        timeout_secs: Some(timeout_secs),
+    }
+}
+
+/// The top-level fields of a JSON object as query parameters: strings as they are, other values
+/// as JSON, nulls left out.
+fn query_of(fields: &str) -> Vec<(String, String)> {
+    serde_json::from_str::<BTreeMap<String, JsonText>>(fields)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, v)| v.0 != "null")
+        .map(|(k, JsonText(v))| (k, serde_json::from_str::<String>(&v).unwrap_or(v)))
+        .collect()
+}
+
+/// Build the call of `api` with the business fields `request` (no timeout).
+pub fn build_call<T: Serialize>(
+    conn: &Connection,
+    ui_lang: Lang,
+    api: Api,
+    request: &T,
+) -> HttpCall {
+    let fields = serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned());
+    build_call_with(conn, ui_lang, api, fields)
+}
+
+// Not generic: one copy serves every request type.
+fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
+    let method = api.method(conn.auth_mode);
+    let mut headers = conn.headers(ui_lang);
+    let (query, body) = match (method, conn.auth_mode) {
+        (Method::Get, _) => {
+            headers.retain(|(n, _)| n != "Content-Type");
+            (query_of(&fields), None)
+        }
+        (Method::Post, AuthMode::Esb) => (Vec::new(), Some(conn.esb_body(&fields))),
+        (Method::Post, _) => (Vec::new(), Some(fields)),
+    };
+    HttpCall {
+        method,
+        url: api.url(conn),
+        query,
+        headers,
+        body,
+        max_answer_bytes: conn.max_answer_bytes(),
+        timeout_secs: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_plain_text() {
+        let q = query_of(
+            r#"{"s":"a b","n":9007199254740993,"t":true,"z":null,"l":[1,"x"],"o":{"k":"v"}}"#,
+        );
+        let expected = [
+            ("l", r#"[1,"x"]"#),
+            ("n", "9007199254740993"),
+            ("o", r#"{"k":"v"}"#),
+            ("s", "a b"),
+            ("t", "true"),
+        ];
+        assert_eq!(
+            q,
+            expected
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        );
+    }
+}

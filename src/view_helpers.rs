@@ -1,0 +1,45 @@
+//! Leptos view helpers that keep the wasm small: one type-erased reactive child ([`rv`]), a
+//! memo over a boxed closure ([`memo`]) and a non-generic `<Show>` ([`when`]).
+
+/// A reactive view child, type-erased: every `{rv(move || ...)}` shares one `Render`
+/// implementation (`Arc<Mutex<dyn FnMut() -> AnyView>>`) instead of instantiating the
+/// render-effect code once per closure type, which keeps the wasm much smaller.
+pub fn rv<V, F>(mut f: F) -> Rv
+where
+    F: FnMut() -> V + Send + 'static,
+    V: leptos::prelude::IntoAny,
+{
+    std::sync::Arc::new(std::sync::Mutex::new(move || f().into_any()))
+}
+
+/// The type [`rv`] returns.
+pub type Rv = std::sync::Arc<std::sync::Mutex<dyn FnMut() -> leptos::prelude::AnyView + Send>>;
+
+/// `Memo::new` over a boxed closure: the memo machinery is instantiated once per value type
+/// instead of once per closure (each instance is ~0.6 KB of wasm).
+pub fn memo<T>(f: impl Fn() -> T + Send + Sync + 'static) -> leptos::prelude::Memo<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let f: Box<dyn Fn() -> T + Send + Sync> = Box::new(f);
+    leptos::prelude::Memo::new(move |_| f())
+}
+
+/// What `<Show>` does (build the children while `cond` holds; a memo, so they are built once
+/// per change of the condition, not per change of what it reads) without instantiating
+/// `Show`'s children code for every use.
+pub fn when<V, F>(cond: impl Fn() -> bool + Send + Sync + 'static, children: F) -> Rv
+where
+    F: Fn() -> V + Send + 'static,
+    V: leptos::prelude::IntoAny,
+{
+    let shown = memo(cond);
+    rv(move || {
+        use leptos::prelude::{Get, IntoAny};
+        if shown.get() {
+            children().into_any()
+        } else {
+            ().into_any()
+        }
+    })
+}
