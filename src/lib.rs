@@ -1,9 +1,11 @@
 //! fastexec: a browser console for BlueKing JOB's `fast_execute_script` API.
 //!
 //! Plain-Rust logic lives in modules free of web-sys (unit-tested natively with
-//! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`outcome`] (classifying
-//! answers), [`limit`] (the answer size cap), [`conn`] (endpoint, headers, masked preview,
-//! curl), [`storage`], [`fields`], [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
+//! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`state`] (the launch
+//! controller's decisions), [`outcome`] (classifying answers), [`limit`] (the answer size cap),
+//! [`conn`] (endpoint, headers, masked preview, curl), [`storage`], [`form::field`] (the typed
+//! form fields), [`form::editor::model`], [`route`] and [`i18n`]. The components ([`app`] the
+//! shell, [`pages`], [`form`], [`remote`], the panels) stay thin; all contract logic
 //! (validation, Base64, API messages) comes from `bkjob-api`.
 //!
 //! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
@@ -17,17 +19,22 @@ pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod conn;
+// The connection settings panel; becomes `connection::panel` when `conn.rs` moves there.
+#[path = "connection/panel.rs"]
+pub mod connection_panel;
 pub mod dom;
-pub mod editor;
-pub mod fields;
+pub mod form;
 pub mod i18n;
 pub mod job;
 pub mod jobmod;
 pub mod launch;
 pub mod limit;
 pub mod outcome;
+pub mod pages;
 pub mod panels;
+pub mod remote;
 pub mod route;
+pub mod state;
 pub mod storage;
 
 /// Product name shown in the header, the same in both languages.

@@ -1131,3 +1131,4 @@ mod tests {
         );
     }
 }
+pub mod panel;

@@ -1,0 +1,54 @@
+//! The execution section: timeout, account, and the Windows interpreter (Windows languages only).
+
+use leptos::prelude::*;
+
+use crate::dom::{memo, when};
+use crate::form::field::Field;
+use crate::form::inputs::TextInput;
+use crate::state::{tr, ui};
+
+/// The execution section.
+#[component]
+pub fn ExecSection() -> impl IntoView {
+    let ui = ui();
+    let windows = memo(move || ui.draft.with(|d| d.script_language.is_windows_only()));
+    view! {
+        <fieldset class="section">
+            <legend>{tr(|t| t.section_exec)}</legend>
+            <TextInput
+                field=Field::Timeout
+                label=|t| t.timeout
+                hint=|t| t.timeout_hint
+                placeholder=|t| t.timeout_placeholder
+                inputmode="numeric"
+                get=|d| d.timeout.clone()
+                set=|d, v| d.timeout = v
+            />
+            <div class="row">
+                <TextInput
+                    field=Field::AccountAlias
+                    label=|t| t.account_alias
+                    hint=|t| t.account_hint
+                    get=|d| d.account_alias.clone()
+                    set=|d, v| d.account_alias = v
+                />
+                <TextInput
+                    field=Field::AccountId
+                    label=|t| t.account_id
+                    inputmode="numeric"
+                    get=|d| d.account_id.clone()
+                    set=|d, v| d.account_id = v
+                />
+            </div>
+            {when(move || windows.get(), move || view! {
+                <TextInput
+                    field=Field::WindowsInterpreter
+                    label=|t| t.windows_interpreter
+                    hint=|t| t.windows_interpreter_hint
+                    get=|d| d.windows_interpreter.clone()
+                    set=|d, v| d.windows_interpreter = v
+                />
+            })}
+        </fieldset>
+    }
+}
