@@ -21,23 +21,17 @@ pub fn ExecSection() -> impl IntoView {
                 hint=|t| t.timeout_hint
                 placeholder=|t| t.timeout_placeholder
                 inputmode="numeric"
-                get=|d| d.timeout.clone()
-                set=|d, v| d.timeout = v
             />
             <div class="row">
                 <TextInput
                     field=Field::AccountAlias
                     label=|t| t.account_alias
                     hint=|t| t.account_hint
-                    get=|d| d.account_alias.clone()
-                    set=|d, v| d.account_alias = v
                 />
                 <TextInput
                     field=Field::AccountId
                     label=|t| t.account_id
                     inputmode="numeric"
-                    get=|d| d.account_id.clone()
-                    set=|d, v| d.account_id = v
                 />
             </div>
             {when(move || windows.get(), move || view! {
@@ -45,8 +39,6 @@ pub fn ExecSection() -> impl IntoView {
                     field=Field::WindowsInterpreter
                     label=|t| t.windows_interpreter
                     hint=|t| t.windows_interpreter_hint
-                    get=|d| d.windows_interpreter.clone()
-                    set=|d, v| d.windows_interpreter = v
                 />
             })}
         </fieldset>

@@ -3,7 +3,7 @@
 //! mapping from bkjob-api's [`Draft`] fields and violations to controls, and the texts shown
 //! beside them. Plain Rust, unit-tested natively.
 
-use bkjob_api::{split_bulk, Draft, Lang, ListCount, Violation};
+use bkjob_api::{split_bulk, Draft, Lang, ListCount, TargetCounts, Violation};
 
 use crate::i18n::{fill, t};
 
@@ -121,6 +121,67 @@ impl Field {
     }
 }
 
+impl Field {
+    /// The draft text a text control edits; `None` for the choice controls (source, language,
+    /// sensitive), which hold no text.
+    pub fn text(self, d: &Draft) -> Option<&String> {
+        Some(match self {
+            Field::ScopeType => &d.scope_type,
+            Field::ScopeId => &d.scope_id,
+            Field::ScriptContent => &d.script_content,
+            Field::ScriptId => &d.script_id,
+            Field::ScriptVersionId => &d.script_version_id,
+            Field::ScriptParam => &d.script_param,
+            Field::Timeout => &d.timeout,
+            Field::AccountAlias => &d.account_alias,
+            Field::AccountId => &d.account_id,
+            Field::WindowsInterpreter => &d.windows_interpreter,
+            Field::HostIdList => &d.host_id_list,
+            Field::IpList => &d.ip_list,
+            Field::DynamicGroupList => &d.dynamic_group_list,
+            Field::TopoNodeList => &d.topo_node_list,
+            Field::TaskName => &d.task_name,
+            Field::CallbackUrl => &d.callback_url,
+            Field::ScriptSource | Field::ScriptLanguage | Field::IsParamSensitive => return None,
+        })
+    }
+
+    /// Store what was typed into the draft text of this control (nothing for a choice control).
+    pub fn set_text(self, d: &mut Draft, value: String) {
+        let slot = match self {
+            Field::ScopeType => &mut d.scope_type,
+            Field::ScopeId => &mut d.scope_id,
+            Field::ScriptContent => &mut d.script_content,
+            Field::ScriptId => &mut d.script_id,
+            Field::ScriptVersionId => &mut d.script_version_id,
+            Field::ScriptParam => &mut d.script_param,
+            Field::Timeout => &mut d.timeout,
+            Field::AccountAlias => &mut d.account_alias,
+            Field::AccountId => &mut d.account_id,
+            Field::WindowsInterpreter => &mut d.windows_interpreter,
+            Field::HostIdList => &mut d.host_id_list,
+            Field::IpList => &mut d.ip_list,
+            Field::DynamicGroupList => &mut d.dynamic_group_list,
+            Field::TopoNodeList => &mut d.topo_node_list,
+            Field::TaskName => &mut d.task_name,
+            Field::CallbackUrl => &mut d.callback_url,
+            Field::ScriptSource | Field::ScriptLanguage | Field::IsParamSensitive => return,
+        };
+        *slot = value;
+    }
+
+    /// The entry count of a target list control; `None` for every other control.
+    pub fn list_count(self, c: &TargetCounts) -> Option<ListCount> {
+        Some(match self {
+            Field::HostIdList => c.host_id_list,
+            Field::IpList => c.ip_list,
+            Field::DynamicGroupList => c.dynamic_group_list,
+            Field::TopoNodeList => c.topo_node_list,
+            _ => return None,
+        })
+    }
+}
+
 /// The form control a violation belongs to.
 pub fn violation_field(v: &Violation) -> Option<Field> {
     Field::from_draft(v.field())
@@ -128,13 +189,12 @@ pub fn violation_field(v: &Violation) -> Option<Field> {
 
 /// The typed bulk text of a target list field.
 fn bulk_text(draft: &Draft, field: Field) -> Option<&str> {
-    Some(match field {
-        Field::HostIdList => &draft.host_id_list,
-        Field::IpList => &draft.ip_list,
-        Field::DynamicGroupList => &draft.dynamic_group_list,
-        Field::TopoNodeList => &draft.topo_node_list,
-        _ => return None,
-    })
+    match field {
+        Field::HostIdList | Field::IpList | Field::DynamicGroupList | Field::TopoNodeList => {
+            field.text(draft).map(String::as_str)
+        }
+        _ => None,
+    }
 }
 
 /// The index of a bulk-list entry in a violation path (`target_server.ip_list[2].ip` → 2).
@@ -293,6 +353,46 @@ mod tests {
 
     /// The automation contract: the control names and their order, exactly as before the
     /// enum (the former `FIELD_ORDER`).
+    #[test]
+    fn each_text_control_edits_its_own_draft_field() {
+        let mut d = Draft::default();
+        for f in Field::ALL {
+            f.set_text(&mut d, f.name().to_owned());
+        }
+        for f in Field::ALL {
+            let choice = matches!(
+                f,
+                Field::ScriptSource | Field::ScriptLanguage | Field::IsParamSensitive
+            );
+            assert_eq!(f.text(&d).is_none(), choice, "{f:?}");
+            if let Some(text) = f.text(&d) {
+                assert_eq!(text, f.name());
+            }
+        }
+        assert_eq!(d.scope_id, "bk_scope_id");
+        assert_eq!(d.topo_node_list, "topo_node_list");
+        assert_eq!(
+            d,
+            Draft {
+                source: d.source,
+                ..d.clone()
+            }
+        );
+        let counts = TargetCounts {
+            ip_list: ListCount {
+                items: 3,
+                ..ListCount::default()
+            },
+            ..TargetCounts::default()
+        };
+        assert_eq!(Field::IpList.list_count(&counts).map(|c| c.items), Some(3));
+        assert_eq!(
+            Field::HostIdList.list_count(&counts).map(|c| c.items),
+            Some(0)
+        );
+        assert_eq!(Field::Timeout.list_count(&counts), None);
+    }
+
     #[test]
     fn names_and_order_are_the_contract() {
         let names = Field::ALL.map(Field::name);

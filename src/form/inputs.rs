@@ -2,7 +2,6 @@
 //! bulk-paste list ([`BulkInput`]), the error/warning texts under a control
 //! ([`FieldMessages`]), and the wiring they share (`aria-*`, syncing a big textarea).
 
-use bkjob_api::{Draft, ListCount, TargetCounts};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -58,13 +57,19 @@ pub fn FieldMessages(field: Field) -> impl IntoView {
     .into_any()
 }
 
-/// A one-line text input bound to a draft field.
+/// The draft text of `field`, tracked.
+fn draft_text(ui: Ui, field: Field) -> Memo<String> {
+    memo(move || {
+        ui.draft
+            .with(|d| field.text(d).cloned().unwrap_or_default())
+    })
+}
+
+/// A one-line text input bound to the draft text of `field`.
 #[component]
 pub fn TextInput(
     field: Field,
     label: fn(&Texts) -> &'static str,
-    get: fn(&Draft) -> String,
-    set: fn(&mut Draft, String),
     #[prop(optional)] hint: Option<fn(&Texts) -> &'static str>,
     #[prop(optional)] placeholder: Option<fn(&Texts) -> &'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
@@ -72,7 +77,7 @@ pub fn TextInput(
 ) -> impl IntoView {
     let ui = ui();
     let name = field.name();
-    let value = memo(move || ui.draft.with(get));
+    let value = draft_text(ui, field);
     let id = field.control_id();
     let label_for = id.clone();
     view! {
@@ -90,7 +95,7 @@ pub fn TextInput(
                 aria-describedby=described_by(ui, field, hint.is_some())
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
-                    ui.draft.update(|d| set(d, v));
+                    ui.draft.update(|d| field.set_text(d, v));
                     ui.touch(field);
                 }
                 on:blur=move |_| ui.touch(field)
@@ -108,16 +113,16 @@ pub fn BulkInput(
     field: Field,
     label: fn(&Texts) -> &'static str,
     hint: fn(&Texts) -> &'static str,
-    get: fn(&Draft) -> String,
-    set: fn(&mut Draft, String),
-    count: fn(&TargetCounts) -> ListCount,
 ) -> impl IntoView {
     let ui = ui();
     let name = field.name();
-    let value = memo(move || ui.draft.with(get));
+    let value = draft_text(ui, field);
     let node: NodeRef<html::Textarea> = NodeRef::new();
     let typed = sync_textarea(value, node);
-    let counts = memo(move || ui.check.with(|c| count(&c.counts)));
+    let counts = memo(move || {
+        ui.check
+            .with(|c| field.list_count(&c.counts).unwrap_or_default())
+    });
     let id = field.control_id();
     let label_for = id.clone();
     view! {
@@ -138,9 +143,9 @@ pub fn BulkInput(
                 }
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
-                    if ui.draft.with_untracked(|d| get(d) != v) {
+                    if ui.draft.with_untracked(|d| field.text(d) != Some(&v)) {
                         typed.set_value(true);
-                        ui.draft.update(|d| set(d, v));
+                        ui.draft.update(|d| field.set_text(d, v));
                     }
                     ui.touch(field);
                 }

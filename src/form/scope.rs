@@ -45,8 +45,6 @@ pub fn ScopeSection() -> impl IntoView {
                     field=Field::ScopeId
                     label=|t| t.bk_scope_id
                     hint=|t| t.bk_scope_id_hint
-                    get=|d| d.scope_id.clone()
-                    set=|d, v| d.scope_id = v
                 />
             </div>
         </fieldset>

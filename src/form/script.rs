@@ -109,8 +109,6 @@ pub fn ScriptSection() -> impl IntoView {
                     field=Field::ScriptId
                     label=|t| t.script_id
                     hint=|t| t.script_id_hint
-                    get=|d| d.script_id.clone()
-                    set=|d, v| d.script_id = v
                 />
             })}
             {when(move || source.get() == ScriptSource::ScriptVersionId, move || view! {
@@ -119,8 +117,6 @@ pub fn ScriptSection() -> impl IntoView {
                     label=|t| t.script_version_id
                     hint=|t| t.script_version_id_hint
                     inputmode="numeric"
-                    get=|d| d.script_version_id.clone()
-                    set=|d, v| d.script_version_id = v
                 />
             })}
         </fieldset>

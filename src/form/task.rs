@@ -53,8 +53,6 @@ pub fn TaskSection() -> impl IntoView {
                 label=|t| t.callback_url
                 hint=|t| t.callback_url_hint
                 input_type="url"
-                get=|d| d.callback_url.clone()
-                set=|d, v| d.callback_url = v
             />
         </fieldset>
     }
