@@ -28,6 +28,15 @@ pub fn described_by(ui: Ui, field: Field, has_hint: bool) -> impl Fn() -> Option
     }
 }
 
+/// `aria-describedby` led by `first` (a list's count, the editor's key help), then the
+/// control's hint, error and warnings as in [`described_by`].
+pub fn described_by_after(ui: Ui, field: Field, first: String) -> impl Fn() -> String {
+    move || {
+        let rest = described_by(ui, field, true)().unwrap_or_default();
+        format!("{first} {rest}").trim().to_owned()
+    }
+}
+
 /// `aria-invalid` for a control: `"true"` while its errors are shown.
 pub fn invalid(ui: Ui, field: Field) -> impl Fn() -> Option<&'static str> {
     move || (!ui.visible_errors(field).is_empty()).then_some("true")
@@ -137,10 +146,7 @@ pub fn BulkInput(
                 node_ref=node
                 prop:value=value.get_untracked()
                 aria-invalid=invalid(ui, field)
-                aria-describedby=move || {
-                    let rest = described_by(ui, field, true)().unwrap_or_default();
-                    format!("count-{name} {rest}").trim().to_owned()
-                }
+                aria-describedby=described_by_after(ui, field, format!("count-{name}"))
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
                     if ui.draft.with_untracked(|d| field.text(d) != Some(&v)) {

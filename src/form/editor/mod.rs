@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::dom::{self, memo, rv};
 use crate::form::field::Field;
-use crate::form::inputs::{described_by, invalid, sync_textarea, FieldMessages};
+use crate::form::inputs::{described_by_after, invalid, sync_textarea, FieldMessages};
 use crate::state::{tr, ui};
 
 pub mod model;
@@ -127,10 +127,7 @@ pub fn ScriptEditor() -> impl IntoView {
                     node_ref=textarea_ref
                     prop:value=content.get_untracked()
                     aria-invalid=invalid(ui, field)
-                    aria-describedby=move || {
-                        let rest = described_by(ui, field, true)().unwrap_or_default();
-                        format!("editor-keys {rest}").trim().to_owned()
-                    }
+                    aria-describedby=described_by_after(ui, field, "editor-keys".to_owned())
                     on:input=move |ev| from_dom(event_target_value(&ev))
                     on:blur=move |_| {
                         tab_released.set(false);
