@@ -1,9 +1,11 @@
 //! fastexec: a browser console for BlueKing JOB's `fast_execute_script` API.
 //!
 //! Plain-Rust logic lives in modules free of web-sys (unit-tested natively with
-//! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`outcome`] (classifying
-//! answers), [`limit`] (the answer size cap), [`connection`] (endpoint, headers, masked preview,
-//! curl), [`storage`], [`fields`], [`editor`], [`route`] and [`i18n`]. The components in [`app`] stay thin; all contract logic
+//! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`state`] (the launch
+//! controller's decisions), [`outcome`] (classifying answers), [`limit`] (the answer size cap),
+//! [`connection`] (endpoint, headers, masked preview, curl), [`storage`], [`form::field`] (the typed
+//! form fields), [`form::editor::model`], [`route`] and [`i18n`]. The components ([`app`] the
+//! shell, [`pages`], [`form`], [`remote`], the panels) stay thin; all contract logic
 //! (validation, Base64, API messages) comes from `bkjob-api`.
 //!
 //! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
@@ -18,20 +20,18 @@ pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod connection;
-/// Compatibility path (today's `crate::conn::…` call sites in `app.rs`, `storage.rs` and
-/// `tests/web.rs`); the integrator rewrites them to `crate::connection::…` and removes it.
-pub use connection::settings as conn;
-pub mod dom;
-pub mod editor;
-pub mod fields;
+pub mod form;
 pub mod i18n;
 pub mod job;
 pub mod jobmod;
 pub mod launch;
 pub mod limit;
 pub mod outcome;
+pub mod pages;
 pub mod panels;
+pub mod remote;
 pub mod route;
+pub mod state;
 pub mod storage;
 pub mod view_helpers;
 pub mod web;

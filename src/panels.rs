@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::connection::settings::{self as conn, Connection};
-use crate::dom::{self, rv};
+use crate::view_helpers::rv;
+use crate::web;
 
 /// The panels' own strings.
 pub struct PanelTexts {
@@ -150,7 +151,7 @@ fn copy_button(
     let on_copy = move |_| {
         let text = text();
         spawn_local(async move {
-            state.set(Some(dom::copy_text(&text).await));
+            state.set(Some(web::copy_text(&text).await));
         });
     };
     view! {
@@ -190,7 +191,7 @@ pub fn PreviewView(
         let l = lang.get();
         parsed.with(|r| {
             r.as_ref()
-                .map(|r| conn.with(|c| conn::curl_command(c, r, l, &dom::origin())))
+                .map(|r| conn.with(|c| conn::curl_command(c, r, l, &web::origin())))
                 .unwrap_or_default()
         })
     });

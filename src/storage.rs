@@ -4,7 +4,7 @@
 
 use bkjob_api::{Draft, Lang};
 
-use crate::conn::{Connection, StoredConnection};
+use crate::connection::{Connection, StoredConnection};
 use crate::i18n::{lang_from_tag, lang_tag};
 
 /// localStorage key of the draft.
@@ -54,7 +54,7 @@ pub fn lang_to_stored(lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conn::AuthMode;
+    use crate::connection::AuthMode;
 
     #[test]
     fn draft_round_trip_drops_a_sensitive_param() {

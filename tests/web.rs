@@ -358,7 +358,7 @@ async fn the_recent_jobs_load_their_panel_only_when_there_are_some() {
 
 #[wasm_bindgen_test]
 async fn the_preview_panel_shows_the_base64_and_never_a_secret() {
-    use fastexec::conn::{AuthMode, Connection};
+    use fastexec::connection::{AuthMode, Connection};
     use leptos::prelude::*;
     clear_storage();
     let request = RwSignal::new(serde_json::to_string(&valid_request(false)).unwrap());

@@ -4,7 +4,7 @@
 //! [`decide`]. Plain Rust, unit-tested natively.
 //!
 //! How the envelope's `data` is decoded depends on its type ([`Payload`]): the launch's small
-//! `data` with the small JSON reader ([`bkjob_api::json`]), because the form module must carry
+//! `data` with the small JSON reader ([`tinyjson`]), because the form module must carry
 //! no serde deserializer (~15 KB of its first-visit download); the job view's (up to ~9 MB for
 //! 50,000 hosts) with serde, straight from the text into typed fields in one pass. Both read
 //! the same envelope fields with the same leniency and end in the same decision; a test holds
@@ -15,13 +15,13 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bkjob_api::json::{self, Json, JsonErrorKind};
 use bkjob_api::{
     BatchIpLogData, ErrorCode, FastExecuteScriptData, IpLogData, JobInstanceStatusData,
     OperateJobInstanceData,
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use tinyjson::{self as json, Json, JsonErrorKind};
 
 use super::json_writer::{float_text, JsonWriter};
 

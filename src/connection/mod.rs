@@ -4,3 +4,4 @@
 pub mod settings;
 
 pub use settings::{AuthMode, Connection, MessageLang, StoredConnection};
+pub mod panel;

@@ -5,6 +5,8 @@
 //! Input: the HTTP status and the body text (or a transport failure). Output: an [`Outcome`]
 //! the view renders.
 
+pub mod panel;
+
 use bkjob_api::{ErrorCode, FastExecuteScriptData};
 
 use crate::api::envelope::{self, Answer, Verdict};
