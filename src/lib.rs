@@ -4,13 +4,13 @@
 //! `cargo test -p fastexec`): [`launch`] (the double-launch guard), [`state`] (the launch
 //! controller's decisions), [`outcome`] (classifying answers), [`limit`] (the answer size cap),
 //! [`connection`] (endpoint, headers, masked preview, curl), [`storage`], [`form::field`] (the typed
-//! form fields), [`form::editor::model`], [`route`] and [`i18n`]. The components ([`app`] the
-//! shell, [`pages`], [`form`], [`remote`], the panels) stay thin; all contract logic
-//! (validation, Base64, API messages) comes from `bkjob-api`.
+//! form fields), [`form::editor::model`], [`lazy::Panel`], [`route`] and [`i18n`]. The
+//! components ([`app`] the shell, [`pages`], [`form`], [`preview`], the panels) stay thin; all
+//! contract logic (validation, Base64, API messages) comes from `bkjob-api`.
 //!
 //! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
-//! (`src/bin/fastexec-job.rs`: [`job`]'s view and recent-jobs list, [`panels`]' request preview
-//! and permission details) that the form loads through [`jobmod`] when one of those is shown.
+//! (`src/bin/fastexec-job.rs`: [`job`]'s view and recent-jobs list, the request preview's body
+//! and the permission details) that the form loads through [`lazy`] when one of those is shown.
 //! The form module reads JSON with `tinyjson`, not serde's deserializers, to keep its
 //! download small.
 
@@ -23,13 +23,12 @@ pub mod connection;
 pub mod form;
 pub mod i18n;
 pub mod job;
-pub mod jobmod;
 pub mod launch;
+pub mod lazy;
 pub mod limit;
 pub mod outcome;
 pub mod pages;
-pub mod panels;
-pub mod remote;
+pub mod preview;
 pub mod route;
 pub mod state;
 pub mod storage;

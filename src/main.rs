@@ -1,3 +1,6 @@
+//! The form module (Trunk's main binary): mounts [`fastexec::App`]. The on-demand module is
+//! `src/bin/fastexec-job.rs`.
+
 fn main() {
     // Debug builds only: the hook's message formatting is dead weight in the release bundle.
     #[cfg(debug_assertions)]

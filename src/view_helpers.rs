@@ -1,5 +1,8 @@
 //! Leptos view helpers that keep the wasm small: one type-erased reactive child ([`rv`]), a
-//! memo over a boxed closure ([`memo`]) and a non-generic `<Show>` ([`when`]).
+//! memo over a boxed closure ([`memo`]) and a non-generic `<Show>` ([`when`]); and the one
+//! "Copy" button ([`copy_button`]) of the on-demand module's panels.
+
+use leptos::prelude::*;
 
 /// A reactive view child, type-erased: every `{rv(move || ...)}` shares one `Render`
 /// implementation (`Arc<Mutex<dyn FnMut() -> AnyView>>`) instead of instantiating the
@@ -42,4 +45,32 @@ where
             ().into_any()
         }
     })
+}
+
+/// "Copy" with its result beside it (`id` is the button's id).
+pub fn copy_button(
+    id: &'static str,
+    lang: Signal<bkjob_api::Lang>,
+    text: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    let state: RwSignal<Option<bool>> = RwSignal::new(None);
+    let on_copy = move |_| {
+        let text = text();
+        leptos::task::spawn_local(async move {
+            state.set(Some(crate::web::copy_text(&text).await));
+        });
+    };
+    view! {
+        <div class="actions">
+            <button type="button" id=id on:click=on_copy>
+                {rv(move || crate::i18n::panels::panel_texts(lang.get()).copy)}
+            </button>
+            <span role="status">
+                {rv(move || {
+                    let t = crate::i18n::panels::panel_texts(lang.get());
+                    state.get().map(|ok| if ok { t.copied } else { t.copy_failed })
+                })}
+            </span>
+        </div>
+    }
 }

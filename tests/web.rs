@@ -369,7 +369,7 @@ async fn the_preview_panel_shows_the_base64_and_never_a_secret() {
         ..Default::default()
     });
     let _handle = mount_view(move || {
-        view! { <fastexec::panels::PreviewView request conn lang=bkjob_api::Lang::En /> }
+        view! { <fastexec::preview::view::PreviewView request conn lang=bkjob_api::Lang::En /> }
     });
     settle().await;
     let preview = text("#request-preview");
@@ -584,7 +584,7 @@ async fn the_permission_panel_lists_the_actions() {
     );
     let lang = RwSignal::new(bkjob_api::Lang::En);
     let _handle = mount_view(move || {
-        view! { <fastexec::panels::PermissionView permission lang /> }
+        view! { <fastexec::outcome::permission::PermissionView permission lang /> }
     });
     settle().await;
     let action = query("[data-action=quick_execute_script]").unwrap();

@@ -1,6 +1,6 @@
 //! The on-demand module: what the app shows only after the user asks for it — the job view,
 //! the recent-jobs list, the request preview and the details of a permission answer. The app
-//! (`fastexec::jobmod`) imports it the first time one of them is needed, so a first visit to
+//! (`fastexec::lazy`) imports it the first time one of them is needed, so a first visit to
 //! the form does not download it. Its exports are the other half of that bridge; the views
 //! are the library's components, the same ones the wasm tests mount directly.
 //!
@@ -16,7 +16,9 @@ use std::cell::{Cell, RefCell};
 use bkjob_api::Lang;
 use fastexec::connection::Connection;
 use fastexec::job::{parse_job_route, JobRoute, JobView, RecentJobsList};
-use fastexec::panels::{PermissionView, PreviewView};
+use fastexec::lazy::Panel;
+use fastexec::outcome::permission::PermissionView;
+use fastexec::preview::view::PreviewView;
 use fastexec::storage::{connection_from_json, draft_to_json, initial_lang};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -48,11 +50,8 @@ fn send(callback: &js_sys::Function, text: &str) {
     let _ = callback.call1(&JsValue::NULL, &JsValue::from_str(text));
 }
 
-/// Mount the panel `kind` into `parent`; returns its ID. Kinds and their payloads:
-/// `job` (a `/jobs/...` link; the callback gets the draft JSON on "Redo"), `recent` (any
-/// text; a new value re-reads the list; the callback gets the link of a clicked job),
-/// `preview` (the request JSON, "" while the form has errors) and `permission` (the
-/// `permission` JSON as sent).
+/// Mount the panel named `kind` (a [`Panel::name`]; the payloads and messages are
+/// [`Panel`]'s) into `parent`; returns its ID.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn mount_panel(
@@ -69,8 +68,9 @@ pub fn mount_panel(
     let conn = ArcRwSignal::new(connection(conn, secret, token));
     let lang = ArcRwSignal::new(initial_lang(Some(lang), ""));
     let (p, c, l) = (payload.clone(), conn.clone(), lang.clone());
-    let handle: Box<dyn Any> = match kind {
-        "job" => {
+    let panel = Panel::from_name(kind).ok_or_else(|| JsValue::from_str("unknown panel"))?;
+    let handle: Box<dyn Any> = match panel {
+        Panel::Job => {
             let route = parse_job_route(&p.get_untracked())
                 .ok_or_else(|| JsValue::from_str("not a job link"))?;
             Box::new(leptos::mount::mount_to(parent, move || {
@@ -80,7 +80,7 @@ pub fn mount_panel(
                 view! { <JobView route conn=Signal::from(c) lang=Signal::from(l) on_redo /> }
             }))
         }
-        "recent" => Box::new(leptos::mount::mount_to(parent, move || {
+        Panel::Recent => Box::new(leptos::mount::mount_to(parent, move || {
             let on_open = Callback::new(move |r: JobRoute| send(&callback, &r.path()));
             let lang = Signal::from(l);
             move || {
@@ -89,13 +89,12 @@ pub fn mount_panel(
                 view! { <RecentJobsList lang on_open /> }
             }
         })),
-        "preview" => Box::new(leptos::mount::mount_to(parent, move || {
+        Panel::Preview => Box::new(leptos::mount::mount_to(parent, move || {
             view! { <PreviewView request=p conn=c lang=l /> }
         })),
-        "permission" => Box::new(leptos::mount::mount_to(parent, move || {
+        Panel::Permission => Box::new(leptos::mount::mount_to(parent, move || {
             view! { <PermissionView permission=p lang=l /> }
         })),
-        _ => return Err(JsValue::from_str("unknown panel")),
     };
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
     MOUNTED.with_borrow_mut(|m| {

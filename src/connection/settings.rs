@@ -11,11 +11,6 @@ use tinyjson::Json;
 /// What replaces a secret in the preview.
 pub const MASK: &str = "******";
 
-/// Gateway resource path.
-pub const GATEWAY_PATH: &str = "/api/v3/fast_execute_script";
-/// Legacy ESB component path (with its trailing slash).
-pub const ESB_PATH: &str = "/api/c/compapi/v2/jobv3/fast_execute_script/";
-
 /// Environment variable names used by the curl text instead of the real secrets.
 pub const ENV_APP_SECRET: &str = "BK_APP_SECRET";
 /// See [`ENV_APP_SECRET`].
@@ -27,12 +22,12 @@ pub const ENV_SCRIPT_PARAM: &str = "BK_SCRIPT_PARAM_BASE64";
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMode {
-    /// BlueKing API gateway: `X-Bkapi-Authorization` header, POST [`GATEWAY_PATH`].
+    /// BlueKing API gateway: `X-Bkapi-Authorization` header, `/api/v3/…` (see [`crate::api::Api::url`]).
     #[default]
     Gateway,
-    /// Legacy ESB: credentials in the JSON body, POST [`ESB_PATH`].
+    /// Legacy ESB: credentials in the JSON body, POST `/api/c/compapi/v2/jobv3/…/`.
     Esb,
-    /// No credentials: a proxy adds them (POST [`GATEWAY_PATH`]).
+    /// No credentials: a proxy adds them (the gateway's paths).
     None,
 }
 

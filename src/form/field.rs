@@ -279,7 +279,7 @@ pub fn texts_by_field(violations: &[Violation], draft: &Draft, lang: Lang) -> Fi
     }
     for ((_, texts), n) in out.iter_mut().zip(hidden) {
         if n > 0 {
-            texts.push(fill(t(lang).more_messages, "n", &n.to_string()));
+            texts.push(fill(t(lang).more_messages, &[("n", &n.to_string())]));
         }
     }
     FieldTexts(out)
@@ -312,13 +312,12 @@ pub fn first_invalid_field(errors: &[Violation]) -> Option<Field> {
 /// "Entries: 3 · duplicates dropped: 1" for a bulk list.
 pub fn count_text(count: &ListCount, lang: Lang) -> String {
     let tx = t(lang);
-    let mut s = fill(tx.count_entries, "n", &count.items.to_string());
+    let mut s = fill(tx.count_entries, &[("n", &count.items.to_string())]);
     if count.duplicates > 0 {
         s.push_str(" · ");
         s.push_str(&fill(
             tx.count_duplicates,
-            "n",
-            &count.duplicates.to_string(),
+            &[("n", &count.duplicates.to_string())],
         ));
     }
     s

@@ -21,7 +21,7 @@ pub fn ErrorSummary() -> impl IntoView {
                 <p>
                     {rv(move || {
                         let n = ui.check.with(|c| c.errors.len());
-                        fill(ui.tx().error_summary, "n", &n.to_string())
+                        fill(ui.tx().error_summary, &[("n", &n.to_string())])
                     })}
                 </p>
                 <ul>

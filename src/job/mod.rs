@@ -3,11 +3,11 @@
 //! Plain-Rust logic (compiles natively, no web-sys, unit-tested with `cargo test -p fastexec`):
 //! [`route`], [`poll`] (the polling cadence), [`hosts`] (grouping, filtering, virtual-list
 //! window, copying IPs), [`logtext`] (log search segments), [`recent`] (recent jobs, redo),
-//! [`texts`] (zh/en labels). Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
+//! [`format`] (times and durations); its zh/en labels are [`crate::i18n::job`]. Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
 //! are in [`view`]; browser calls go through [`crate::web`].
 //!
 //! These views ship in the on-demand module (`src/bin/fastexec-job.rs`); the form mounts them
-//! through `crate::jobmod`. Wiring (module side):
+//! through [`crate::lazy`]. Wiring (module side):
 //! - route: `parse_job_route(&pathname)` → `view! { <JobView route conn lang on_redo/> }` with
 //!   `conn: Signal<Connection>` (read at each call; a change polls again at once), `lang:
 //!   Signal<Lang>`, optional `on_redo: Callback<Draft>` (without it the draft is written to
@@ -17,13 +17,13 @@
 //! - the list: `view! { <RecentJobsList lang on_open/> }` (optional `Callback<JobRoute>`);
 //! - stylesheet: `style/job.css` (loaded with the module).
 
+pub mod format;
 pub mod hosts;
 pub mod logtext;
 pub mod poll;
 pub mod recent;
 pub mod route;
 pub mod store;
-pub mod texts;
 
 pub use crate::api::job::{CallError, HttpJobApi, JobApi};
 pub use poll::{PollOutcome, PollSchedule};

@@ -6,6 +6,7 @@
 //! the view renders.
 
 pub mod panel;
+pub mod permission;
 
 use bkjob_api::{ErrorCode, FastExecuteScriptData};
 
@@ -274,7 +275,10 @@ mod tests {
         assert!(permission_json.contains("\"quick_execute_script\""));
         assert!(permission_json.contains('\n'), "pretty printed");
         // What the permission panel (on-demand module) makes of the JSON handed to it.
-        let rows = crate::panels::permission_rows_from_json(&permission_json, bkjob_api::Lang::En);
+        let rows = crate::outcome::permission::permission_rows_from_json(
+            &permission_json,
+            bkjob_api::Lang::En,
+        );
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].id, "quick_execute_script");
         assert_eq!(rows[0].name, "Script Execution (Quick Launch)");

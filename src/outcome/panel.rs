@@ -8,8 +8,8 @@ use leptos::prelude::*;
 
 use crate::i18n::{fill, t, Texts};
 use crate::launch::LaunchState;
+use crate::lazy::{Panel, Remote};
 use crate::outcome::{HttpProblem, Outcome};
-use crate::remote::Remote;
 use crate::route;
 use crate::state::{tr, ui, LaunchRecord};
 use crate::view_helpers::{rv, when};
@@ -73,6 +73,24 @@ fn row(label: fn(&Texts) -> &'static str, field: &'static str, value: String) ->
     }
 }
 
+/// The hint for an error code, where bkjob-api has one.
+fn hint_box(code: Option<i64>) -> AnyView {
+    let lang = ui().lang;
+    let hint = move || code.and_then(|c| ErrorCode::from(c).hint(lang.get()));
+    when(
+        move || hint().is_some(),
+        move || {
+            view! {
+                <p class="hint-box">
+                    <strong>{tr(|t| t.hint)} ": "</strong>
+                    {rv(move || hint().unwrap_or_default())}
+                </p>
+            }
+        },
+    )
+    .into_any()
+}
+
 /// A title and a line with `{n}` filled (one function, so one copy of the view code for each
 /// outcome shown this way).
 fn titled(
@@ -83,7 +101,7 @@ fn titled(
     let lang = ui().lang;
     view! {
         <h3>{tr(title)}</h3>
-        <p>{rv(move || fill(detail(t(lang.get())), "n", &n))}</p>
+        <p>{rv(move || fill(detail(t(lang.get())), &[("n", &n)]))}</p>
     }
     .into_any()
 }
@@ -144,7 +162,7 @@ pub fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                 // The actions to apply for, the raw JSON and "Copy": a panel of the on-demand
                 // module (the code and message above never depend on it).
                 <Remote
-                    kind="permission"
+                    panel=Panel::Permission
                     payload=Signal::stored(permission_json)
                     loading=|t| t.panel_loading
                     failed=|t| t.permission_load_failed
@@ -157,25 +175,17 @@ pub fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             code,
             message,
             job_request_id,
-        } => {
-            let hint = move || ErrorCode::from(code).hint(ui.lang.get());
-            view! {
-                <h3>{tr(|t| t.api_error_title)}</h3>
-                <dl class="kv">
-                    {row(|t| t.code, "code", code.to_string())}
-                    {row(|t| t.message, "message", message)}
-                    {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
-                    {row(|t| t.http_status, "http_status", http_status.to_string())}
-                </dl>
-                {when(move || hint().is_some(), move || view! {
-                    <p class="hint-box">
-                        <strong>{tr(|t| t.hint)} ": "</strong>
-                        {rv(move || hint().unwrap_or_default())}
-                    </p>
-                })}
-            }
-            .into_any()
+        } => view! {
+            <h3>{tr(|t| t.api_error_title)}</h3>
+            <dl class="kv">
+                {row(|t| t.code, "code", code.to_string())}
+                {row(|t| t.message, "message", message)}
+                {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
+                {row(|t| t.http_status, "http_status", http_status.to_string())}
+            </dl>
+            {hint_box(Some(code))}
         }
+        .into_any(),
         Outcome::HttpError {
             http_status,
             problem,
@@ -185,7 +195,6 @@ pub fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
             excerpt,
         } => {
             let problem_text = move || problem_text(problem, ui.tx());
-            let hint = move || code.and_then(|c| ErrorCode::from(c).hint(ui.lang.get()));
             view! {
                 <h3>{tr(|t| t.http_error_title)}</h3>
                 <p>{problem_text}</p>
@@ -195,12 +204,7 @@ pub fn OutcomeBody(record: LaunchRecord) -> impl IntoView {
                     {message.map(|m| row(|t| t.message, "message", m))}
                     {job_request_id.map(|r| row(|t| t.job_request_id, "job_request_id", r))}
                 </dl>
-                {when(move || hint().is_some(), move || view! {
-                    <p class="hint-box">
-                        <strong>{tr(|t| t.hint)} ": "</strong>
-                        {rv(move || hint().unwrap_or_default())}
-                    </p>
-                })}
+                {hint_box(code)}
                 {(!excerpt.is_empty()).then(|| view! {
                     <p>{tr(|t| t.body_excerpt)}</p>
                     <pre class="code excerpt">{excerpt.clone()}</pre>

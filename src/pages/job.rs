@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::job::recent::restore_script;
 use crate::job::JobRoute;
-use crate::remote::Remote;
+use crate::lazy::{Panel, Remote};
 use crate::state::{tr, ui, LAUNCHED_SCRIPTS};
 use crate::storage;
 
@@ -27,7 +27,7 @@ pub fn JobPage(route: JobRoute) -> impl IntoView {
     });
     view! {
         <Remote
-            kind="job"
+            panel=Panel::Job
             payload=Signal::stored(path)
             on_message=on_redo
             loading=|t| t.job_view_loading

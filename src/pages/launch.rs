@@ -10,8 +10,8 @@ use crate::form::{
 };
 use crate::launch::{LaunchGuard, LaunchState};
 use crate::outcome::panel::OutcomePanel;
-use crate::remote::preview::PreviewPanel;
-use crate::remote::recent::RecentJobs;
+use crate::pages::recent::RecentJobs;
+use crate::preview::PreviewPanel;
 use crate::state::{attempt_launch, tr, ui};
 use crate::view_helpers::rv;
 use crate::web;

@@ -104,15 +104,14 @@ pub fn open_script_file(name: &str, bytes: Option<&[u8]>) -> Result<OpenedFile, 
 pub fn file_message(name: &str, result: Result<(), &FileError>, lang: Lang) -> (bool, String) {
     let tx = t(lang);
     match result {
-        Ok(()) => (true, fill(tx.file_loaded, "name", name)),
-        Err(FileError::ReadFailed) => (false, fill(tx.file_read_error, "name", name)),
-        Err(FileError::Utf16) => (false, fill(tx.file_utf16, "name", name)),
+        Ok(()) => (true, fill(tx.file_loaded, &[("name", name)])),
+        Err(FileError::ReadFailed) => (false, fill(tx.file_read_error, &[("name", name)])),
+        Err(FileError::Utf16) => (false, fill(tx.file_utf16, &[("name", name)])),
         Err(FileError::NotUtf8 { offset }) => (
             false,
             fill(
-                &fill(tx.file_not_utf8, "name", name),
-                "offset",
-                &offset.to_string(),
+                tx.file_not_utf8,
+                &[("name", name), ("offset", &offset.to_string())],
             ),
         ),
     }
@@ -206,7 +205,7 @@ mod tests {
     fn file_messages() {
         assert_eq!(
             file_message("a.sh", Ok(()), Lang::En),
-            (true, fill(t(Lang::En).file_loaded, "name", "a.sh"))
+            (true, fill(t(Lang::En).file_loaded, &[("name", "a.sh")]))
         );
         let (ok, text) = file_message("a.sh", Err(&FileError::NotUtf8 { offset: 7 }), Lang::En);
         assert!(!ok);

@@ -5,7 +5,8 @@ use bkjob_api::{ErrorCode, Lang};
 use leptos::prelude::*;
 
 use crate::api::job::CallError;
-use crate::job::texts::{fill, job_texts};
+use crate::i18n::fill;
+use crate::i18n::job::job_texts;
 
 /// An API / network error shown in place, with a permission panel for 9900403.
 #[component]
@@ -28,7 +29,7 @@ pub(super) fn ErrorPanel(#[prop(into)] lang: Signal<Lang>, error: CallError) -> 
             };
             let rows = permission
                 .as_ref()
-                .map(|p| crate::panels::permission_rows(p, lang.get_untracked()))
+                .map(|p| crate::outcome::permission::permission_rows(p, lang.get_untracked()))
                 .unwrap_or_default();
             (title, message.clone(), job_request_id.clone(), rows)
         }

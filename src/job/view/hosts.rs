@@ -7,11 +7,12 @@ use bkjob_api::{HostStatus, Lang, StepIpResult};
 use leptos::prelude::*;
 
 use super::{OVERSCAN, ROW_PX, VIEWPORT_PX};
+use crate::i18n::fill;
+use crate::i18n::job::job_texts;
 use crate::job::hosts::{
     copy_text, filter_group, format_seconds, scroll_to_show, visible_window, CopyFormat, GroupKey,
     HostModel,
 };
-use crate::job::texts::{fill, job_texts};
 use crate::view_helpers::rv;
 use crate::web as browser;
 

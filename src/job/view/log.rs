@@ -7,8 +7,9 @@ use leptos::prelude::*;
 
 use super::error::ErrorPanel;
 use crate::api::job::CallError;
+use crate::i18n::fill;
+use crate::i18n::job::job_texts;
 use crate::job::logtext::{log_file_name, segment, MAX_HIGHLIGHTS};
-use crate::job::texts::{fill, job_texts};
 use crate::view_helpers::rv;
 use crate::web as browser;
 

@@ -15,13 +15,15 @@ use super::hosts::{current_group, visible_rows, HostListState, HostResults};
 use super::log::{LogPanel, LogState};
 use crate::api::job::{CallError, HttpJobApi, JobApi};
 use crate::connection::Connection;
+use crate::i18n::fill;
+use crate::i18n::job::job_texts;
+use crate::job::format::{format_duration, format_time};
 use crate::job::hosts::{log_batches, HostModel};
 use crate::job::logtext::{combined_section, group_log_file_name};
 use crate::job::poll::{whole_seconds, PollSchedule};
 use crate::job::recent::redo_draft;
 use crate::job::route::JobRoute;
 use crate::job::store::load_recent;
-use crate::job::texts::{fill, format_duration, format_time, job_texts};
 use crate::view_helpers::rv;
 use crate::web as browser;
 

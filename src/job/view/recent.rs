@@ -3,9 +3,9 @@
 use bkjob_api::{Lang, RunStatus};
 use leptos::prelude::*;
 
+use crate::job::format::format_time;
 use crate::job::route::JobRoute;
 use crate::job::store::load_recent;
-use crate::job::texts::format_time;
 use crate::view_helpers::rv;
 use crate::web as browser;
 

@@ -1,8 +1,9 @@
-//! Every UI string of the app, in Simplified Chinese and English.
+//! The form module's UI strings (header, connection, form, outcome, loading notes of the
+//! on-demand panels), in Simplified Chinese and English.
 //!
 //! Messages of the API itself (validation, error codes, IAM names) come from `bkjob-api`; this
-//! module only holds the app's own labels, hints and notices. `{n}`-style placeholders are
-//! filled with [`fill`].
+//! table only holds the app's own labels, hints and notices. `{n}`-style placeholders are
+//! filled with [`crate::i18n::fill`].
 
 use bkjob_api::Lang;
 
@@ -390,46 +391,15 @@ pub fn t(lang: Lang) -> &'static Texts {
     }
 }
 
-/// Replace `{key}` in `template` by `value`.
-pub fn fill(template: &str, key: &str, value: &str) -> String {
-    template.replace(&format!("{{{key}}}"), value)
-}
-
-/// The UI language tag used by `<select id="ui-lang">` and stored in localStorage.
-pub fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhCn => "zh-CN",
-        Lang::En => "en",
-    }
-}
-
-/// Parse a UI language tag (`zh-CN`, `en`) or a `navigator.language` value: anything starting
-/// with `zh` is Chinese, everything else English.
-pub fn lang_from_tag(tag: &str) -> Lang {
-    if tag.trim().to_ascii_lowercase().starts_with("zh") {
-        Lang::ZhCn
-    } else {
-        Lang::En
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_round_trip() {
-        assert_eq!(lang_from_tag(lang_tag(Lang::ZhCn)), Lang::ZhCn);
-        assert_eq!(lang_from_tag(lang_tag(Lang::En)), Lang::En);
-        assert_eq!(lang_from_tag("zh-TW"), Lang::ZhCn);
-        assert_eq!(lang_from_tag("en-US"), Lang::En);
-        assert_eq!(lang_from_tag("fr"), Lang::En);
-    }
+    use crate::i18n::fill;
 
     #[test]
     fn fill_placeholders() {
-        assert_eq!(fill(EN.count_entries, "n", "3"), "Entries: 3");
-        assert_eq!(fill(ZH.count_entries, "n", "42"), "42 项");
+        assert_eq!(fill(EN.count_entries, &[("n", "3")]), "Entries: 3");
+        assert_eq!(fill(ZH.count_entries, &[("n", "42")]), "42 项");
     }
 
     #[test]

@@ -1,9 +1,9 @@
-//! The recent-jobs section of the launch page: the on-demand module's `recent` panel, or a
+//! The recent-jobs section of the launch page: the on-demand module's [`Panel::Recent`], or a
 //! note of the app's own while the browser has no list (no module load on a first visit).
 
 use leptos::prelude::*;
 
-use crate::remote::Remote;
+use crate::lazy::{Panel, Remote};
 use crate::state::{tr, ui};
 use crate::view_helpers::{memo, rv};
 use crate::web;
@@ -33,7 +33,7 @@ pub fn RecentJobs() -> impl IntoView {
                 if has_list.get() {
                     view! {
                         <Remote
-                            kind="recent"
+                            panel=Panel::Recent
                             payload=Signal::derive(move || generation.get().to_string())
                             on_message=on_open
                             loading=|t| t.panel_loading

@@ -1,11 +1,15 @@
-//! The request preview on the launch page: a closed `<details>` whose body (JSON, headers,
-//! curl) is the on-demand module's `preview` panel, loaded when first opened.
+//! The request preview on the launch page: headers, the exact JSON body (secrets masked) and
+//! "copy as curl". The app's side ([`PreviewPanel`]) is a closed `<details>`; its body
+//! ([`view::PreviewView`]) ships in the on-demand module as [`Panel::Preview`], loaded when
+//! the preview is first opened.
+
+pub mod view;
 
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::remote::Remote;
+use crate::lazy::{Panel, Remote};
 use crate::state::{tr, ui};
 use crate::view_helpers::{memo, when};
 
@@ -45,7 +49,7 @@ pub fn PreviewPanel() -> impl IntoView {
             <div class="panel-body">
                 {when(move || open.get(), move || view! {
                     <Remote
-                        kind="preview"
+                        panel=Panel::Preview
                         payload=request
                         loading=|t| t.panel_loading
                         failed=|t| t.preview_load_failed

@@ -1,14 +1,15 @@
-//! The on-demand module (bin `fastexec-job`, built by Trunk as `fastexec-job.js` +
-//! `fastexec-job_bg.wasm`, with its stylesheet `job.css`): the job view, the recent-jobs list,
-//! the request preview and the details of a permission answer. A first visit to the form
-//! downloads none of it. This is the app's side of the bridge: load the module once, then
-//! mount / update / unmount its panels through its exports (`src/bin/fastexec-job.rs`).
+//! The app's side of the bridge to the on-demand module (bin `fastexec-job`, built by Trunk as
+//! `fastexec-job.js` + `fastexec-job_bg.wasm`, with its stylesheet `job.css`): load the module
+//! once, then mount / update / unmount its [`Panel`]s through its exports
+//! (`src/bin/fastexec-job.rs`).
 //!
 //! Everything crosses as strings: the panel's payload, the stored (secret-free) connection
 //! JSON, the secret and the token separately (memory only, never stored), the language code
 //! and a callback that receives the panel's message (the draft JSON for "Redo", a job link).
 
 use wasm_bindgen::prelude::*;
+
+use super::Panel;
 
 #[wasm_bindgen(inline_js = r#"
 // The module and its stylesheet load side by side, each remembered once it succeeds and
@@ -127,11 +128,10 @@ fn error_text(e: &JsValue) -> String {
 }
 
 impl JobModule {
-    /// Mount panel `kind` (see `mount_panel` in `src/bin/fastexec-job.rs`) into `parent`;
-    /// returns its ID.
+    /// Mount `panel` into `parent`; returns its ID.
     pub fn mount(
         &self,
-        kind: &str,
+        panel: Panel,
         parent: &web_sys::HtmlElement,
         payload: &str,
         conn: &crate::connection::Connection,
@@ -139,7 +139,7 @@ impl JobModule {
         callback: &js_sys::Function,
     ) -> Result<u32, String> {
         self.mount_panel(
-            kind,
+            panel.name(),
             parent,
             payload,
             &crate::storage::connection_to_json(conn),

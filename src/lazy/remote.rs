@@ -1,6 +1,4 @@
-//! The components that show panels of the on-demand module (`src/bin/fastexec-job.rs`):
-//! [`Remote`] loads the module through [`crate::jobmod`] and mounts one panel; [`preview`] and
-//! [`recent`] are the launch page's two such panels.
+//! [`Remote`]: the component that shows one [`Panel`] of the on-demand module in the app.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -11,8 +9,7 @@ use crate::i18n::Texts;
 use crate::state::{tr, ui};
 use crate::view_helpers::rv;
 
-pub mod preview;
-pub mod recent;
+use super::{bridge, Panel};
 
 /// Where a panel of the on-demand module is.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,14 +19,14 @@ enum RemoteState {
     Mounted,
 }
 
-/// A panel of the on-demand module ([`crate::jobmod`]): loads the module on first use, mounts
-/// panel `kind` with `payload`, hands later payloads, connection settings and language to it,
+/// A panel of the on-demand module: loads the module on first use, mounts `panel` with
+/// `payload`, hands later payloads, connection settings and language to it,
 /// and removes it with this component. Shows `loading` meanwhile, and `failed` with a Retry
 /// button when the module cannot be loaded or mounted. `on_message` gets what the panel sends
 /// back (the draft JSON for "Redo", a job link from the list).
 #[component]
 pub fn Remote(
-    kind: &'static str,
+    panel: Panel,
     #[prop(into)] payload: Signal<String>,
     #[prop(optional)] on_message: Option<Callback<String>>,
     loading: fn(&Texts) -> &'static str,
@@ -39,7 +36,7 @@ pub fn Remote(
     let host: NodeRef<html::Div> = NodeRef::new();
     let state = RwSignal::new(RemoteState::Loading);
     let attempt = RwSignal::new(0u32);
-    let mounted = StoredValue::new_local(None::<(crate::jobmod::JobModule, u32)>);
+    let mounted = StoredValue::new_local(None::<(bridge::JobModule, u32)>);
     // False once this component is gone: a load finishing later must not mount anything.
     let alive = StoredValue::new(true);
     let callback = StoredValue::new_local(wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(
@@ -55,14 +52,14 @@ pub fn Remote(
         let Some(el) = host.get() else { return };
         state.set(RemoteState::Loading);
         spawn_local(async move {
-            let result = crate::jobmod::load().await.and_then(|m| {
+            let result = bridge::load().await.and_then(|m| {
                 if !still() {
                     return Ok(());
                 }
                 let cb = callback.with_value(|c| c.as_ref().clone());
                 let (c, l) = (ui.conn.get_untracked(), ui.lang.get_untracked());
                 let p = payload.get_untracked();
-                let id = m.mount(kind, &el, &p, &c, l, cb.unchecked_ref())?;
+                let id = m.mount(panel, &el, &p, &c, l, cb.unchecked_ref())?;
                 mounted.set_value(Some((m, id)));
                 Ok(())
             });
@@ -116,12 +113,12 @@ pub fn Remote(
             RemoteState::Failed(detail) => {
                 view! {
                     <div class="remote-failed" role="alert">
-                        <p id=format!("remote-failed-{kind}")>{tr(failed)}</p>
+                        <p id=format!("remote-failed-{}", panel.name())>{tr(failed)}</p>
                         <p class="hint">{detail}</p>
                         // Several panels may fail at once: each Retry says which.
                         <button
                             type="button"
-                            aria-describedby=format!("remote-failed-{kind}")
+                            aria-describedby=format!("remote-failed-{}", panel.name())
                             on:click=move |_| attempt.update(|n| *n += 1)
                         >
                             {tr(|t| t.remote_retry)}
@@ -132,6 +129,6 @@ pub fn Remote(
             }
             RemoteState::Mounted => ().into_any(),
         })}
-        <div class="remote-host" data-panel=kind node_ref=host></div>
+        <div class="remote-host" data-panel=panel.name() node_ref=host></div>
     }
 }

@@ -1,0 +1,69 @@
+//! What loads on demand: the on-demand module (bin `fastexec-job`) and the app's bridge to it.
+//! A first visit to the form downloads none of the module; the app imports it the first time
+//! one of its [`Panel`]s is shown.
+//!
+//! - [`Panel`]: the kinds of panel the module mounts, shared by both sides of the bridge
+//!   (plain Rust, tested natively).
+//! - [`bridge`]: loading the module (and its stylesheet) and calling its exports.
+//! - [`remote`]: the component that shows one panel of the module in the app, with a loading
+//!   note and a Retry when the module cannot be loaded.
+
+pub mod bridge;
+pub mod remote;
+
+pub use remote::Remote;
+
+/// A panel of the on-demand module, and what its payload (text, as everything crossing the
+/// bridge) holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// The job view. Payload: a `/jobs/...` link; its message: the draft JSON for "Redo".
+    Job,
+    /// The jobs launched from this browser. Payload: any text, a new value re-reads the list;
+    /// its message: the link of the job clicked.
+    Recent,
+    /// The request preview. Payload: the validated request as JSON, "" while the form has
+    /// errors.
+    Preview,
+    /// The details of a permission answer. Payload: the `permission` object as sent.
+    Permission,
+}
+
+impl Panel {
+    /// Every panel.
+    pub const ALL: [Panel; 4] = [Panel::Job, Panel::Recent, Panel::Preview, Panel::Permission];
+
+    /// The name that crosses the bridge (and the host element's `data-panel`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Job => "job",
+            Panel::Recent => "recent",
+            Panel::Preview => "preview",
+            Panel::Permission => "permission",
+        }
+    }
+
+    /// The panel a name stands for: the module and the app may come from different builds
+    /// (a cached app, a new module), so an unknown name is an error to report, not a panic.
+    pub fn from_name(name: &str) -> Option<Panel> {
+        Panel::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_distinct() {
+        for p in Panel::ALL {
+            assert_eq!(Panel::from_name(p.name()), Some(p));
+        }
+        let mut names: Vec<_> = Panel::ALL.iter().map(|p| p.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Panel::ALL.len());
+        assert_eq!(Panel::from_name("Job"), None);
+        assert_eq!(Panel::from_name(""), None);
+    }
+}
