@@ -7,16 +7,31 @@
 //!
 //! Bulk target lists: see [`split_bulk`]. In violation paths the index of a list entry is its
 //! position in `split_bulk(text).items`, so a UI can show the offending item.
+//!
+//! # Files
+//!
+//! This file holds the form ([`Draft`], [`ScriptSource`]) and [`validate_draft`]. Two
+//! self-contained parts have their own files, re-exported here so every `draft::X` path is
+//! unchanged:
+//!
+//! - `bulk`: splitting pasted target lists, dropping and counting duplicates ([`split_bulk`],
+//!   [`ListCount`], [`TargetCounts`]), and mapping request indexes back to typed positions;
+//! - `task_name`: BK-JOB's default job name ([`default_task_name`]).
 
-use std::collections::HashSet;
+mod bulk;
+mod task_name;
+
+pub use bulk::{split_bulk, BulkList, ListCount, TargetCounts};
+pub use task_name::default_task_name;
 
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::encode_base64;
-use crate::lang::Lang;
 use crate::rules::{self, Limits, Rule, Severity, Violation};
 use crate::status::ScriptLanguage;
 use crate::types::{DynamicGroup, FastExecuteScriptRequest, IpEntry, TargetServer, TopoNode};
+
+use bulk::{parse_list, remap_path};
 
 /// Which script field the form sends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -126,119 +141,6 @@ impl Draft {
     }
 }
 
-/// Result of [`split_bulk`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BulkList {
-    /// Unique non-empty items in first-seen order.
-    pub items: Vec<String>,
-    /// How many repeated items were dropped.
-    pub duplicates: usize,
-}
-
-/// Tokens of pasted text, empties dropped (no allocation).
-///
-/// Separators: ASCII `,` `;`, any Unicode whitespace (incl. newlines and U+3000), and the
-/// full-width `，` `；` `、`.
-fn tokens(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| {
-        if c.is_ascii() {
-            // Fast path for the common case.
-            matches!(c, ',' | ';' | ' ' | '\n' | '\r' | '\t' | '\x0b' | '\x0c')
-        } else {
-            c.is_whitespace() || matches!(c, '，' | '；' | '、')
-        }
-    })
-    .filter(|s| !s.is_empty())
-}
-
-/// Split pasted text on commas, semicolons, any whitespace/newlines, and the full-width
-/// `，` `；` `、` Chinese users paste; drop empties and exact duplicates (first kept).
-pub fn split_bulk(text: &str) -> BulkList {
-    let mut seen = FastSet::with_capacity_and_hasher(text.len() / 8 + 1, Default::default());
-    let mut out = BulkList::default();
-    for item in tokens(text) {
-        if seen.insert(item) {
-            out.items.push(item.to_owned());
-        } else {
-            out.duplicates += 1;
-        }
-    }
-    out
-}
-
-/// A small non-cryptographic hasher (FxHash-style) so per-keystroke deduplication of
-/// thousands of items stays cheap; input is the user's own text, so HashDoS does not apply.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(buf));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_i64(&mut self, i: i64) {
-        self.write_u64(i as u64);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        // The multiply only carries entropy upwards; the table indexes by low bits, so mix
-        // the high bits back down (MurmurHash3's 64-bit finaliser).
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
-
-type FastSet<K> = HashSet<K, std::hash::BuildHasherDefault<FxHasher>>;
-
-/// Per-list counts shown next to the inputs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListCount {
-    /// Entries that will be sent (parsed, unique).
-    pub items: usize,
-    /// Repeated entries dropped (same text, or same parsed value like `0:1.1.1.1`/`1.1.1.1`).
-    pub duplicates: usize,
-    /// Entries that could not be parsed (each has an error).
-    pub invalid: usize,
-}
-
-/// Counts for the four target lists.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TargetCounts {
-    /// `host_id_list`.
-    pub host_id_list: ListCount,
-    /// `ip_list`.
-    pub ip_list: ListCount,
-    /// `dynamic_group_list`.
-    pub dynamic_group_list: ListCount,
-    /// `topo_node_list`.
-    pub topo_node_list: ListCount,
-}
-
-impl TargetCounts {
-    /// Entries sent over all four lists.
-    pub fn total(&self) -> usize {
-        self.host_id_list.items
-            + self.ip_list.items
-            + self.dynamic_group_list.items
-            + self.topo_node_list.items
-    }
-}
-
 /// What [`validate_draft`] returns.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DraftOutcome {
@@ -252,74 +154,8 @@ pub struct DraftOutcome {
     pub counts: TargetCounts,
 }
 
-/// Parsed bulk list: values to send and, for each, its index in `split_bulk().items`.
-struct Parsed<T> {
-    values: Vec<T>,
-    positions: Vec<usize>,
-    count: ListCount,
-}
-
-fn parse_list<'a, T, K, F>(text: &'a str, errors: &mut Vec<Violation>, mut parse: F) -> Parsed<T>
-where
-    K: std::hash::Hash + Eq,
-    F: FnMut(usize, &'a str) -> Result<(K, T), Violation>,
-{
-    // Pre-size from a cheap estimate (items are rarely shorter than 8 bytes) so the sets do
-    // not rehash while growing.
-    let estimate = text.len() / 8 + 1;
-    let mut raw_seen = FastSet::with_capacity_and_hasher(estimate, Default::default());
-    let mut seen = FastSet::with_capacity_and_hasher(estimate, Default::default());
-    let mut p = Parsed {
-        values: Vec::with_capacity(estimate),
-        positions: Vec::with_capacity(estimate),
-        count: ListCount::default(),
-    };
-    // `i` counts unique raw items, i.e. the index into `split_bulk(text).items`.
-    let mut i = 0;
-    for item in tokens(text) {
-        if !raw_seen.insert(item) {
-            p.count.duplicates += 1;
-            continue;
-        }
-        match parse(i, item) {
-            Ok((key, value)) => {
-                if seen.insert(key) {
-                    p.values.push(value);
-                    p.positions.push(i);
-                } else {
-                    p.count.duplicates += 1;
-                }
-            }
-            Err(v) => {
-                p.count.invalid += 1;
-                errors.push(v);
-            }
-        }
-        i += 1;
-    }
-    p.count.items = p.values.len();
-    p
-}
-
 fn parse_error(path: String, rule: Rule, zh: &str, en: &str) -> Violation {
     Violation::error(path, rule, crate::ErrorCode::BAD_REQUEST.0, zh, en)
-}
-
-/// Rewrite `target_server.<list>[k]...` so `k` (request index) becomes the typed position.
-fn remap_path(path: &mut String, list: &str, positions: &[usize]) {
-    let prefix = format!("target_server.{list}[");
-    let Some(rest) = path.strip_prefix(&prefix) else {
-        return;
-    };
-    let Some(close) = rest.find(']') else { return };
-    let Some(&pos) = rest[..close]
-        .parse::<usize>()
-        .ok()
-        .and_then(|k| positions.get(k))
-    else {
-        return;
-    };
-    *path = format!("{prefix}{pos}{}", &rest[close..]);
 }
 
 fn non_blank(s: &str) -> Option<String> {
@@ -541,38 +377,6 @@ pub fn validate_draft(draft: &Draft, limits: &Limits) -> DraftOutcome {
     }
 }
 
-/// BK-JOB's default job name: zh `快速执行脚本_yyyyMMddHHmmssSSS`, en
-/// `Script Execution_yyyyMMddHHmmssSSS`. `now_ms_local` is milliseconds since the Unix epoch
-/// *already shifted to local time* (the crate has no clock and no time zone database).
-pub fn default_task_name(lang: Lang, now_ms_local: i64) -> String {
-    let ms = now_ms_local.rem_euclid(1000);
-    let secs = now_ms_local.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{}_{y:04}{m:02}{d:02}{:02}{:02}{:02}{ms:03}",
-        lang.pick("快速执行脚本", "Script Execution"),
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (era-based arithmetic).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,14 +416,6 @@ mod tests {
         assert_eq!(d.without_secrets().script_param, "secret");
         d.is_param_sensitive = true;
         assert_eq!(d.without_secrets().script_param, "");
-    }
-
-    #[test]
-    fn split_bulk_separators_and_duplicates() {
-        let b = split_bulk("1, 2;3\n4\t5，6、7；8  1\r\n2,,");
-        assert_eq!(b.items, ["1", "2", "3", "4", "5", "6", "7", "8"]);
-        assert_eq!(b.duplicates, 2);
-        assert_eq!(split_bulk("   ").items.len(), 0);
     }
 
     #[test]
@@ -884,33 +680,6 @@ mod tests {
         assert_eq!(
             (o.errors[0].rule, o.errors[0].field()),
             (Rule::ScopeIdBlank, "scope_id")
-        );
-    }
-
-    #[test]
-    fn default_names() {
-        // 2025-01-01 12:00:00.123
-        let ms = 1_735_732_800_123;
-        assert_eq!(
-            default_task_name(Lang::ZhCn, ms),
-            "快速执行脚本_20250101120000123"
-        );
-        assert_eq!(
-            default_task_name(Lang::En, ms),
-            "Script Execution_20250101120000123"
-        );
-        assert_eq!(
-            default_task_name(Lang::En, 0),
-            "Script Execution_19700101000000000"
-        );
-        assert_eq!(
-            default_task_name(Lang::En, -1),
-            "Script Execution_19691231235959999"
-        );
-        // Leap day.
-        assert_eq!(
-            default_task_name(Lang::En, 951_782_400_000),
-            "Script Execution_20000229000000000"
         );
     }
 
