@@ -2,15 +2,11 @@
 // and update the Subresource Integrity hashes index.html holds for it. Trunk's own minifier
 // cannot parse wasm-bindgen 0.2.130's glue (`export { __wbg_init as default }`) and ships it
 // unminified; terser (npm, pure JS) cuts the first visit by about 1.7 KB brotli.
-// Release builds only: `trunk serve` keeps the readable glue.
+// Run by tools/post-build.mjs (release builds only: `trunk serve` keeps the readable glue).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minify } from 'terser';
-
-if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
-const dir = process.env.TRUNK_STAGING_DIR;
-if (!dir) throw new Error('TRUNK_STAGING_DIR is not set: run this as a Trunk hook');
 
 const sri = (text) => 'sha384-' + createHash('sha384').update(text).digest('base64');
 const jsFiles = (d) =>
@@ -18,6 +14,7 @@ const jsFiles = (d) =>
     e.isDirectory() ? jsFiles(join(d, e.name)) : e.name.endsWith('.js') ? [join(d, e.name)] : [],
   );
 
+export async function minifyJs(dir) {
 const htmlPath = join(dir, 'index.html');
 let html = readFileSync(htmlPath, 'utf8');
 for (const file of jsFiles(dir)) {
@@ -31,3 +28,4 @@ for (const file of jsFiles(dir)) {
   html = html.split(sri(source)).join(sri(code));
 }
 writeFileSync(htmlPath, html);
+}

@@ -128,7 +128,7 @@ fn wasm_bindgen_cli() -> Result<bool, String> {
 }
 
 /// The npm tools of package.json: binaryen's wasm-opt (checked by version) and terser (the
-/// release build's JS minifier, tools/minify-js.mjs).
+/// release build's post-build hook, tools/post-build.mjs: JS minifier, precompression).
 fn npm_tools() -> Result<bool, String> {
     let root = project_root();
     let bin = root.join("node_modules/.bin/wasm-opt");

@@ -67,7 +67,10 @@ pub fn app(state: Arc<AppState>) -> Router {
             post(launch::esb_fast_execute_script),
         )
         .route("/api/{*rest}", axum::routing::any(web::api_not_found))
-        .layer(DefaultBodyLimit::max(limit));
+        .layer(DefaultBodyLimit::max(limit))
+        // API answers only (a 50,000-host status answer shrinks 3-5x): the app's static files
+        // are compressed once at build time and sent as they are (see `web`).
+        .layer(tower_http::compression::CompressionLayer::new());
     api.merge(web::router(state.dist.clone()))
         // Outermost first on the way in: refuse foreign pages before anything runs, and put
         // the security headers on every answer, refusals included.
@@ -90,6 +93,4 @@ pub fn app(state: Arc<AppState>) -> Router {
                 },
             ),
         )
-        // The wasm and a 50,000-host status answer shrink 3-5x; browsers decode transparently.
-        .layer(tower_http::compression::CompressionLayer::new())
 }

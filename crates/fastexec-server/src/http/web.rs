@@ -1,5 +1,10 @@
 //! The single-page app: files from `--dist`, unknown paths fall back to `index.html` so the
 //! app's client-side routes work on reload. Without a built app, `/` explains how to build it.
+//!
+//! The release build writes `.br` (brotli q11) and `.gz` (gzip -9) copies of every text and
+//! wasm file (`tools/precompress.mjs`); they are sent as they are, by the request's
+//! Accept-Encoding, so no static file is compressed per request (q11 is both smaller than any
+//! on-the-fly level and free at request time).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,7 +26,16 @@ pub fn router(dist: Option<PathBuf>) -> Router<Arc<AppState>> {
         Some(d) => {
             let index = d.join("index.html");
             Router::new()
-                .fallback_service(ServeDir::new(d).fallback(ServeFile::new(index)))
+                .fallback_service(
+                    ServeDir::new(d)
+                        .precompressed_br()
+                        .precompressed_gzip()
+                        .fallback(
+                            ServeFile::new(index)
+                                .precompressed_br()
+                                .precompressed_gzip(),
+                        ),
+                )
                 .layer(middleware::from_fn(cache_headers))
         }
         None => Router::new().fallback(not_built),
@@ -64,8 +78,11 @@ async fn cache_headers(req: Request, next: Next) -> Response {
         value = "no-cache";
     }
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let headers = res.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        // The body depends on Accept-Encoding (a precompressed copy or the file): caches must
+        // keep one per encoding.
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     res
 }
