@@ -2,7 +2,8 @@
 //! error envelope and request extractors, the gateway's authentication, the defenses against
 //! other web pages, the app's static files, and one module per API family.
 //!
-//! Layout: [`error`] (envelope), [`extractor`] (body/query/client address), [`auth`]
+//! Layout: [`error`] (envelope), [`extractor`] (body/query/client address), [`query`] (GET
+//! query strings bound as BK-JOB's Spring does), [`auth`]
 //! (gateway/ESB credentials, throttle), [`scope`] (scope interceptors and the job access
 //! check the companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`]
 //! (static files, security headers), then the APIs: [`launch`] (`fast_execute_script`),
@@ -15,6 +16,7 @@ pub mod guard;
 pub mod launch;
 pub mod logs;
 pub mod operate;
+pub mod query;
 pub mod scope;
 pub mod status;
 pub mod web;
