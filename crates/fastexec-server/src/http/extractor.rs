@@ -34,8 +34,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkJson<T> {
     }
 }
 
-/// The raw body with the request's [`Meta`], for handlers that read the body in two steps
-/// (the ESB route checks the credentials before the rest is parsed).
+/// The raw body with the request's [`Meta`] (what [`BkJson`] parses).
 pub struct BkBody(pub Meta, pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for BkBody {
@@ -98,16 +97,6 @@ impl<S: Send + Sync, T: DeserializeOwned + GetParams> FromRequest<S> for BkReque
             .and_then(|v| serde_json::from_value(v).map_err(|_| super::query::Unbound))
             .map(BkRequest)
             .map_err(|_| ApiError::bad_request(&meta))
-    }
-}
-
-/// Extractor of [`client_ip`].
-pub struct ConnectInfoIp(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ConnectInfoIp(client_ip(parts)))
     }
 }
 
