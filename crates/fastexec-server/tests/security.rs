@@ -424,6 +424,12 @@ async fn no_secret_token_or_sensitive_parameter_reaches_the_output() {
     let q = format!("api/v3/get_job_instance_status?bk_scope_type=biz&bk_scope_id=2&job_instance_id={job}&bk_app_secret={APP_SECRET}&bk_token={TOKEN}");
     let (s, _, _) = api.raw("GET", &q, &[], vec![]).await;
     assert_eq!(s, 400);
+    // ESB does read them from a GET's query: they stay out of the log just the same.
+    let esb = format!("api/c/compapi/v2/jobv3/get_job_instance_status/?bk_scope_type=biz&bk_scope_id=2&job_instance_id={job}&bk_app_code={APP}&bk_app_secret={APP_SECRET}&bk_token={TOKEN}");
+    let (s, _, text) = api.raw("GET", &esb, &[], vec![]).await;
+    assert_eq!((s, parse(&text)["code"].as_i64()), (200, Some(0)), "{text}");
+    let (_, _, text) = api.raw("GET", &format!("{esb}x"), &[], vec![]).await;
+    assert_eq!(parse(&text)["code"], 1306000, "{text}");
     // Wait for the job (the script prints the parameter into its own log, which is the
     // script's business; the server must not print it).
     let deadline = Instant::now() + Duration::from_secs(10);
