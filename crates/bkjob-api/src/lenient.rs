@@ -3,7 +3,14 @@
 //! BK-JOB parses requests with Jackson, whose defaults accept a number where a string is
 //! declared (`"bk_scope_id": 2`) and a numeric string or an integral float where an integer is
 //! declared (`"timeout": "100"`, `"account_id": 1000.0`). A stand-in must accept the same
-//! requests, so the request types deserialise through these functions. Anything else (an
+//! requests, so the request types deserialise through these functions. The same rules apply to
+//! an ESB GET: ESB forwards the query string to BK-JOB as a JSON object of strings.
+//!
+//! Strings are trimmed as Java's `String.trim` does (characters up to U+0020 only); `""` and
+//! `"null"` are null. Integers: optional `+`/`-` and ASCII digits, nothing else (no hex).
+//! Booleans ([`opt_bool`]): `true`/`false`, the strings `true`/`True`/`TRUE`/`false`/`False`/
+//! `FALSE`, and integers (0 is false, any other is true); `"1"`, `"yes"` or `1.0` are type
+//! errors, as in Jackson. Anything else (an
 //! object for a string, `"abc"` for a number) is still a type error, which the server answers
 //! with 1240003 like BK-JOB. Values go through `serde_json::Value`, which keeps integers as
 //! `i64`/`u64`, so IDs above 2^53 stay exact.
@@ -40,6 +47,29 @@ pub fn opt_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error>
     }
 }
 
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.as_i64() != Some(0))),
+        Some(Value::String(s)) => match java_trim(&s) {
+            "" | "null" => Ok(None),
+            "true" | "True" | "TRUE" => Ok(Some(true)),
+            "false" | "False" | "FALSE" => Ok(Some(false)),
+            _ => Err(D::Error::custom(format!("\"{s}\" is not a boolean"))),
+        },
+        Some(other) => Err(D::Error::custom(format!(
+            "expected a boolean, found {}",
+            kind(&other)
+        ))),
+    }
+}
+
+/// Java's `String.trim`: strips characters up to U+0020 (spaces and controls) only.
+pub fn java_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
+}
+
 pub fn opt_vec_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
@@ -69,9 +99,10 @@ fn to_i64(v: &Value) -> Result<Option<i64>, String> {
             }
         }
         Value::String(s) => {
-            let t = s.trim();
-            if t.is_empty() {
-                // Jackson's default coerces "" to null for wrapper types such as Long.
+            let t = java_trim(s);
+            if t.is_empty() || t == "null" {
+                // Jackson's default coerces "" (and the text "null") to null for wrapper
+                // types such as Long.
                 return Ok(None);
             }
             t.parse::<i64>()
@@ -129,6 +160,41 @@ mod tests {
                 "{body} must be rejected"
             );
         }
+    }
+
+    #[test]
+    fn booleans_coerce_like_jackson() {
+        use crate::types::GetJobInstanceStatusRequest as R;
+        let b = |v: &str| {
+            serde_json::from_str::<R>(&format!(r#"{{"return_ip_result": {v}}}"#))
+                .map(|r| r.return_ip_result)
+                .ok()
+        };
+        for (v, want) in [
+            ("true", Some(Some(true))),
+            ("false", Some(Some(false))),
+            (r#""True""#, Some(Some(true))),
+            (r#"" TRUE ""#, Some(Some(true))),
+            (r#""False""#, Some(Some(false))),
+            ("1", Some(Some(true))),
+            ("0", Some(Some(false))),
+            ("7", Some(Some(true))),
+            ("\"\"", Some(None)),
+            (r#""null""#, Some(None)),
+            ("null", Some(None)),
+            (r#""1""#, None),
+            (r#""yes""#, None),
+            (r#""tRUE""#, None),
+            ("1.0", None),
+            ("[]", None),
+        ] {
+            assert_eq!(b(v), want, "return_ip_result: {v}");
+        }
+        // Numbers in strings, as an ESB GET sends them.
+        let r: R =
+            serde_json::from_str(r#"{"job_instance_id": " +42 ", "bk_biz_id": "null"}"#).unwrap();
+        assert_eq!((r.job_instance_id, r.bk_biz_id), (Some(42), None));
+        assert!(serde_json::from_str::<R>(r#"{"job_instance_id": "0x10"}"#).is_err());
     }
 
     #[test]

@@ -220,10 +220,18 @@ async fn library_scripts_other_languages_and_esb_route() {
         .starts_with("Script Execution_"));
     let job = v["data"]["job_instance_id"].as_i64().unwrap();
     assert_eq!(api.wait_finished(job).await["job_instance"]["status"], 3);
-    // ESB has no gateway protocol in front: BK-JOB's own 401 codes (contract §1.4).
-    for (field, value, code) in [
-        ("bk_app_secret", "wrong", 1247004),
-        ("bk_username", "nobody", 1247002),
+    // ESB refuses in its own protocol: HTTP 200, 1306000 and its validator's text (§9.1).
+    for (field, value, message) in [
+        (
+            "bk_app_secret",
+            "wrong",
+            format!("APP Secret verification failed, pelase confirm if the APP Secret and APP Code [bk_app_code={APP}] match"),
+        ),
+        (
+            "bk_username",
+            "nobody",
+            "User authentication failed, please provide a valid user identity, such as bk_token, bk_username".to_string(),
+        ),
     ] {
         let mut bad = body.clone();
         bad[field] = json!(value);
@@ -235,9 +243,9 @@ async fn library_scripts_other_languages_and_esb_route() {
                 bad.to_string().into_bytes(),
             )
             .await;
-        assert_eq!(s, 401, "{text}");
+        assert_eq!(s, 200, "{text}");
         let v: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["code"], code, "{v}");
+        assert_eq!((&v["code"], &v["message"]), (&json!(1306000), &json!(message)), "{v}");
     }
     srv.stop().await;
 }

@@ -5,9 +5,9 @@
 //! the body or query are ignored. The gateway rejects a request before it reaches BK-JOB, in its
 //! own protocol: HTTP 400, `code` 1640001, `code_name` "INVALID_ARGS", `data` null and the
 //! English message `Parameters error [reason="..."]` (BlueKing API gateway's published error
-//! reference, section "status: 400"). ESB (`/api/c/compapi/...`, §1.3 A) carries the four common
-//! args in the JSON body; there a missing user / app answers HTTP 401 with BK-JOB's `1247002` /
-//! `1247004` (`CheckOpenApiJwt`, §1.4). Secrets and tokens are never logged.
+//! reference, section "status: 400"). ESB (`/api/c/compapi/...`) reads the header or else the
+//! body/query fields and answers in its own protocol: [`super::esb`]. Both go through
+//! [`authenticate_from`] (same checks, same throttle). Secrets and tokens are never logged.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -17,10 +17,10 @@ use std::time::{Duration, Instant};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use bkjob_api::{ErrorCode, GatewayAuth};
+use bkjob_api::GatewayAuth;
 
 use super::error::{ApiError, Meta};
-use super::extractor::{client_ip, parse_json};
+use super::extractor::client_ip;
 use crate::AppState;
 
 /// The authenticated caller.
@@ -41,6 +41,8 @@ pub enum AuthFailure {
     AppNotFound,
     WrongSecret,
     NoUser,
+    /// A `bk_token` that names no user.
+    InvalidToken,
     UsernameNotVerified,
     /// Too many failed authentications from this client address lately.
     Throttled,
@@ -118,13 +120,13 @@ impl AuthFailure {
             AuthFailure::NoAppSecret => "please provide bk_app_secret or bk_signature to verify app",
             AuthFailure::AppNotFound => "app not found",
             AuthFailure::WrongSecret => "bk_app_code or bk_app_secret is incorrect",
-            AuthFailure::NoUser => "user authentication failed, please provide a valid user identity, such as bk_username, bk_token, access_token",
+            AuthFailure::NoUser | AuthFailure::InvalidToken => "user authentication failed, please provide a valid user identity, such as bk_username, bk_token, access_token",
             AuthFailure::UsernameNotVerified => "user authentication failed, the user indicated by bk_username is not verified",
             AuthFailure::Throttled => "too many failed authentications",
         }
     }
 
-    /// 429 for a throttled client, on the gateway and the ESB route alike.
+    /// 429 for a throttled client.
     fn throttled_error() -> ApiError {
         ApiError::gateway(
             StatusCode::TOO_MANY_REQUESTS,
@@ -146,21 +148,6 @@ impl AuthFailure {
             "INVALID_ARGS",
             format!("Parameters error [reason=\"{}\"]", self.gateway_reason()),
         )
-    }
-
-    /// The legacy ESB route's answer: BK-JOB's own codes for a missing app or user.
-    pub fn esb_error(self, meta: &Meta) -> ApiError {
-        let code = match self {
-            AuthFailure::Throttled => return Self::throttled_error(),
-            AuthFailure::NoAppCode
-            | AuthFailure::NoAppSecret
-            | AuthFailure::AppNotFound
-            | AuthFailure::WrongSecret => ErrorCode::MISSING_APP,
-            AuthFailure::NoUser | AuthFailure::UsernameNotVerified => ErrorCode::MISSING_USER,
-        };
-        let mut e = meta.err(code, &[]);
-        e.status = StatusCode::UNAUTHORIZED;
-        e
     }
 }
 
@@ -222,9 +209,14 @@ pub fn authenticate(
     }
     // bk_token wins when present; an unknown token is no valid user.
     let user = if !blank(bk_token) {
-        state
+        let user = state
             .dir
-            .user_by_token(bk_token.as_deref().unwrap_or_default().trim())
+            .user_by_token(bk_token.as_deref().unwrap_or_default().trim());
+        if user.is_none() {
+            tracing::info!(app_code = code, "rejected: unknown bk_token");
+            return Err(AuthFailure::InvalidToken);
+        }
+        user
     } else if !blank(bk_username) {
         if !app.login_exempt {
             tracing::info!(
@@ -251,27 +243,12 @@ pub fn authenticate(
     }
 }
 
-/// The ESB route's authentication: the four common args skimmed from the JSON body (nothing
-/// else is built), checked behind the throttle, refused with BK-JOB's own codes.
-pub fn authenticate_esb(
-    state: &AppState,
-    ip: IpAddr,
-    meta: &Meta,
-    body: &[u8],
-) -> Result<Caller, ApiError> {
-    let c: bkjob_api::EsbCommonArgs = parse_json(meta, body)?;
-    authenticate_from(
-        state,
-        ip,
-        &c.bk_app_code,
-        &c.bk_app_secret,
-        &c.bk_token,
-        &c.bk_username,
-    )
-    .map_err(|f| f.esb_error(meta))
-}
+/// The caller an ESB route authenticated ([`super::esb`]), for the handler it wraps.
+#[derive(Debug, Clone)]
+pub struct EsbCaller(pub Caller);
 
-/// The gateway routes' caller, from the `X-Bkapi-Authorization` header.
+/// The gateway routes' caller, from the `X-Bkapi-Authorization` header (or, behind an ESB
+/// route, the caller ESB authenticated).
 impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = ApiError;
 
@@ -279,6 +256,9 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(EsbCaller(c)) = parts.extensions.get::<EsbCaller>() {
+            return Ok(c.clone());
+        }
         let meta = Meta::from_parts(parts);
         parts.extensions.insert(meta.clone());
         // A missing or unparsable header is, to the gateway, a request without an app code.

@@ -4,13 +4,14 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, Meta};
+use super::query::GetParams;
 
 impl<S: Send + Sync> FromRequestParts<S> for Meta {
     type Rejection = std::convert::Infallible;
@@ -33,8 +34,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkJson<T> {
     }
 }
 
-/// The raw body with the request's [`Meta`], for handlers that read the body in two steps
-/// (the ESB route checks the credentials before the rest is parsed).
+/// The raw body with the request's [`Meta`] (what [`BkJson`] parses).
 pub struct BkBody(pub Meta, pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for BkBody {
@@ -68,7 +68,7 @@ pub fn parse_json<T: DeserializeOwned>(meta: &Meta, bytes: &[u8]) -> Result<T, A
 
 /// An oversized body is stopped by the API gateway in front of BK-JOB, in its own protocol
 /// (HTTP 413, 1641301 `BODY_SIZE_LIMIT_EXCEED`, the gateway's published error reference).
-fn too_large() -> ApiError {
+pub fn too_large() -> ApiError {
     ApiError::gateway(
         StatusCode::PAYLOAD_TOO_LARGE,
         1_641_301,
@@ -77,47 +77,26 @@ fn too_large() -> ApiError {
     )
 }
 
-/// Query-string extractor with the same BK-style rejection.
-pub struct BkQuery<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for BkQuery<T> {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let meta = Meta::from_parts(parts);
-        parts.extensions.insert(meta.clone());
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(v)) => Ok(BkQuery(v)),
-            Err(_) => Err(ApiError::bad_request(&meta)),
-        }
-    }
-}
-
 /// The request of an API BK-JOB offers as GET and POST alike: from the query string on GET,
-/// from the JSON body on POST, so one handler serves both routes. (HEAD is routed with GET and
-/// reads the query too.)
+/// bound as Spring binds BK-JOB's `@RequestParam`s ([`super::query`]), from the JSON body on
+/// POST, so one handler serves both routes. (HEAD is routed with GET and reads the query too.)
 pub struct BkRequest<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for BkRequest<T> {
+impl<S: Send + Sync, T: DeserializeOwned + GetParams> FromRequest<S> for BkRequest<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if req.method() == Method::POST {
             let BkJson(v) = BkJson::from_request(req, state).await?;
-            Ok(BkRequest(v))
-        } else {
-            let (mut parts, _) = req.into_parts();
-            let BkQuery(v) = BkQuery::from_request_parts(&mut parts, state).await?;
-            Ok(BkRequest(v))
+            return Ok(BkRequest(v));
         }
-    }
-}
-
-/// Extractor of [`client_ip`].
-pub struct ConnectInfoIp(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ConnectInfoIp(client_ip(parts)))
+        let (mut parts, _) = req.into_parts();
+        let meta = Meta::from_parts(&parts);
+        parts.extensions.insert(meta.clone());
+        let query = parts.uri.query().unwrap_or_default();
+        super::query::bind(query, T::PARAMS)
+            .and_then(|v| serde_json::from_value(v).map_err(|_| super::query::Unbound))
+            .map(BkRequest)
+            .map_err(|_| ApiError::bad_request(&meta))
     }
 }
 

@@ -2,19 +2,28 @@
 //! error envelope and request extractors, the gateway's authentication, the defenses against
 //! other web pages, the app's static files, and one module per API family.
 //!
-//! Layout: [`error`] (envelope), [`extractor`] (body/query/client address), [`auth`]
-//! (gateway/ESB credentials, throttle), [`scope`] (scope interceptors and the job access
-//! check the companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`]
-//! (static files, security headers), then the APIs: [`launch`] (`fast_execute_script`),
-//! [`status`] and [`logs`] (following a job), [`operate`] (terminate/start).
+//! Layout: [`error`] (envelope), [`extractor`] (body/query/client address), [`query`] (GET
+//! query strings bound as BK-JOB's Spring does), [`auth`] (credentials, throttle), [`esb`] (the
+//! ESB face of every API), [`scope`] (scope interceptors and the job access check the
+//! companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`] (static files,
+//! security headers), then the APIs: [`launch`] (`fast_execute_script`), [`status`] and
+//! [`logs`] (following a job), [`operate`] (terminate/start).
+//!
+//! Every API has two faces, declared together in [`app`]'s table: the API gateway's
+//! `/api/v3/{api}` (header credentials, gateway errors) and ESB's
+//! `/api/c/compapi/v2/jobv3/{api}/` (GET and POST, header or body/query credentials, ESB
+//! errors and `request_id`), each with and without the trailing slash, as both BlueKing
+//! front ends match them (contract bk-job-api-more.md §1).
 
 pub mod auth;
 pub mod error;
+pub mod esb;
 pub mod extractor;
 pub mod guard;
 pub mod launch;
 pub mod logs;
 pub mod operate;
+pub mod query;
 pub mod scope;
 pub mod status;
 pub mod web;
@@ -22,7 +31,7 @@ pub mod web;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use bkjob_api::ApiResponse;
 
@@ -37,35 +46,41 @@ type St = State<Arc<AppState>>;
 /// The router: the BK-JOB API, health, and the app (static files with SPA fallback).
 pub fn app(state: Arc<AppState>) -> Router {
     let limit = state.max_body_bytes;
-    let api = Router::new()
-        .route(
-            "/api/healthz",
-            get(|| async { Json(serde_json::json!({"ok": true})) }),
-        )
-        .route(
-            "/api/v3/fast_execute_script",
-            post(launch::fast_execute_script),
-        )
-        .route(
-            "/api/v3/get_job_instance_status",
+    // Each API: its name and BK-JOB's handlers (GET as well where the gateway resource is GET
+    // or BK-JOB serves both). The ESB twin uses the POST handler: ESB always forwards POST.
+    let table: Vec<(&str, MethodRouter<Arc<AppState>>)> = vec![
+        ("fast_execute_script", post(launch::fast_execute_script)),
+        (
+            "get_job_instance_status",
             get(status::get_job_instance_status).post(status::get_job_instance_status),
-        )
-        .route(
-            "/api/v3/get_job_instance_ip_log",
+        ),
+        (
+            "get_job_instance_ip_log",
             get(logs::get_job_instance_ip_log).post(logs::get_job_instance_ip_log),
-        )
-        .route(
-            "/api/v3/batch_get_job_instance_ip_log",
+        ),
+        (
+            "batch_get_job_instance_ip_log",
             post(logs::batch_get_job_instance_ip_log),
-        )
-        .route(
-            "/api/v3/operate_job_instance",
-            post(operate::operate_job_instance),
-        )
-        .route(
-            "/api/c/compapi/v2/jobv3/fast_execute_script/",
-            post(launch::esb_fast_execute_script),
-        )
+        ),
+        ("operate_job_instance", post(operate::operate_job_instance)),
+    ];
+    let mut api = Router::new().route(
+        "/api/healthz",
+        get(|| async { Json(serde_json::json!({"ok": true})) }),
+    );
+    for (name, handlers) in table {
+        let esb = esb::route(&state, handlers.clone());
+        for slash in ["", "/"] {
+            api = api
+                .route(&format!("/api/v3/{name}{slash}"), handlers.clone())
+                .route(
+                    &format!("/api/c/compapi/v2/jobv3/{name}{slash}"),
+                    esb.clone(),
+                );
+        }
+    }
+    let api = api
+        .route("/api/c/compapi/{*rest}", axum::routing::any(esb::not_found))
         .route("/api/{*rest}", axum::routing::any(web::api_not_found))
         .layer(DefaultBodyLimit::max(limit))
         // API answers only (a 50,000-host status answer shrinks 3-5x): the app's static files

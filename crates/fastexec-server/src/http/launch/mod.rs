@@ -1,6 +1,5 @@
 //! `fast_execute_script` on the gateway and ESB routes, as named steps, each a plain function
-//! that answers its own errors: parse and authenticate (the handlers: the extractors on the
-//! gateway route, [`super::auth::authenticate_esb`] then [`parse_json`] on ESB), [`validate`],
+//! that answers its own errors: authenticate and parse (the handler's extractors), [`validate`],
 //! [`script::resolve_script`] and [`script::check_danger`], [`check_quota`],
 //! [`resolve_account`], [`targets::resolve_targets`], [`authorize::authorize`], [`create`],
 //! [`start_job`].
@@ -41,9 +40,9 @@ use bkjob_api::{
     FastExecuteScriptData, FastExecuteScriptRequest, Lang, Limits,
 };
 
-use super::auth::{authenticate_esb, Caller};
+use super::auth::Caller;
 use super::error::{ApiError, Meta};
-use super::extractor::{parse_json, BkBody, BkJson, ConnectInfoIp};
+use super::extractor::BkJson;
 use super::scope::{intercept_scope, non_blank, require_scope, Scope, ScopedRequest};
 use super::{ApiResult, St};
 use crate::callback::AddrPolicy;
@@ -53,26 +52,14 @@ use crate::AppState;
 use script::Resolved;
 use targets::Targets;
 
-/// Gateway route: parsed by [`BkJson`], authenticated by the [`Caller`] extractor.
+/// Gateway and ESB routes: authenticated by the [`Caller`] extractor (on ESB, by
+/// [`super::esb`] before the body is parsed), parsed by [`BkJson`].
 pub async fn fast_execute_script(
     State(state): St,
     caller: Caller,
     meta: Meta,
     BkJson(req): BkJson<FastExecuteScriptRequest>,
 ) -> ApiResult<FastExecuteScriptData> {
-    launch(&state, &meta, &caller, req).await
-}
-
-/// Legacy ESB route: the common args travel in the body (contract §1.3 A). They are read and
-/// checked first; the rest of the body (up to 64 MiB of script) is parsed only for a caller
-/// that authenticated.
-pub async fn esb_fast_execute_script(
-    State(state): St,
-    ConnectInfoIp(ip): ConnectInfoIp,
-    BkBody(meta, bytes): BkBody,
-) -> ApiResult<FastExecuteScriptData> {
-    let caller = authenticate_esb(&state, ip, &meta, &bytes)?;
-    let req: FastExecuteScriptRequest = parse_json(&meta, &bytes)?;
     launch(&state, &meta, &caller, req).await
 }
 
