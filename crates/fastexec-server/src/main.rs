@@ -50,7 +50,7 @@ async fn main() -> anyhow::Result<()> {
     cfg.security
         .allowed_origins
         .extend(cli.allow_origins.iter().cloned());
-    if !cli.listen.ip().is_loopback() {
+    if !cli.listen.ip().is_loopback() && cfg.upstream.is_none() {
         tracing::warn!(
             "listening on {} (not loopback): this server runs scripts on this machine",
             cli.listen
@@ -62,7 +62,9 @@ async fn main() -> anyhow::Result<()> {
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", listening_line(addr))?;
-        let what = if cfg.demo {
+        let what = if cfg.upstream.is_some() {
+            "gateway proxy"
+        } else if cfg.demo {
             "demo credentials"
         } else {
             "credentials (secrets masked)"

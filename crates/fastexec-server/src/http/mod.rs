@@ -16,6 +16,7 @@ pub mod launch;
 pub mod logs;
 pub mod operate;
 pub mod scope;
+pub mod session;
 pub mod status;
 pub mod web;
 
@@ -26,6 +27,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use bkjob_api::ApiResponse;
 
+use crate::proxy::ProxyState;
 use crate::AppState;
 use error::ApiError;
 
@@ -33,6 +35,47 @@ use error::ApiError;
 pub type ApiResult<T> = Result<Json<ApiResponse<T>>, ApiError>;
 /// The shared state, as handlers extract it.
 type St = State<Arc<AppState>>;
+
+/// What both modes' front layers read: the guard and the Content-Security-Policy.
+pub trait Front: Send + Sync + 'static {
+    fn guard(&self) -> &guard::Guard;
+    fn csp(&self) -> &str;
+}
+
+impl Front for AppState {
+    fn guard(&self) -> &guard::Guard {
+        &self.guard
+    }
+    fn csp(&self) -> &str {
+        &self.csp
+    }
+}
+
+impl Front for ProxyState {
+    fn guard(&self) -> &guard::Guard {
+        &self.guard
+    }
+    fn csp(&self) -> &str {
+        &self.csp
+    }
+}
+
+/// The server in either mode: the one place that picks local API routes or proxy routes.
+pub enum Mode {
+    Local(Arc<AppState>),
+    Proxy(Arc<ProxyState>),
+}
+
+pub fn router(mode: Mode) -> Router {
+    match mode {
+        Mode::Local(state) => app(state),
+        Mode::Proxy(state) => {
+            let api = crate::proxy::routes().layer(DefaultBodyLimit::max(state.max_body_bytes));
+            let dist = state.dist.clone();
+            with_app_and_layers(api, dist, state)
+        }
+    }
+}
 
 /// The router: the BK-JOB API, health, and the app (static files with SPA fallback).
 pub fn app(state: Arc<AppState>) -> Router {
@@ -66,18 +109,29 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/api/c/compapi/v2/jobv3/fast_execute_script/",
             post(launch::esb_fast_execute_script),
         )
+        .route("/api/fastexec/session", get(session::local))
         .route("/api/{*rest}", axum::routing::any(web::api_not_found))
         .layer(DefaultBodyLimit::max(limit));
-    api.merge(web::router(state.dist.clone()))
+    let dist = state.dist.clone();
+    with_app_and_layers(api, dist, state)
+}
+
+/// The API routes plus the app's files, behind the layers both modes share.
+fn with_app_and_layers<S: Front>(
+    api: Router<Arc<S>>,
+    dist: Option<std::path::PathBuf>,
+    state: Arc<S>,
+) -> Router {
+    api.merge(web::router(dist))
         // Outermost first on the way in: refuse foreign pages before anything runs, and put
         // the security headers on every answer, refusals included.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            guard::guard_requests,
+            guard::guard_requests::<S>,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            web::security_headers,
+            web::security_headers::<S>,
         ))
         .with_state(state)
         .layer(crate::exec::panic_guard_layer())
