@@ -57,6 +57,10 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     warn_if_config_readable(&cli.config, &cfg);
+    if let Some(up) = &cfg.upstream {
+        // Fail before announcing an address when the secret cannot be read.
+        up.load_secret()?;
+    }
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let addr = listener.local_addr()?;
     {

@@ -158,6 +158,18 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_loads_and_a_missing_secret_is_named() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../deploy/proxy.example.toml");
+        let cfg = crate::config::Config::load(&path).unwrap();
+        let mut up = cfg.upstream.expect("[upstream]");
+        assert_eq!(up.base(), "https://bkapi.example.com/api/bk-job/prod");
+        up.app_secret_env = Some("FASTEXEC_TEST_SURELY_UNSET_7F3A".into());
+        let err = format!("{:#}", up.load_secret().unwrap_err());
+        assert!(err.contains("FASTEXEC_TEST_SURELY_UNSET_7F3A"), "{err}");
+    }
+
+    #[test]
     fn secret_from_a_file_first_line() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("secret");
