@@ -379,3 +379,31 @@ async fn session_in_local_and_fixed_modes() {
         json!({"mode":"proxy","username":"ops","signed_in":true,"login_url":null})
     );
 }
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_before_forwarding() {
+    let (stub, seen) = stub_gateway().await;
+    let proxy = InProcessProxy::start(&stub, "s", "\n[limits]\nmax_body_bytes = 1000").await;
+    let big = json!({"script_content": "A".repeat(2000)});
+    let (s, _, _) = call(
+        &Api::new(&proxy.url),
+        "POST",
+        "api/v3/fast_execute_script",
+        &[],
+        &big,
+    )
+    .await;
+    assert_eq!(s, 413);
+    assert!(seen.lock().unwrap().is_empty());
+    let small = json!({"script_content": "ZWNobw=="});
+    let (s, _, _) = call(
+        &Api::new(&proxy.url),
+        "POST",
+        "api/v3/fast_execute_script",
+        &[],
+        &small,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}

@@ -6,7 +6,9 @@
 //! (gateway/ESB credentials, throttle), [`scope`] (scope interceptors and the job access
 //! check the companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`]
 //! (static files, security headers), then the APIs: [`launch`] (`fast_execute_script`),
-//! [`status`] and [`logs`] (following a job), [`operate`] (terminate/start).
+//! [`status`] and [`logs`] (following a job), [`operate`] (terminate/start), and [`session`]
+//! (which mode the server is in, for the app). [`router`] picks the local API or the gateway
+//! proxy's routes ([`crate::proxy`]); both share the guard, the headers and the app's files.
 
 pub mod auth;
 pub mod error;
