@@ -4,7 +4,8 @@
 //! The wire types, validation rules and messages come from the `bkjob-api` crate; this crate
 //! adds what stands around BK-JOB: the gateway's authentication ([`http::auth`]), IAM grants, CMDB
 //! hosts and JOB's libraries from a config file ([`config`]), storage ([`db`]) and execution
-//! ([`exec`]).
+//! ([`exec`]). With an `[upstream]` section it is instead a credential-adding proxy in front
+//! of a real BK-JOB API gateway ([`proxy`]).
 
 pub mod callback;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod danger;
 pub mod db;
 pub mod exec;
 pub mod http;
+pub mod proxy;
 pub mod secret;
 
 use std::future::Future;
@@ -140,6 +142,18 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listen = listener.local_addr()?;
+    if let Some(up) = cfg.upstream.clone() {
+        // Proxy mode: no data directory, database or executor at all.
+        let state = Arc::new(proxy::ProxyState::new(&cfg, &up, opts.dist, listen)?);
+        let app = http::router(http::Mode::Proxy(state));
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        return Ok(());
+    }
     let state = Arc::new(AppState::new(cfg, &opts.data_dir, opts.dist, listen)?);
     serve_state(state, listener, shutdown).await
 }
@@ -154,7 +168,7 @@ pub async fn serve_state(
     // Connection info: the client address the authentication throttle counts failures by.
     let result = axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        http::router(http::Mode::Local(state)).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;
@@ -173,6 +187,19 @@ pub fn listening_line(addr: SocketAddr) -> String {
 /// printed whole, so a new user can sign in; any other configuration's secrets and tokens are
 /// masked to their first two characters, so they never land in a terminal or a log.
 pub fn credentials_lines(cfg: &Config) -> Vec<String> {
+    if let Some(up) = &cfg.upstream {
+        // The secret's source is named, never its value.
+        let source = match (&up.app_secret_env, &up.app_secret_file) {
+            (Some(var), _) => format!("environment variable {var}"),
+            (_, Some(path)) => format!("file {}", path.display()),
+            _ => String::new(),
+        };
+        return vec![
+            format!("  proxy mode: BK-JOB APIs are forwarded to {}", up.base()),
+            format!("  app: bk_app_code={} (secret from {source})", up.app_code),
+            format!("  user identity: {:?}", up.identity),
+        ];
+    }
     let show = |s: &str| {
         if cfg.demo {
             s.to_string()

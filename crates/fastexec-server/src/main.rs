@@ -50,19 +50,25 @@ async fn main() -> anyhow::Result<()> {
     cfg.security
         .allowed_origins
         .extend(cli.allow_origins.iter().cloned());
-    if !cli.listen.ip().is_loopback() {
+    if !cli.listen.ip().is_loopback() && cfg.upstream.is_none() {
         tracing::warn!(
             "listening on {} (not loopback): this server runs scripts on this machine",
             cli.listen
         );
     }
     warn_if_config_readable(&cli.config, &cfg);
+    if let Some(up) = &cfg.upstream {
+        // Fail before announcing an address when the secret cannot be read.
+        up.load_secret()?;
+    }
     let listener = tokio::net::TcpListener::bind(cli.listen).await?;
     let addr = listener.local_addr()?;
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", listening_line(addr))?;
-        let what = if cfg.demo {
+        let what = if cfg.upstream.is_some() {
+            "gateway proxy"
+        } else if cfg.demo {
             "demo credentials"
         } else {
             "credentials (secrets masked)"

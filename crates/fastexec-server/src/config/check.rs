@@ -10,6 +10,9 @@ use crate::danger::DangerRules;
 
 impl Config {
     pub(super) fn check(&self) -> anyhow::Result<()> {
+        if let Some(up) = &self.upstream {
+            up.check()?;
+        }
         fn dup<K: std::hash::Hash + Eq + std::fmt::Debug>(
             what: &str,
             keys: impl Iterator<Item = K>,

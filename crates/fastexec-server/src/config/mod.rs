@@ -75,6 +75,9 @@ pub struct Config {
     /// How scripts are started (`[exec]`): their `PATH`, `LANG` and interpreters.
     #[serde(default)]
     pub exec: ExecConfig,
+    /// Gateway proxy mode (`[upstream]`): forward to a real BK-JOB instead of running scripts.
+    #[serde(default)]
+    pub upstream: Option<crate::proxy::config::UpstreamConfig>,
 }
 
 /// `[security]`: the defenses against other web pages and inward callbacks.

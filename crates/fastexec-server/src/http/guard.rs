@@ -26,7 +26,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
 use crate::config::SecurityConfig;
-use crate::AppState;
 
 /// The gateway's code for a request it will not let through (HTTP 403).
 pub const GATEWAY_FORBIDDEN: i64 = 1_640_301;
@@ -193,13 +192,13 @@ impl Guard {
 }
 
 /// Refuses what [`Guard::check`] refuses, before routing (nothing else runs for it).
-pub async fn guard_requests(
-    State(state): State<Arc<AppState>>,
+pub async fn guard_requests<S: super::Front>(
+    State(state): State<Arc<S>>,
     req: Request,
     next: Next,
 ) -> Response {
     if let Err(refusal) = state
-        .guard
+        .guard()
         .check(req.method(), req.uri().path(), req.headers())
     {
         tracing::warn!(

@@ -7,7 +7,9 @@
 //! ESB face of every API), [`scope`] (scope interceptors and the job access check the
 //! companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`] (static files,
 //! security headers), then the APIs: [`launch`] (`fast_execute_script`), [`status`] and
-//! [`logs`] (following a job), [`operate`] (terminate/start).
+//! [`logs`] (following a job), [`operate`] (terminate/start), and [`session`] (which mode the
+//! server is in, for the app). [`router`] picks the local API or the gateway proxy's routes
+//! ([`crate::proxy`]); both share the guard, the headers and the app's files.
 //!
 //! Every API has two faces, declared together in [`app`]'s table: the API gateway's
 //! `/api/v3/{api}` (header credentials, gateway errors) and ESB's
@@ -25,6 +27,7 @@ pub mod logs;
 pub mod operate;
 pub mod query;
 pub mod scope;
+pub mod session;
 pub mod status;
 pub mod web;
 
@@ -35,6 +38,7 @@ use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use bkjob_api::ApiResponse;
 
+use crate::proxy::ProxyState;
 use crate::AppState;
 use error::ApiError;
 
@@ -42,6 +46,50 @@ use error::ApiError;
 pub type ApiResult<T> = Result<Json<ApiResponse<T>>, ApiError>;
 /// The shared state, as handlers extract it.
 type St = State<Arc<AppState>>;
+
+/// What both modes' front layers read: the guard and the Content-Security-Policy.
+pub trait Front: Send + Sync + 'static {
+    fn guard(&self) -> &guard::Guard;
+    fn csp(&self) -> &str;
+}
+
+impl Front for AppState {
+    fn guard(&self) -> &guard::Guard {
+        &self.guard
+    }
+    fn csp(&self) -> &str {
+        &self.csp
+    }
+}
+
+impl Front for ProxyState {
+    fn guard(&self) -> &guard::Guard {
+        &self.guard
+    }
+    fn csp(&self) -> &str {
+        &self.csp
+    }
+}
+
+/// The server in either mode: the one place that picks local API routes or proxy routes.
+pub enum Mode {
+    Local(Arc<AppState>),
+    Proxy(Arc<ProxyState>),
+}
+
+pub fn router(mode: Mode) -> Router {
+    match mode {
+        Mode::Local(state) => app(state),
+        Mode::Proxy(state) => {
+            // The gateway's answers are compressed on the way to the browser like local ones.
+            let api = crate::proxy::routes()
+                .layer(DefaultBodyLimit::max(state.max_body_bytes))
+                .layer(tower_http::compression::CompressionLayer::new());
+            let dist = state.dist.clone();
+            with_app_and_layers(api, dist, state)
+        }
+    }
+}
 
 /// The router: the BK-JOB API, health, and the app (static files with SPA fallback).
 pub fn app(state: Arc<AppState>) -> Router {
@@ -64,10 +112,12 @@ pub fn app(state: Arc<AppState>) -> Router {
         ),
         ("operate_job_instance", post(operate::operate_job_instance)),
     ];
-    let mut api = Router::new().route(
-        "/api/healthz",
-        get(|| async { Json(serde_json::json!({"ok": true})) }),
-    );
+    let mut api = Router::new()
+        .route(
+            "/api/healthz",
+            get(|| async { Json(serde_json::json!({"ok": true})) }),
+        )
+        .route("/api/fastexec/session", get(session::local));
     for (name, handlers) in table {
         let esb = esb::route(&state, handlers.clone());
         for slash in ["", "/"] {
@@ -86,16 +136,26 @@ pub fn app(state: Arc<AppState>) -> Router {
         // API answers only (a 50,000-host status answer shrinks 3-5x): the app's static files
         // are compressed once at build time and sent as they are (see `web`).
         .layer(tower_http::compression::CompressionLayer::new());
-    api.merge(web::router(state.dist.clone()))
+    let dist = state.dist.clone();
+    with_app_and_layers(api, dist, state)
+}
+
+/// The API routes plus the app's files, behind the layers both modes share.
+fn with_app_and_layers<S: Front>(
+    api: Router<Arc<S>>,
+    dist: Option<std::path::PathBuf>,
+    state: Arc<S>,
+) -> Router {
+    api.merge(web::router(dist))
         // Outermost first on the way in: refuse foreign pages before anything runs, and put
         // the security headers on every answer, refusals included.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            guard::guard_requests,
+            guard::guard_requests::<S>,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            web::security_headers,
+            web::security_headers::<S>,
         ))
         .with_state(state)
         .layer(crate::exec::panic_guard_layer())

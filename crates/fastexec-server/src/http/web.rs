@@ -19,9 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::AppState;
-
-pub fn router(dist: Option<PathBuf>) -> Router<Arc<AppState>> {
+pub fn router<S: Clone + Send + Sync + 'static>(dist: Option<PathBuf>) -> Router<S> {
     match dist.filter(|d| d.join("index.html").is_file()) {
         Some(d) => {
             let index = d.join("index.html");
@@ -155,14 +153,14 @@ fn inline_scripts(html: &str) -> Vec<&str> {
 /// Security headers on every answer (API, files, errors): the CSP above, no MIME sniffing,
 /// no framing (old browsers: X-Frame-Options), no Referer leaving the page (job links carry
 /// ids).
-pub async fn security_headers(
-    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+pub async fn security_headers<S: super::Front>(
+    axum::extract::State(state): axum::extract::State<Arc<S>>,
     req: Request,
     next: Next,
 ) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&state.csp) {
+    if let Ok(v) = HeaderValue::from_str(state.csp()) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(
