@@ -842,9 +842,10 @@ async fn proxy_mode_names_the_user_hides_the_credentials_and_sends_none() {
     let status = wait_for("#session-status:not([hidden])").await;
     assert!(status.text_content().unwrap().contains("alice"));
     assert!(
-        query("#panel-sign-in").is_none(),
+        hidden(&by_id::<Element>("panel-sign-in")),
         "signed in: no sign-in link"
     );
+    assert!(hidden(&by_id::<Element>("sign-in")));
     assert!(hidden(&by_id::<Element>("credentials")));
     assert!(hidden(&control("auth_mode").parent_element().unwrap()));
     assert!(text("#connection code").contains("POST /api/v3/fast_execute_script"));
