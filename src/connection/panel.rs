@@ -133,15 +133,15 @@ pub fn ConnectionPanel() -> impl IntoView {
                     {tr(|t| t.endpoint)} ": " <code>"POST " {endpoint}</code>
                 </p>
                 <div id="credentials" hidden=hide>
-                <div class="row">
-                    {text_field("bk_app_code", |t| t.bk_app_code, |c| c.bk_app_code.clone(), |c, v| c.bk_app_code = v, false)}
-                    {text_field("bk_app_secret", |t| t.bk_app_secret, |c| c.bk_app_secret.clone(), |c, v| c.bk_app_secret = v, true)}
-                </div>
-                <div class="row">
-                    {text_field("bk_username", |t| t.bk_username, |c| c.bk_username.clone(), |c, v| c.bk_username = v, false)}
-                    {text_field("bk_token", |t| t.bk_token, |c| c.bk_token.clone(), |c, v| c.bk_token = v, true)}
-                </div>
-                <p class="hint" id="secrets-note">{tr(|t| t.secrets_note)}</p>
+                    <div class="row">
+                        {text_field("bk_app_code", |t| t.bk_app_code, |c| c.bk_app_code.clone(), |c, v| c.bk_app_code = v, false)}
+                        {text_field("bk_app_secret", |t| t.bk_app_secret, |c| c.bk_app_secret.clone(), |c, v| c.bk_app_secret = v, true)}
+                    </div>
+                    <div class="row">
+                        {text_field("bk_username", |t| t.bk_username, |c| c.bk_username.clone(), |c, v| c.bk_username = v, false)}
+                        {text_field("bk_token", |t| t.bk_token, |c| c.bk_token.clone(), |c, v| c.bk_token = v, true)}
+                    </div>
+                    <p class="hint" id="secrets-note">{tr(|t| t.secrets_note)}</p>
                 </div>
                 <div class="field">
                     <label for="f-blueking_language">{tr(|t| t.message_lang)}</label>
