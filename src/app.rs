@@ -7,6 +7,8 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::connection::panel::ConnectionPanel;
+use crate::connection::session::asks_session;
+use crate::connection::Session;
 use crate::i18n::{lang_from_tag, lang_tag};
 use crate::pages::{JobPage, LaunchPage};
 use crate::route::{self, Route};
@@ -15,6 +17,24 @@ use crate::storage;
 use crate::view_helpers::rv;
 use crate::web;
 use crate::PRODUCT_NAME;
+
+/// Ask the page's own server who adds the credentials, at start and whenever the base URL
+/// changes to it. A session holds only for the base it was asked for: dropped when the base
+/// changes, and an answer arriving after the base changed again is not kept.
+fn ask_session(ui: Ui, base: String) {
+    ui.set_session(Session::Local);
+    if !asks_session(&base, &web::origin()) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let session = crate::api::session::ask_session(&base)
+            .await
+            .returning_to(&web::href());
+        if ui.conn.try_with_untracked(|c| c.base() == base) == Some(true) {
+            ui.set_session(session);
+        }
+    });
+}
 
 /// The whole app: header, then the launch form or the job placeholder page.
 #[component]
@@ -62,9 +82,16 @@ pub fn App() -> impl IntoView {
         flush_draft();
         pagehide.remove();
     });
+    // One effect for both (each effect adds its own copy of the effect code to the wasm): store
+    // the settings, and ask who adds the credentials when the base URL changes ([`ask_session`]).
     Effect::new(move |_| {
-        let json = ui.conn.with(storage::connection_to_json);
+        let (json, base) = ui
+            .conn
+            .with(|c| (storage::connection_to_json(c), c.base().to_owned()));
         web::storage_set(storage::KEY_CONNECTION, &json);
+        if ui.new_session_base(&base) {
+            ask_session(ui, base);
+        }
     });
     Effect::new(move |_| web::set_document_lang(lang_tag(ui.lang.get())));
     let popstate = window_event_listener(ev::popstate, move |_| {

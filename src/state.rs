@@ -9,7 +9,7 @@ use bkjob_api::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::connection::Connection;
+use crate::connection::{Connection, Session};
 use crate::form::field::{first_invalid_field, texts_by_field, Field, FieldTexts};
 use crate::i18n::{t, Texts};
 use crate::job::recent::{LaunchedScripts, RedoScript};
@@ -33,6 +33,12 @@ pub struct LaunchRecord {
 }
 
 thread_local! {
+    /// What the page's own server said about credentials, for the current base URL (local
+    /// while it is not the page's own server, or not yet answered: see [`crate::app`]). A cell
+    /// and a [`Trigger`] rather than a signal: a signal of one more type adds ~1 KB of wasm.
+    static SESSION: std::cell::RefCell<Session> = std::cell::RefCell::default();
+    /// The API base the session was last asked for (`None`: not yet).
+    static SESSION_BASE: std::cell::RefCell<Option<String>> = std::cell::RefCell::default();
     /// The script text of the jobs launched in this page session, for "Redo": memory only (a
     /// plain cell, not a signal: nothing renders it, and a reload or another tab has none).
     pub static LAUNCHED_SCRIPTS: std::cell::RefCell<LaunchedScripts> = std::cell::RefCell::default();
@@ -45,8 +51,10 @@ pub struct Ui {
     pub lang: RwSignal<Lang>,
     /// The form as typed.
     pub draft: RwSignal<Draft>,
-    /// The connection settings (secrets in memory only).
+    /// The connection settings (secrets in memory only), as the user left them.
     pub conn: RwSignal<Connection>,
+    /// Notified when [`SESSION`] changes ([`Ui::session`] tracks it).
+    pub session_changed: Trigger,
     /// Fields the user has been in. A Vec: at most ~20, and a hash set would add its hasher
     /// to the wasm.
     pub touched: RwSignal<Vec<Field>>,
@@ -84,6 +92,10 @@ impl Ui {
         let conn = web::storage_get(storage::KEY_CONNECTION)
             .map(|j| storage::connection_from_json(&j))
             .unwrap_or_default();
+        let conn = RwSignal::new(conn);
+        // A new app (a remount) starts in local mode until its server answers.
+        SESSION.set(Session::Local);
+        SESSION_BASE.set(None);
         let lang = RwSignal::new(lang);
         let draft = RwSignal::new(draft);
         let limits = Limits::default();
@@ -104,7 +116,8 @@ impl Ui {
         Ui {
             lang,
             draft,
-            conn: RwSignal::new(conn),
+            conn,
+            session_changed: Trigger::new(),
             touched: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
             show_summary: RwSignal::new(false),
@@ -116,6 +129,33 @@ impl Ui {
             route: RwSignal::new(route::parse(&web::pathname())),
             paste_again,
         }
+    }
+
+    /// Read the session (tracked), without cloning it.
+    pub fn with_session<R>(&self, f: impl FnOnce(&Session) -> R) -> R {
+        self.session_changed.track();
+        SESSION.with_borrow(f)
+    }
+
+    /// Whether `base` differs from the base the session was last asked for (and remember it).
+    pub fn new_session_base(&self, base: &str) -> bool {
+        let new = SESSION_BASE.with_borrow(|b| b.as_deref() != Some(base));
+        if new {
+            SESSION_BASE.set(Some(base.to_owned()));
+        }
+        new
+    }
+
+    /// Replace the session.
+    pub fn set_session(&self, session: Session) {
+        SESSION.set(session);
+        self.session_changed.notify();
+    }
+
+    /// What every call sends (tracked): the settings, without any credential in proxy mode.
+    /// A method, not a memo: each memo type adds its own copy of the memo code to the wasm.
+    pub fn sent(&self) -> Connection {
+        self.with_session(|s| self.conn.with(|c| c.as_sent(s)))
     }
 
     /// The UI texts in the current language (tracked).
@@ -269,6 +309,12 @@ pub fn attempt_launch(ui: Ui) {
         // Checked before cloning the validated draft: a double click costs nothing.
         return;
     }
+    if untrack(|| ui.with_session(Session::must_sign_in)) {
+        // Ctrl+Enter while the button is disabled: the server has no login to add, so the
+        // launch could only be refused; the hint beside the button links to the sign-in.
+        web::focus_id("sign-in");
+        return;
+    }
     let plan = plan_launch(&mut guard, ui.check.get_untracked());
     ui.submitted.set(true);
     let (request, scope_type, scope_id) = match plan {
@@ -289,7 +335,7 @@ pub fn attempt_launch(ui: Ui) {
     ui.show_summary.set(false);
     ui.guard.set(guard);
     ui.result.set(None);
-    let conn = ui.conn.get_untracked();
+    let conn = untrack(|| ui.sent());
     let lang = ui.lang.get_untracked();
     let draft = ui.draft.get_untracked();
     spawn_local(async move {

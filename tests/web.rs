@@ -788,3 +788,178 @@ async fn the_draft_is_stored_shortly_after_typing_stops() {
     }
     panic!("the draft was not stored within 1 s of the last change");
 }
+
+/// Replace `window.fetch`: `GET /api/fastexec/session` answers `session` (status 200, or 404
+/// for `status` 404), every other call `body` with status 200 and is counted in
+/// `window.__fetchCount` (the last one kept in `window.__lastRequest`).
+fn stub_session(status: u16, session: &str, body: &str) {
+    let script = format!(
+        r#"window.__origFetch = window.__origFetch || window.fetch;
+           window.__fetchCount = 0; window.__lastRequest = null; window.__sessionAsked = 0;
+           window.fetch = function (req) {{
+             var json = {{ headers: {{ 'Content-Type': 'application/json' }} }};
+             if (req.url.indexOf('/api/fastexec/session') >= 0) {{
+               window.__sessionAsked++;
+               json.status = {status};
+               return Promise.resolve(new Response({session}, json));
+             }}
+             window.__fetchCount++; window.__lastRequest = req;
+             json.status = 200;
+             return Promise.resolve(new Response({body}, json));
+           }};"#,
+        session = serde_json::to_string(session).unwrap(),
+        body = serde_json::to_string(body).unwrap(),
+    );
+    js_sys::eval(&script).unwrap();
+}
+
+fn store_gateway_settings() {
+    leptos::prelude::window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(
+            "fastexec.connection.v1",
+            r#"{"api_base_url":"","auth_mode":"gateway","bk_app_code":"app","bk_username":"bob"}"#,
+        )
+        .unwrap();
+}
+
+fn hidden(el: &Element) -> bool {
+    el.unchecked_ref::<HtmlElement>().hidden()
+}
+
+#[wasm_bindgen_test]
+async fn proxy_mode_names_the_user_hides_the_credentials_and_sends_none() {
+    clear_storage();
+    store_gateway_settings();
+    stub_session(
+        200,
+        r#"{"result":true,"code":0,"data":{"mode":"proxy","username":"alice","signed_in":true,"login_url":"https://paas.example.com/login/"}}"#,
+        r#"{"result":true,"code":0,"data":{"job_instance_id":5,"job_instance_name":"x","step_instance_id":6}}"#,
+    );
+    let _handle = mount();
+    let status = wait_for("#session-status:not([hidden])").await;
+    assert!(status.text_content().unwrap().contains("alice"));
+    assert!(
+        hidden(&by_id::<Element>("panel-sign-in")),
+        "signed in: no sign-in link"
+    );
+    assert!(hidden(&by_id::<Element>("sign-in")));
+    assert!(hidden(&by_id::<Element>("credentials")));
+    assert!(hidden(&control("auth_mode").parent_element().unwrap()));
+    assert!(text("#connection code").contains("POST /api/v3/fast_execute_script"));
+    // A secret typed for local use is kept but never sent.
+    fill("bk_app_secret", "top-secret-value").await;
+    fill_valid_form().await;
+    assert!(!launch_button().disabled());
+    launch_button().click();
+    let outcome = wait_for("#outcome[data-kind]").await;
+    assert_eq!(
+        outcome.get_attribute("data-kind").as_deref(),
+        Some("success")
+    );
+    assert_eq!(fetch_count(), 1);
+    let sent = js_sys::eval(
+        "window.__lastRequest.headers.get('X-Bkapi-Authorization') === null \
+         && window.__lastRequest.url.endsWith('/api/v3/fast_execute_script')",
+    )
+    .unwrap();
+    assert_eq!(
+        sent.as_bool(),
+        Some(true),
+        "no credential header, gateway path"
+    );
+    let body = JsFuture::from(
+        js_sys::eval("window.__lastRequest.clone().text()")
+            .unwrap()
+            .unchecked_into::<js_sys::Promise>(),
+    )
+    .await
+    .unwrap()
+    .as_string()
+    .unwrap();
+    assert!(
+        !body.contains("top-secret-value") && !body.contains("bk_app_code"),
+        "{body}"
+    );
+    // What the user stored for local use is unchanged.
+    let stored_conn = stored("fastexec.connection.v1").unwrap();
+    assert!(
+        stored_conn.contains(r#""auth_mode":"gateway""#),
+        "{stored_conn}"
+    );
+    assert!(
+        stored_conn.contains(r#""bk_app_code":"app""#),
+        "{stored_conn}"
+    );
+    assert!(!all_storage_text().contains("top-secret-value"));
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
+async fn proxy_mode_without_a_login_links_to_the_sign_in_and_does_not_launch() {
+    clear_storage();
+    stub_session(
+        200,
+        r#"{"result":true,"code":0,"data":{"mode":"proxy","username":null,"signed_in":false,"login_url":"https://paas.example.com/login/?app=job"}}"#,
+        "{}",
+    );
+    let _handle = mount();
+    wait_for("#session-status:not([hidden])").await;
+    let page = leptos::prelude::window().location().href().unwrap();
+    let encoded = String::from(js_sys::encode_uri_component(&page));
+    for id in ["panel-sign-in", "sign-in"] {
+        let link: Element = by_id(id);
+        assert!(!hidden(&link));
+        assert_eq!(
+            link.get_attribute("href").unwrap(),
+            format!("https://paas.example.com/login/?app=job&c_url={encoded}")
+        );
+    }
+    assert!(text("#launch-hint").contains(&text("#sign-in")));
+    fill_valid_form().await;
+    assert!(
+        launch_button().disabled(),
+        "no launch the server would refuse"
+    );
+    // Ctrl+Enter does not launch either.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    control("bk_scope_id").dispatch_event(&ev).unwrap();
+    settle().await;
+    assert_eq!(fetch_count(), 0);
+    assert!(query("#outcome").is_none());
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
+async fn an_old_server_without_the_session_api_changes_nothing() {
+    clear_storage();
+    store_gateway_settings();
+    stub_session(404, "<html><body>Not Found</body></html>", "{}");
+    let _handle = mount();
+    settle().await;
+    for _ in 0..20 {
+        if js_sys::eval("window.__sessionAsked").unwrap().as_f64() == Some(1.0) {
+            break;
+        }
+        sleep(20).await;
+    }
+    settle().await;
+    assert_eq!(
+        js_sys::eval("window.__sessionAsked").unwrap().as_f64(),
+        Some(1.0),
+        "asked once"
+    );
+    assert!(hidden(&by_id::<Element>("session-status")));
+    assert!(hidden(&by_id::<Element>("sign-in")));
+    assert!(!hidden(&by_id::<Element>("credentials")));
+    assert!(!hidden(&control("auth_mode").parent_element().unwrap()));
+    assert_eq!(value_of("auth_mode"), "gateway");
+    assert!(!launch_button().disabled());
+    restore_fetch();
+}

@@ -109,6 +109,29 @@ pub fn launch_call(
     }
 }
 
+/// How long the app waits for the session answer: it only decides what the connection panel
+/// shows, and the app works in local mode without it.
+pub const SESSION_TIMEOUT_SECS: u32 = 5;
+
+/// The most of the session answer read (a few hundred bytes expected).
+pub const SESSION_MAX_BYTES: u64 = 16 << 10;
+
+/// Asking the page's own server who adds the credentials:
+/// `GET {base}/api/fastexec/session` ([`crate::connection::session`]; `base` as
+/// [`Connection::base`] gives it), no credential sent (the browser adds the server's own
+/// cookies), a short timeout.
+pub fn session_call(base: &str) -> HttpCall {
+    HttpCall {
+        method: Method::Get,
+        url: format!("{base}{}", crate::connection::session::SESSION_PATH),
+        query: Vec::new(),
+        headers: vec![("Accept".to_owned(), "application/json".to_owned())],
+        body: None,
+        max_answer_bytes: SESSION_MAX_BYTES,
+        timeout_secs: Some(SESSION_TIMEOUT_SECS),
+    }
+}
+
 /// The top-level fields of a JSON object as query parameters: strings as they are, other values
 /// as JSON, nulls left out.
 fn query_of(fields: &str) -> Vec<(String, String)> {
@@ -157,6 +180,29 @@ fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_session_call_carries_no_credential() {
+        let conn = Connection {
+            api_base_url: "http://127.0.0.1:8000/".into(),
+            bk_app_secret: "s3cr3t".into(),
+            bk_token: "tok".into(),
+            ..Connection::default()
+        };
+        let call = session_call(conn.base());
+        assert_eq!(call.method, Method::Get);
+        assert_eq!(call.url, "http://127.0.0.1:8000/api/fastexec/session");
+        assert_eq!(
+            call.headers,
+            [("Accept".to_owned(), "application/json".to_owned())]
+        );
+        assert_eq!((call.body, call.query.len()), (None, 0));
+        assert_eq!(call.timeout_secs, Some(SESSION_TIMEOUT_SECS));
+        assert_eq!(
+            session_call(Connection::default().base()).url,
+            "/api/fastexec/session"
+        );
+    }
 
     #[test]
     fn query_values_are_plain_text() {

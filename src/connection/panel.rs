@@ -1,14 +1,30 @@
 //! The connection settings panel (API base URL, authentication, credentials, message
 //! language), on every page: the launch and the job view use the same settings. The settings
-//! model is [`crate::connection::settings`].
+//! model is [`crate::connection::settings`]. In proxy mode ([`crate::connection::session`])
+//! it says who is signed in (or links to the sign-in) instead of the credential fields.
 
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::connection::{AuthMode, Connection, MessageLang};
+use crate::connection::session::status_text;
+use crate::connection::{AuthMode, Connection, MessageLang, Session};
 use crate::i18n::Texts;
 use crate::state::{tr, ui};
-use crate::view_helpers::memo;
+use crate::view_helpers::{memo, rv};
+
+/// The sign-in link of a signed-out proxy session (hidden otherwise, or without a login URL):
+/// BlueKing's login page with the page the app was opened on as `c_url`, so the user comes
+/// back there (the draft is stored). Always rendered and hidden rather than added and removed:
+/// fewer view types, a smaller wasm.
+pub fn sign_in_link(id: &'static str) -> impl IntoView {
+    let ui = ui();
+    let href = move || ui.with_session(Session::sign_in_link);
+    view! {
+        <a id=id class="sign-in" href=href hidden=move || href().is_none()>
+            {tr(|t| t.sign_in)}
+        </a>
+    }
+}
 
 /// The connection settings panel.
 #[component]
@@ -44,7 +60,11 @@ pub fn ConnectionPanel() -> impl IntoView {
     };
     let mode = memo(move || conn.with(|c| c.auth_mode));
     let msg_lang = memo(move || conn.with(|c| c.message_lang));
-    let endpoint = move || conn.with(Connection::endpoint);
+    // What is sent: in proxy mode the no-credential endpoint whatever mode is stored.
+    let endpoint = move || ui.sent().endpoint();
+    let proxy = memo(move || ui.with_session(Session::is_proxy));
+    // One closure for every part hidden in proxy mode (each closure type adds wasm).
+    let hide = move || proxy.get();
     view! {
         <details id="connection" class="panel">
             <summary>{tr(|t| t.connection_title)}</summary>
@@ -76,7 +96,13 @@ pub fn ConnectionPanel() -> impl IntoView {
                         {tr(|t| t.api_base_url_hint)}
                     </p>
                 </div>
-                <div class="field">
+                <p id="session-status" role="status" hidden=move || !proxy.get()>
+                    {rv(move || ui.with_session(|s| status_text(s, ui.tx())).unwrap_or_default())}
+                    " "
+                    {sign_in_link("panel-sign-in")}
+                </p>
+                // Hidden, not removed, in proxy mode: what the user typed for local use stays.
+                <div class="field" hidden=hide>
                     <label for="f-auth_mode">{tr(|t| t.auth_mode)}</label>
                     <select
                         id="f-auth_mode"
@@ -102,19 +128,21 @@ pub fn ConnectionPanel() -> impl IntoView {
                             })
                             .collect_view()}
                     </select>
-                    <p class="hint">
-                        {tr(|t| t.endpoint)} ": " <code>"POST " {endpoint}</code>
-                    </p>
                 </div>
-                <div class="row">
-                    {text_field("bk_app_code", |t| t.bk_app_code, |c| c.bk_app_code.clone(), |c, v| c.bk_app_code = v, false)}
-                    {text_field("bk_app_secret", |t| t.bk_app_secret, |c| c.bk_app_secret.clone(), |c, v| c.bk_app_secret = v, true)}
+                <p class="hint">
+                    {tr(|t| t.endpoint)} ": " <code>"POST " {endpoint}</code>
+                </p>
+                <div id="credentials" hidden=hide>
+                    <div class="row">
+                        {text_field("bk_app_code", |t| t.bk_app_code, |c| c.bk_app_code.clone(), |c, v| c.bk_app_code = v, false)}
+                        {text_field("bk_app_secret", |t| t.bk_app_secret, |c| c.bk_app_secret.clone(), |c, v| c.bk_app_secret = v, true)}
+                    </div>
+                    <div class="row">
+                        {text_field("bk_username", |t| t.bk_username, |c| c.bk_username.clone(), |c, v| c.bk_username = v, false)}
+                        {text_field("bk_token", |t| t.bk_token, |c| c.bk_token.clone(), |c, v| c.bk_token = v, true)}
+                    </div>
+                    <p class="hint" id="secrets-note">{tr(|t| t.secrets_note)}</p>
                 </div>
-                <div class="row">
-                    {text_field("bk_username", |t| t.bk_username, |c| c.bk_username.clone(), |c, v| c.bk_username = v, false)}
-                    {text_field("bk_token", |t| t.bk_token, |c| c.bk_token.clone(), |c, v| c.bk_token = v, true)}
-                </div>
-                <p class="hint" id="secrets-note">{tr(|t| t.secrets_note)}</p>
                 <div class="field">
                     <label for="f-blueking_language">{tr(|t| t.message_lang)}</label>
                     <select

@@ -57,7 +57,7 @@ pub fn Remote(
                     return Ok(());
                 }
                 let cb = callback.with_value(|c| c.as_ref().clone());
-                let (c, l) = (ui.conn.get_untracked(), ui.lang.get_untracked());
+                let (c, l) = (untrack(|| ui.sent()), ui.lang.get_untracked());
                 let p = payload.get_untracked();
                 let id = m.mount(panel, &el, &p, &c, l, cb.unchecked_ref())?;
                 mounted.set_value(Some((m, id)));
@@ -81,8 +81,9 @@ pub fn Remote(
             }
         });
     });
+    // What is sent, not the settings: in proxy mode no credential reaches the module.
     Effect::new(move |_| {
-        let c = ui.conn.get();
+        let c = ui.sent();
         mounted.with_value(|m| {
             if let Some((m, id)) = m {
                 m.set_conn(*id, &c);

@@ -4,6 +4,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::connection::panel::sign_in_link;
 use crate::form::{
     ErrorSummary, ExecSection, ParamSection, ScopeSection, ScriptSection, TargetSection,
     TaskSection, WarningList,
@@ -31,6 +32,11 @@ pub fn LaunchPage() -> impl IntoView {
     };
     let in_flight = move || ui.guard.with(LaunchGuard::in_flight);
     let unknown = move || ui.guard.with(|g| g.state() == LaunchState::Unknown);
+    // Proxy mode without a login: the server would refuse the launch, so the button is
+    // disabled and its hint links to the sign-in (the way back returns to this page with the
+    // draft restored). Disabled rather than "try and fail": nothing the user does here but
+    // signing in can make the launch work.
+    let sign_in = move || ui.with_session(crate::connection::Session::must_sign_in);
 
     view! {
         <div class="launch-page">
@@ -48,7 +54,7 @@ pub fn LaunchPage() -> impl IntoView {
                         type="submit"
                         id="launch"
                         class="primary"
-                        disabled=unknown
+                        disabled=move || unknown() || sign_in()
                         aria-disabled=move || in_flight().then_some("true")
                         aria-busy=move || in_flight().then_some("true")
                         aria-describedby="launch-hint"
@@ -59,7 +65,11 @@ pub fn LaunchPage() -> impl IntoView {
                         {tr(|t| t.reset)}
                     </button>
                     <span id="launch-hint" class="hint">
-                        {tr(|t| t.launch_hint)}
+                        {rv(move || {
+                            if sign_in() { ui.tx().session_signed_out } else { ui.tx().launch_hint }
+                        })}
+                        " "
+                        {sign_in_link("sign-in")}
                     </span>
                 </div>
             </form>

@@ -18,6 +18,11 @@ pub fn origin() -> String {
     window().location().origin().unwrap_or_default()
 }
 
+/// `location.href`.
+pub fn href() -> String {
+    window().location().href().unwrap_or_default()
+}
+
 /// `history.pushState` to `path`.
 pub fn push_path(path: &str) {
     if let Ok(h) = window().history() {
