@@ -360,6 +360,10 @@ async fn missing_file_is_reported_and_retried(file: &str) {
     let src = project_root().join("dist");
     copy_dir(&src, &dist.0);
     std::fs::remove_file(dist.0.join(file)).unwrap();
+    // And its precompressed copies, which the server would send in its place.
+    for copy in [format!("{file}.br"), format!("{file}.gz")] {
+        let _ = std::fs::remove_file(dist.0.join(copy));
+    }
     let server = Server::start_with(
         Path::new("fastexec.toml"),
         &dist.0,
