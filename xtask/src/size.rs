@@ -52,8 +52,13 @@ fn collect_files(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> R
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        // Trunk's staging folder is not served.
-        if name.starts_with('.') {
+        // Trunk's staging folder is not served; the precompressed copies (`x.br`, `x.gz` next
+        // to `x`) are `x` as sent, measured here by compressing `x` itself.
+        let copy_of = |ext: &str| {
+            name.strip_suffix(ext)
+                .is_some_and(|orig| path.with_file_name(orig).is_file())
+        };
+        if name.starts_with('.') || copy_of(".br") || copy_of(".gz") {
             continue;
         }
         if path.is_dir() {
