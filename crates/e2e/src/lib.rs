@@ -406,4 +406,27 @@ pub mod form {
             .await
             .unwrap()
     }
+
+    /// Clicks Launch.
+    pub async fn launch(d: &WebDriver) {
+        d.find(By::Id("launch"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// The `data-kind` of the launch's outcome, once one is shown.
+    pub async fn outcome_kind(d: &WebDriver) -> String {
+        d.query(By::Css("#outcome[data-kind]"))
+            .wait(Duration::from_secs(30), Duration::from_millis(100))
+            .first()
+            .await
+            .expect("an outcome is shown")
+            .attr("data-kind")
+            .await
+            .unwrap()
+            .unwrap()
+    }
 }

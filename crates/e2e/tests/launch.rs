@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use e2e::form::{choose, connect_as, fill, text_of, wait_form};
+use e2e::form::{choose, connect_as, fill, launch, outcome_kind, text_of, wait_form};
 use e2e::{api_call, demo, wait_job_finished, Browser, Server};
 use serde_json::json;
 use thirtyfour::prelude::*;
@@ -28,27 +28,6 @@ async fn open_app(server: &Server) -> Browser {
     browser.driver.goto(&server.url).await.unwrap();
     wait_form(&browser.driver).await;
     browser
-}
-
-async fn launch(d: &WebDriver) {
-    d.find(By::Id("launch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn outcome_kind(d: &WebDriver) -> String {
-    d.query(By::Css("#outcome[data-kind]"))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .expect("an outcome is shown")
-        .attr("data-kind")
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use e2e::form::{choose, fill, text_of, wait_form};
+use e2e::form::{choose, fill, launch, outcome_kind, text_of, wait_form};
 use e2e::{demo, Browser, Server, TempDir};
 use testtls::{test_ca, Terminator};
 use thirtyfour::prelude::*;
@@ -87,27 +87,6 @@ async fn open_as(setup: &Setup, token: Option<&str>) -> Browser {
     fill(d, "account_alias", "root").await;
     fill(d, "host_id_list", "101").await;
     browser
-}
-
-async fn launch(d: &WebDriver) {
-    d.find(By::Id("launch"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn outcome_kind(d: &WebDriver) -> String {
-    d.query(By::Css("#outcome[data-kind]"))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .expect("an outcome is shown")
-        .attr("data-kind")
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
