@@ -32,6 +32,8 @@ impl ErrorCode {
     pub const ILLEGAL_PARAM_WITH_NAME: ErrorCode = ErrorCode(1_241_005);
     /// 1241007 请求参数[{0}]缺失或不合法.
     pub const MISSING_OR_ILLEGAL_PARAM_WITH_NAME: ErrorCode = ErrorCode(1_241_007);
+    /// 1241012 请求参数不合法，原因：{0}.
+    pub const ILLEGAL_PARAM_REASON: ErrorCode = ErrorCode(1_241_012);
     /// 1241015 job already started.
     pub const JOB_ALREADY_STARTED: ErrorCode = ErrorCode(1_241_015);
     /// 1243001 脚本不存在.
@@ -48,6 +50,8 @@ impl ErrorCode {
     pub const TASK_INSTANCE_NOT_EXIST: ErrorCode = ErrorCode(1_244_006);
     /// 1244007 作业步骤实例不存在.
     pub const STEP_INSTANCE_NOT_EXIST: ErrorCode = ErrorCode(1_244_007);
+    /// 1244016 只有步骤的确认人可以操作.
+    pub const CONFIRM_USER_ONLY: ErrorCode = ErrorCode(1_244_016);
     /// 1244018 脚本状态不支持执行.
     pub const SCRIPT_STATUS_NOT_EXECUTABLE: ErrorCode = ErrorCode(1_244_018);
     /// 1244019 高危脚本.
@@ -56,6 +60,10 @@ impl ErrorCode {
     pub const TOO_MANY_TARGETS: ErrorCode = ErrorCode(1_244_022);
     /// 1244025 任务被丢弃.
     pub const TASK_ABANDONED: ErrorCode = ErrorCode(1_244_025);
+    /// 1244026 非法的滚动策略.
+    pub const ROLLING_EXPR_INVALID: ErrorCode = ErrorCode(1_244_026);
+    /// 1244027 滚动批次不能大于{0}.
+    pub const ROLLING_TOO_MANY_BATCHES: ErrorCode = ErrorCode(1_244_027);
     /// 1244028 目标执行对象为空.
     pub const STEP_TARGET_EMPTY: ErrorCode = ErrorCode(1_244_028);
     /// 1244030 执行对象不存在.
@@ -76,7 +84,7 @@ impl ErrorCode {
     pub const PERMISSION_DENIED: ErrorCode = ErrorCode(9_900_403);
 
     /// Every non-success code of the contract.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 33] = [
         ErrorCode::INTERNAL_ERROR,
         ErrorCode::BAD_REQUEST,
         ErrorCode::MISSING_PARAM,
@@ -85,6 +93,7 @@ impl ErrorCode {
         ErrorCode::MISSING_PARAM_WITH_NAME,
         ErrorCode::ILLEGAL_PARAM_WITH_NAME,
         ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
+        ErrorCode::ILLEGAL_PARAM_REASON,
         ErrorCode::JOB_ALREADY_STARTED,
         ErrorCode::SCRIPT_NOT_EXIST,
         ErrorCode::SCOPE_NOT_EXIST,
@@ -93,10 +102,13 @@ impl ErrorCode {
         ErrorCode::ACCOUNT_NOT_EXIST,
         ErrorCode::TASK_INSTANCE_NOT_EXIST,
         ErrorCode::STEP_INSTANCE_NOT_EXIST,
+        ErrorCode::CONFIRM_USER_ONLY,
         ErrorCode::SCRIPT_STATUS_NOT_EXECUTABLE,
         ErrorCode::DANGEROUS_SCRIPT,
         ErrorCode::TOO_MANY_TARGETS,
         ErrorCode::TASK_ABANDONED,
+        ErrorCode::ROLLING_EXPR_INVALID,
+        ErrorCode::ROLLING_TOO_MANY_BATCHES,
         ErrorCode::STEP_TARGET_EMPTY,
         ErrorCode::EXECUTE_OBJECT_NOT_EXIST,
         ErrorCode::QUOTA_SCOPE,
@@ -136,6 +148,7 @@ impl ErrorCode {
                 "请求参数[{0}]缺失或不合法",
                 "Missing or invalid request parameter [{0}]",
             ),
+            1_241_012 => ("请求参数不合法，原因：{0}", "Invalid request parameter, reason: {0}"),
             1_241_015 => (
                 "不支持的操作，请勿重复启动作业，job_instance_id={0}",
                 "Unsupported operation, do not start the job repeatedly, job_instance_id={0}",
@@ -153,6 +166,10 @@ impl ErrorCode {
             1_244_003 => ("账号[{0}]不存在", "Account [{0}] does not exist"),
             1_244_006 => ("作业实例不存在", "Task instance does not exist"),
             1_244_007 => ("作业步骤实例不存在", "Step instance does not exist"),
+            1_244_016 => (
+                "只有步骤的确认人可以操作",
+                "Only the confirmer of the step can operate",
+            ),
             1_244_018 => (
                 "脚本状态[{0}]，不支持执行",
                 "Script status [{0}], cannot be executed",
@@ -163,6 +180,8 @@ impl ErrorCode {
                 "The number of target servers of the script task exceeds the limit: {0}",
             ),
             1_244_025 => ("任务被丢弃", "Task abandoned"),
+            1_244_026 => ("非法的滚动策略", "Invalid rolling strategy"),
+            1_244_027 => ("滚动批次不能大于{0}", "Rolling batch can not be greater than {0}"),
             1_244_028 => (
                 "步骤 [{0}] 的目标执行对象为空",
                 "The target execute objects of step [{0}] are empty",
@@ -227,9 +246,18 @@ impl ErrorCode {
                 "请选择该业务下已存在的执行账号",
                 "Choose an execution account that exists in this business",
             ),
+            1_244_016 => (
+                "只有步骤的确认人可以操作",
+                "Only the confirmer of the step can operate",
+            ),
             1_244_018 => ("请先上线该脚本版本", "Put the script version online first"),
             1_244_019 => ("请移除脚本中的高危语句", "Remove the dangerous statements"),
             1_244_022 => ("请减少目标主机数量", "Reduce the number of target hosts"),
+            1_244_026 => ("非法的滚动策略", "Invalid rolling strategy"),
+            1_244_027 => (
+                "滚动批次不能大于{0}",
+                "Rolling batch can not be greater than {0}",
+            ),
             1_244_028 => (
                 "所选拓扑节点或动态分组下没有主机",
                 "The chosen topology nodes or dynamic groups contain no hosts",

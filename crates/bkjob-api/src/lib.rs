@@ -15,7 +15,9 @@ pub mod error_code;
 mod from_json;
 pub mod lang;
 mod lenient;
+pub mod operation;
 pub mod permission;
+pub mod rolling;
 pub mod rules;
 pub mod status;
 pub mod types;
@@ -27,6 +29,7 @@ pub use draft::{
 pub use encoding::{decode_base64_lenient, decoded_len_from_base64_len, encode_base64};
 pub use error_code::ErrorCode;
 pub use lang::{pick, Lang, Text};
+pub use operation::StepOperation;
 pub use permission::{
     HostRef, Permission, PermissionAction, PermissionInstance, RelatedResourceType,
 };
@@ -37,5 +40,6 @@ pub use types::{
     DynamicGroup, EsbCommonArgs, EsbRequest, FastExecuteScriptData, FastExecuteScriptRequest,
     GatewayAuth, GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, IpEntry, IpLogData,
     JobInstance, JobInstanceStatusData, OperateJobInstanceData, OperateJobInstanceRequest,
-    ScriptTaskLog, StepInstance, StepIpResult, TargetServer, TopoNode,
+    OperateStepInstanceData, OperateStepInstanceRequest, RollingConfig, ScriptTaskLog,
+    StepInstance, StepIpResult, TargetServer, TopoNode,
 };

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::permission::Permission;
+pub use crate::rolling::{FileSourceRollingConfig, RollingConfig};
 
 /// Body of `POST /api/v3/fast_execute_script` (API gateway) — see contract §2.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -125,6 +126,9 @@ pub struct FastExecuteScriptRequest {
     /// `false` = create only; start later with `operate_job_instance` code 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_task: Option<bool>,
+    /// Run the targets in batches ([`crate::rolling`]); present (even `{}`) = enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling_config: Option<RollingConfig>,
 }
 
 /// The `target_server` object. If `host_id_list` is non-empty BK-JOB ignores `ip_list`.
@@ -713,6 +717,66 @@ pub struct OperateJobInstanceRequest {
 pub struct OperateJobInstanceData {
     /// The operated job.
     pub job_instance_id: i64,
+}
+
+/// `operate_step_instance` request (contract bk-job-api-more.md §3.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperateStepInstanceRequest {
+    /// Scope type.
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bk_scope_type: Option<String>,
+    /// Scope ID.
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bk_scope_id: Option<String>,
+    /// Legacy business ID.
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bk_biz_id: Option<i64>,
+    /// Job instance ID (> 0).
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub job_instance_id: Option<i64>,
+    /// Step instance ID (> 0).
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step_instance_id: Option<i64>,
+    /// [`crate::operation::StepOperation`] code.
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::opt_i32",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_code: Option<i32>,
+}
+
+/// `data` of `operate_step_instance`: the request's IDs echoed; BK-JOB leaves the name unset,
+/// so it is sent as `null`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperateStepInstanceData {
+    /// The job.
+    pub job_instance_id: i64,
+    /// Not set by BK-JOB (`null`).
+    #[serde(default)]
+    pub job_instance_name: Option<String>,
+    /// The operated step.
+    pub step_instance_id: i64,
 }
 
 /// Body BK-JOB POSTs to `callback_url` once the job ends.

@@ -223,6 +223,13 @@ proptest! {
                 ..Default::default()
             }),
             start_task: None,
+            rolling_config: strs[1].clone().map(|e| bkjob_api::RollingConfig {
+                expression: Some(e),
+                mode: lang,
+                execution_mode: nums[5].map(|n| n as i32),
+                batch_start_wait_fixed_ms: nums[0],
+                ..Default::default()
+            }),
         };
         let _ = validate_request(&req, &Limits::default());
     }

@@ -105,6 +105,28 @@ pub fn check_operate_request(
     })
 }
 
+/// `operate_step_instance`: `job_instance_id` and `step_instance_id` > 0 and a
+/// [`crate::operation::StepOperation`] code → else 1241002 (contract bk-job-api-more.md §3.3).
+pub fn check_operate_step_request(
+    job_instance_id: Option<i64>,
+    step_instance_id: Option<i64>,
+    operation_code: Option<i32>,
+) -> Option<Violation> {
+    let ok = job_instance_id.is_some_and(|id| id > 0)
+        && step_instance_id.is_some_and(|id| id > 0)
+        && operation_code
+            .and_then(crate::operation::StepOperation::from_code)
+            .is_some();
+    (!ok).then(|| {
+        Violation::handler(
+            "operation_code",
+            Rule::OperateInvalid,
+            ErrorCode::ILLEGAL_PARAM,
+            &[],
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +161,19 @@ mod tests {
         let v = check_operate_request(Some(1), Some(3)).unwrap();
         assert_eq!((v.api_code, v.zh.as_str()), (1_241_002, "请求参数不合法"));
         assert!(check_operate_request(None, Some(1)).is_some());
+        assert!(check_operate_step_request(Some(1), Some(2), Some(13)).is_none());
+        for (j, s, c) in [
+            (None, Some(2), Some(2)),
+            (Some(1), Some(0), Some(2)),
+            (Some(1), None, Some(2)),
+            (Some(1), Some(2), Some(4)),
+            (Some(1), Some(2), None),
+        ] {
+            let v = check_operate_step_request(j, s, c).unwrap();
+            assert_eq!(
+                (v.api_code, v.en.as_str()),
+                (1_241_002, "Invalid request parameter")
+            );
+        }
     }
 }

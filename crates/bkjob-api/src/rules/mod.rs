@@ -7,13 +7,16 @@
 //! 1. bean validation (`api_code` 1240003, message = the violation's own text):
 //!    scope (`bk_scope_type`, `bk_scope_id`, or `bk_biz_id` when that is used), `timeout`,
 //!    `callback_url`, `windows_interpreter`, `task_name`, `script_content` size,
-//!    `script_param` size, then each `ip_list`, `topo_node_list`, `dynamic_group_list` entry;
+//!    `script_param` size, then each `ip_list`, `topo_node_list`, `dynamic_group_list` entry,
+//!    then `rolling_config` ([`crate::rolling::check_rolling_config`]);
 //! 2. handler checks: script source (1241004), `script_version_id` (1241005),
 //!    `script_language` (1241005), `target_server` null (1241004), all lists empty (1244001),
 //!    account (1241004).
 //!
 //! Warnings (`api_code` 0) sit at the position of the field they concern; a server skips them.
 //!
+//! Not here: the rolling checks BK-JOB runs later ([`crate::rolling::check_scatter`],
+//! [`crate::rolling::plan_for`]), which need the resolved hosts or come after permission.
 //! Not here because they need server state: the scope interceptor (1241005 for an unknown
 //! non-blank scope type — use [`scope_type_known`]; 1243049), permission (9900403), and the
 //! service checks; [`check_target_count`] is provided for after host resolution.
@@ -51,7 +54,7 @@ pub use callback::{
 };
 pub use companions::{
     check_batch_log_hosts, check_ip_log_host, check_log_ids, check_operate_request,
-    check_status_job_instance_id, MAX_BATCH_LOG_HOSTS,
+    check_operate_step_request, check_status_job_instance_id, MAX_BATCH_LOG_HOSTS,
 };
 pub use scope::{check_biz_id, check_scope_id, check_scope_type, is_biz_set_id, scope_type_known};
 pub use script::{
@@ -161,6 +164,15 @@ pub enum Rule {
     StepInstanceIdInvalid,
     LogHostMissing,
     OperateInvalid,
+    // rolling_config (bean validation, the service's 1241012, and the form's parse).
+    RollingTypeInvalid,
+    RollingExecutionModeInvalid,
+    RollingModeInvalid,
+    RollingExpressionBlank,
+    RollingFileSourceInvalid,
+    RollingDelayInvalid,
+    RollingScatterInvalid,
+    RollingExpressionInvalid,
 }
 
 impl Rule {
@@ -206,6 +218,14 @@ impl Rule {
             StepInstanceIdInvalid => "step_instance_id.invalid",
             LogHostMissing => "log.hosts.invalid",
             OperateInvalid => "operate.invalid",
+            RollingTypeInvalid => "rolling_config.type.invalid",
+            RollingExecutionModeInvalid => "rolling_config.execution_mode.invalid",
+            RollingModeInvalid => "rolling_config.mode.invalid",
+            RollingExpressionBlank => "rolling_config.expression.blank",
+            RollingFileSourceInvalid => "rolling_config.file_source.invalid",
+            RollingDelayInvalid => "rolling_config.delay.invalid",
+            RollingScatterInvalid => "rolling_config.scatter.invalid",
+            RollingExpressionInvalid => "rolling_config.expression.invalid",
         }
     }
 }
@@ -392,6 +412,10 @@ pub fn validate_request(req: &FastExecuteScriptRequest, limits: &Limits) -> Vec<
         for (i, g) in t.dynamic_group_list.iter().flatten().enumerate() {
             out.extend(check_dynamic_group(i, g));
         }
+    }
+    // The cascaded `@Valid rolling_config`.
+    if let Some(r) = &req.rolling_config {
+        out.extend(crate::rolling::check_rolling_config(r));
     }
     // Handler checks.
     out.extend(check_script_source(req));
