@@ -29,6 +29,7 @@ pub mod limit;
 pub mod outcome;
 pub mod pages;
 pub mod preview;
+pub mod rolling;
 pub mod route;
 pub mod state;
 pub mod storage;

@@ -76,6 +76,9 @@ pub struct Ui {
     pub route: RwSignal<Route>,
     /// "Redo" could not restore the inline script: its error says to paste it again.
     pub paste_again: RwSignal<bool>,
+    /// The rolling panel reported the rolling section valid ([`crate::rolling`]); while the
+    /// section is on and this is false, the launch is blocked.
+    pub rolling_ok: RwSignal<bool>,
 }
 
 impl Ui {
@@ -99,7 +102,15 @@ impl Ui {
         let lang = RwSignal::new(lang);
         let draft = RwSignal::new(draft);
         let limits = Limits::default();
-        let check = memo(move || draft.with(|d| validate_draft(d, &limits)));
+        let rolling_ok = RwSignal::new(false);
+        let check = memo(move || {
+            let mut c = draft.with(|d| validate_draft(d, &limits));
+            if draft.with(|d| d.rolling_enabled) && !rolling_ok.get() {
+                c.errors.push(crate::rolling::pending_violation());
+                c.request = None;
+            }
+            c
+        });
         let paste_again = RwSignal::new(false);
         let error_texts = memo(move || {
             let l = lang.get();
@@ -128,6 +139,7 @@ impl Ui {
             result: RwSignal::new(None),
             route: RwSignal::new(route::parse(&web::pathname())),
             paste_again,
+            rolling_ok,
         }
     }
 
@@ -192,6 +204,7 @@ impl Ui {
     /// Put a job's draft back into the form ("Redo"), with what happened to its script.
     pub fn redo(&self, draft: Draft, how: RedoScript) {
         let (paste, touched) = redo_marks(how);
+        self.rolling_ok.set(false);
         self.draft.set(draft);
         self.paste_again.set(paste);
         self.touched.set(touched);
@@ -200,6 +213,7 @@ impl Ui {
 
     /// Back to an empty form (after the user confirmed).
     pub fn reset(&self) {
+        self.rolling_ok.set(false);
         self.draft.set(Draft::default());
         self.paste_again.set(false);
         self.touched.set(Vec::new());

@@ -1,5 +1,6 @@
 //! The on-demand module: what the app shows only after the user asks for it — the job view,
-//! the recent-jobs list, the request preview and the details of a permission answer. The app
+//! the recent-jobs list, the request preview, the details of a permission answer and the
+//! rolling settings. The app
 //! (`fastexec::lazy`) imports it the first time one of them is needed, so a first visit to
 //! the form does not download it. Its exports are the other half of that bridge; the views
 //! are the library's components, the same ones the wasm tests mount directly.
@@ -19,6 +20,7 @@ use fastexec::job::{parse_job_route, JobRoute, JobView, RecentJobsList};
 use fastexec::lazy::Panel;
 use fastexec::outcome::permission::PermissionView;
 use fastexec::preview::view::PreviewView;
+use fastexec::rolling::view::RollingView;
 use fastexec::storage::{connection_from_json, draft_to_json, initial_lang};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -94,6 +96,10 @@ pub fn mount_panel(
         })),
         Panel::Permission => Box::new(leptos::mount::mount_to(parent, move || {
             view! { <PermissionView permission=p lang=l /> }
+        })),
+        Panel::Rolling => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_change = Callback::new(move |text: String| send(&callback, &text));
+            view! { <RollingView payload=p lang=l on_change /> }
         })),
     };
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));

@@ -45,6 +45,8 @@ pub enum Field {
     DynamicGroupList,
     /// `topo_node_list`
     TopoNodeList,
+    /// `rolling_config` (the "run in batches" switch; its fields are the rolling panel's)
+    RollingConfig,
     /// `task_name`
     TaskName,
     /// `callback_url`
@@ -53,7 +55,7 @@ pub enum Field {
 
 impl Field {
     /// Every control, in form order.
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 20] = [
         Field::ScopeType,
         Field::ScopeId,
         Field::ScriptSource,
@@ -71,6 +73,7 @@ impl Field {
         Field::IpList,
         Field::DynamicGroupList,
         Field::TopoNodeList,
+        Field::RollingConfig,
         Field::TaskName,
         Field::CallbackUrl,
     ];
@@ -95,6 +98,7 @@ impl Field {
             Field::IpList => "ip_list",
             Field::DynamicGroupList => "dynamic_group_list",
             Field::TopoNodeList => "topo_node_list",
+            Field::RollingConfig => "rolling_config",
             Field::TaskName => "task_name",
             Field::CallbackUrl => "callback_url",
         }
@@ -123,7 +127,7 @@ impl Field {
 
 impl Field {
     /// The draft text a text control edits; `None` for the choice controls (source, language,
-    /// sensitive), which hold no text.
+    /// sensitive, rolling), which hold no text.
     pub fn text(self, d: &Draft) -> Option<&String> {
         Some(match self {
             Field::ScopeType => &d.scope_type,
@@ -142,7 +146,10 @@ impl Field {
             Field::TopoNodeList => &d.topo_node_list,
             Field::TaskName => &d.task_name,
             Field::CallbackUrl => &d.callback_url,
-            Field::ScriptSource | Field::ScriptLanguage | Field::IsParamSensitive => return None,
+            Field::ScriptSource
+            | Field::ScriptLanguage
+            | Field::IsParamSensitive
+            | Field::RollingConfig => return None,
         })
     }
 
@@ -165,7 +172,10 @@ impl Field {
             Field::TopoNodeList => &mut d.topo_node_list,
             Field::TaskName => &mut d.task_name,
             Field::CallbackUrl => &mut d.callback_url,
-            Field::ScriptSource | Field::ScriptLanguage | Field::IsParamSensitive => return,
+            Field::ScriptSource
+            | Field::ScriptLanguage
+            | Field::IsParamSensitive
+            | Field::RollingConfig => return,
         };
         *slot = value;
     }
@@ -361,7 +371,10 @@ mod tests {
         for f in Field::ALL {
             let choice = matches!(
                 f,
-                Field::ScriptSource | Field::ScriptLanguage | Field::IsParamSensitive
+                Field::ScriptSource
+                    | Field::ScriptLanguage
+                    | Field::IsParamSensitive
+                    | Field::RollingConfig
             );
             assert_eq!(f.text(&d).is_none(), choice, "{f:?}");
             if let Some(text) = f.text(&d) {
@@ -415,6 +428,7 @@ mod tests {
                 "ip_list",
                 "dynamic_group_list",
                 "topo_node_list",
+                "rolling_config",
                 "task_name",
                 "callback_url",
             ]

@@ -27,11 +27,21 @@ pub enum Panel {
     Preview,
     /// The details of a permission answer. Payload: the `permission` object as sent.
     Permission,
+    /// The rolling section's settings and batch plan. Payload: a
+    /// [`crate::rolling::RollingPayload`] as JSON; its message: a
+    /// [`crate::rolling::RollingMessage`] as JSON, after every change.
+    Rolling,
 }
 
 impl Panel {
     /// Every panel.
-    pub const ALL: [Panel; 4] = [Panel::Job, Panel::Recent, Panel::Preview, Panel::Permission];
+    pub const ALL: [Panel; 5] = [
+        Panel::Job,
+        Panel::Recent,
+        Panel::Preview,
+        Panel::Permission,
+        Panel::Rolling,
+    ];
 
     /// The name that crosses the bridge (and the host element's `data-panel`).
     pub fn name(self) -> &'static str {
@@ -40,6 +50,7 @@ impl Panel {
             Panel::Recent => "recent",
             Panel::Preview => "preview",
             Panel::Permission => "permission",
+            Panel::Rolling => "rolling",
         }
     }
 

@@ -13,6 +13,7 @@ use crate::launch::{LaunchGuard, LaunchState};
 use crate::outcome::panel::OutcomePanel;
 use crate::pages::recent::RecentJobs;
 use crate::preview::PreviewPanel;
+use crate::rolling::RollingSection;
 use crate::state::{attempt_launch, tr, ui};
 use crate::view_helpers::rv;
 use crate::web;
@@ -47,6 +48,7 @@ pub fn LaunchPage() -> impl IntoView {
                 <ParamSection />
                 <ExecSection />
                 <TargetSection />
+                <RollingSection />
                 <TaskSection />
                 <WarningList />
                 <div class="actions">

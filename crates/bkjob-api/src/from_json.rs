@@ -8,7 +8,7 @@
 
 use tinyjson::Json;
 
-use crate::draft::{Draft, ScriptSource};
+use crate::draft::{Draft, RollingDraft, ScriptSource};
 use crate::status::ScriptLanguage;
 use crate::types::FastExecuteScriptData;
 
@@ -67,7 +67,27 @@ impl Draft {
         take_string(&mut v, "callback_url", &mut d.callback_url);
         take_string(&mut v, "windows_interpreter", &mut d.windows_interpreter);
         take_bool(&mut v, "start_task", &mut d.start_task);
+        take_bool(&mut v, "rolling_enabled", &mut d.rolling_enabled);
+        if let Some(r) = v.remove("rolling").and_then(RollingDraft::from_json) {
+            d.rolling = r;
+        }
         Some(d)
+    }
+}
+
+impl RollingDraft {
+    /// The rolling section read like [`Draft::from_json`] reads a draft (`None` for no
+    /// object); also what the rolling panel sends back.
+    pub fn from_json(mut v: Json) -> Option<RollingDraft> {
+        v.as_object()?;
+        let mut r = RollingDraft::default();
+        take_string(&mut v, "expression", &mut r.expression);
+        take_string(&mut v, "mode", &mut r.mode);
+        take_string(&mut v, "execution_mode", &mut r.execution_mode);
+        take_string(&mut v, "fixed_ms", &mut r.fixed_ms);
+        take_string(&mut v, "random_min_ms", &mut r.random_min_ms);
+        take_string(&mut v, "random_max_ms", &mut r.random_max_ms);
+        Some(r)
     }
 }
 
@@ -146,7 +166,33 @@ mod tests {
             callback_url: "http://x/cb".into(),
             windows_interpreter: "C:\\py.exe".into(),
             start_task: false,
+            rolling_enabled: true,
+            rolling: full_rolling(),
         }
+    }
+
+    fn full_rolling() -> RollingDraft {
+        RollingDraft {
+            expression: "1 +1".into(),
+            mode: "3".into(),
+            execution_mode: "2".into(),
+            fixed_ms: "10".into(),
+            random_min_ms: "1".into(),
+            random_max_ms: "5".into(),
+        }
+    }
+
+    #[test]
+    fn rolling_reads_every_field_serde_writes() {
+        let full = full_rolling();
+        let (ours, default) = (
+            serde_json::to_value(&full).unwrap(),
+            serde_json::to_value(RollingDraft::default()).unwrap(),
+        );
+        for (key, value) in ours.as_object().unwrap() {
+            assert_ne!(&default[key], value, "{key} is at its default");
+        }
+        assert_reads_like_serde(&full, |v| RollingDraft::from_json(v.clone()));
     }
 
     /// Documents serde writes for `full`, each read by serde and by `read`: the whole

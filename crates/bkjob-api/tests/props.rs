@@ -45,8 +45,9 @@ fn draft() -> impl Strategy<Value = Draft> {
             text(),
         ),
         (text(), text(), text(), text(), text(), any::<bool>()),
+        (any::<bool>(), text(), "[0-9]{0,2}", "[0-9x]{0,3}"),
     )
-        .prop_map(|(a, b, c)| Draft {
+        .prop_map(|(a, b, c, r)| Draft {
             scope_type: a.0,
             scope_id: a.1,
             source: a.2,
@@ -67,6 +68,15 @@ fn draft() -> impl Strategy<Value = Draft> {
             callback_url: c.3,
             windows_interpreter: c.4,
             start_task: c.5,
+            rolling_enabled: r.0,
+            rolling: bkjob_api::RollingDraft {
+                expression: r.1,
+                mode: r.2.clone(),
+                execution_mode: r.2,
+                fixed_ms: r.3.clone(),
+                random_min_ms: r.3,
+                ..Default::default()
+            },
         })
 }
 
@@ -101,7 +111,7 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
-const FIELDS: [&str; 17] = [
+const FIELDS: [&str; 18] = [
     "bk_scope_type",
     "bk_scope_id",
     "bk_biz_id",
@@ -119,6 +129,7 @@ const FIELDS: [&str; 17] = [
     "callback_url",
     "windows_interpreter",
     "start_task",
+    "rolling_config",
 ];
 
 /// Request-shaped JSON: known field names with arbitrary values, and a target_server that
@@ -170,7 +181,10 @@ proptest! {
             let _ = v.field();
             prop_assert!(!v.message(Lang::En).is_empty());
         }
-        if let Some(req) = &o.request {
+        // The rolling section's rules run in its panel (bkjob_api::check_rolling), which
+        // blocks the launch while it reports errors.
+        let rolling_ok = !d.rolling_enabled || check_rolling(&d.rolling, 0).errors.is_empty();
+        if let Some(req) = o.request.as_ref().filter(|_| rolling_ok) {
             // What the form sends passes the server's rules.
             let vs = validate_request(req, &limits);
             prop_assert!(first_error(&vs).is_none(), "{:?}", vs);

@@ -116,6 +116,22 @@ pub struct TargetCounts {
 }
 
 impl TargetCounts {
+    /// The hosts the form itself knows: the host IDs, or else the IPs (BK-JOB ignores the IP
+    /// list when host IDs are given). Topology nodes and dynamic groups are resolved by
+    /// BK-JOB only.
+    pub fn static_hosts(&self) -> usize {
+        if self.host_id_list.items > 0 {
+            self.host_id_list.items
+        } else {
+            self.ip_list.items
+        }
+    }
+
+    /// Topology nodes and dynamic groups, whose hosts only BK-JOB knows.
+    pub fn host_groups(&self) -> usize {
+        self.dynamic_group_list.items + self.topo_node_list.items
+    }
+
     /// Entries sent over all four lists.
     pub fn total(&self) -> usize {
         self.host_id_list.items

@@ -2,8 +2,9 @@
 //!
 //! [`validate_draft`] parses the typed text (a non-integer in an integer field is its own
 //! [`Violation`]), builds the [`FastExecuteScriptRequest`] the form would send, then runs
-//! [`rules::validate_request_without_rolling`] on it (the draft has no rolling section yet),
-//! so no rule is written twice. Errors come parse errors
+//! [`rules::validate_request_without_rolling`] on it, so no rule is written twice; the rolling
+//! section's rules run in [`check_rolling`], in the on-demand rolling panel (the first-visit
+//! module carries only [`RollingDraft::to_config`]). Errors come parse errors
 //! first (BK-JOB would fail to read such JSON before validating it), then BK-JOB's order.
 //!
 //! Bulk target lists: see [`split_bulk`]. In violation paths the index of a list entry is its
@@ -17,12 +18,16 @@
 //!
 //! - `bulk`: splitting pasted target lists, dropping and counting duplicates ([`split_bulk`],
 //!   [`ListCount`], [`TargetCounts`]), and mapping request indexes back to typed positions;
+//! - `rolling`: the rolling section ([`RollingDraft`]) and its check for the on-demand
+//!   rolling panel ([`check_rolling`]);
 //! - `task_name`: BK-JOB's default job name ([`default_task_name`]).
 
 mod bulk;
+mod rolling;
 mod task_name;
 
 pub use bulk::{split_bulk, BulkList, ListCount, TargetCounts};
+pub use rolling::{check_rolling, RollingCheck, RollingDraft};
 pub use task_name::default_task_name;
 
 use serde::{Deserialize, Serialize};
@@ -102,6 +107,10 @@ pub struct Draft {
     pub windows_interpreter: String,
     /// Start immediately (default true; only `false` is sent).
     pub start_task: bool,
+    /// Send `rolling_config` (off by default).
+    pub rolling_enabled: bool,
+    /// The rolling section, kept while it is off.
+    pub rolling: RollingDraft,
 }
 
 impl Default for Draft {
@@ -127,6 +136,8 @@ impl Default for Draft {
             callback_url: String::new(),
             windows_interpreter: String::new(),
             start_task: true,
+            rolling_enabled: false,
+            rolling: RollingDraft::default(),
         }
     }
 }
@@ -352,6 +363,9 @@ pub fn validate_draft(draft: &Draft, limits: &Limits) -> DraftOutcome {
     }
     if !draft.start_task {
         req.start_task = Some(false);
+    }
+    if draft.rolling_enabled {
+        req.rolling_config = Some(draft.rolling.to_config(&mut errors));
     }
 
     // The shared rules, on the request the form would send.
