@@ -21,7 +21,7 @@ use rusqlite::{params, Connection, Transaction};
 use super::retention::Purged;
 use super::{
     now_ms, running_counts, CreateError, FailedJobs, HostUpdate, JobQuota, JobUpdate, NewHost,
-    NewJob, QuotaExceeded, HOST_UNFINISHED,
+    NewJob, PhaseUpdate, QuotaExceeded, HOST_UNFINISHED,
 };
 
 pub(super) type CreateReply = Result<(i64, i64, i64), CreateError>;
@@ -49,10 +49,22 @@ pub(super) enum Op {
         reply: tokio::sync::oneshot::Sender<CreateReply>,
     },
     Job(JobUpdate),
+    Phase(PhaseUpdate),
+    /// A retry: the current round's host rows are copied to `step_host_round`, the step's
+    /// `execute_count` goes up by one, job and step are running again (end times cleared) and
+    /// the `rerun` hosts wait (5) in the new round; the others are carried over as they are.
+    /// Replies with the new round.
+    NewRound {
+        job_id: i64,
+        step_id: i64,
+        rerun: Vec<i64>,
+        reply: tokio::sync::oneshot::Sender<rusqlite::Result<i32>>,
+    },
     Host(HostUpdate),
     Log {
         step_id: i64,
         host_id: i64,
+        execute_count: i32,
         content: Vec<u8>,
     },
     Purge {
@@ -65,6 +77,7 @@ pub(super) enum Op {
 /// Result of applying one op.
 enum Out {
     Nothing,
+    Round(i32),
     Created(Result<(i64, i64, i64), QuotaExceeded>),
     Purged(Purged),
 }
@@ -143,6 +156,8 @@ impl Writer {
     fn job_of(&mut self, op: &Op) -> Option<i64> {
         let step_id = match op {
             Op::Job(u) => return Some(u.job_id),
+            Op::Phase(u) => return Some(u.job_id),
+            Op::NewRound { job_id, .. } => return Some(*job_id),
             Op::Host(HostUpdate { step_id, .. }) | Op::Log { step_id, .. } => *step_id,
             _ => return None,
         };
@@ -254,6 +269,13 @@ impl Writer {
             (Op::Flush(done), _) => {
                 let _ = done.send(());
             }
+            (Op::NewRound { reply, .. }, r) => {
+                let _ = reply.send(r.map(|out| match out {
+                    Out::Round(n) => n,
+                    _ => 0,
+                }));
+            }
+            (Op::Phase(_), Ok(_)) => {}
             (
                 Op::Job(JobUpdate {
                     step_id, status, ..
@@ -284,7 +306,7 @@ impl Writer {
                     self.notes.insert((step_id, host_id));
                 }
             }
-            (op @ (Op::Job(_) | Op::Host(_)), Err(_)) => {
+            (op @ (Op::Job(_) | Op::Host(_) | Op::Phase(_)), Err(_)) => {
                 let Some(job_id) = self.job_of(&op) else {
                     return;
                 };
@@ -294,9 +316,9 @@ impl Writer {
                     err.unwrap_or_default()
                 );
                 let step_id = match op {
-                    Op::Job(JobUpdate { step_id, .. }) | Op::Host(HostUpdate { step_id, .. }) => {
-                        step_id
-                    }
+                    Op::Job(JobUpdate { step_id, .. })
+                    | Op::Host(HostUpdate { step_id, .. })
+                    | Op::Phase(PhaseUpdate { step_id, .. }) => step_id,
                     _ => 0,
                 };
                 let at = now_ms();
@@ -322,7 +344,8 @@ impl Writer {
         }
         while let Some((step_id, host_id)) = self.notes.pop_first() {
             let r = self.conn.execute(
-                "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
+                "INSERT INTO host_log (step_id, host_id, execute_count, content) VALUES \
+                 (?1, ?2, (SELECT execute_count FROM step_instance WHERE id = ?1), ?3)",
                 params![step_id, host_id, LOG_LOST_NOTE],
             );
             if r.is_err() {
@@ -339,7 +362,8 @@ fn mark_abnormal(conn: &mut Connection, job_id: i64, at: i64) -> rusqlite::Resul
     tx.execute(
         &format!(
             "UPDATE step_host SET status = 0, end_time = ?2 WHERE status IN {HOST_UNFINISHED} \
-             AND step_id IN (SELECT id FROM step_instance WHERE job_id = ?1)"
+             AND step_id IN (SELECT id FROM step_instance WHERE job_id = ?1) \
+             AND batch <= (SELECT s.batch FROM step_instance s WHERE s.id = step_id)"
         ),
         params![job_id, at],
     )?;
@@ -403,17 +427,85 @@ fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<Out> {
         Op::Log {
             step_id,
             host_id,
+            execute_count,
             content,
         } => {
             tx.prepare_cached(
-                "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
+                "INSERT INTO host_log (step_id, host_id, execute_count, content) \
+                 VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![step_id, host_id, content])?;
+            .execute(params![step_id, host_id, execute_count, content])?;
             Ok(Out::Nothing)
         }
+        Op::Phase(u) => apply_phase(tx, u).map(|_| Out::Nothing),
+        Op::NewRound {
+            job_id,
+            step_id,
+            rerun,
+            ..
+        } => new_round(tx, *job_id, *step_id, rerun).map(Out::Round),
         Op::Purge { spec, .. } => super::retention::purge(tx, spec).map(Out::Purged),
         Op::Flush(_) => Ok(Out::Nothing),
     }
+}
+
+/// See [`PhaseUpdate`].
+fn apply_phase(tx: &Transaction<'_>, u: &PhaseUpdate) -> rusqlite::Result<()> {
+    for (table, id, status) in [
+        ("job_instance", u.job_id, u.job_status),
+        ("step_instance", u.step_id, u.step_status),
+    ] {
+        tx.prepare_cached(&format!(
+            "UPDATE {table} SET status = COALESCE(?1, status), \
+             start_time = COALESCE(start_time, ?2), \
+             end_time = CASE WHEN ?4 THEN NULL ELSE COALESCE(?3, end_time) END WHERE id = ?5"
+        ))?
+        .execute(params![status, u.start_time, u.end_time, u.reopen, id])?;
+    }
+    if let Some(b) = u.batch {
+        tx.prepare_cached("UPDATE step_instance SET batch = ?1 WHERE id = ?2")?
+            .execute(params![b, u.step_id])?;
+    }
+    Ok(())
+}
+
+/// See [`Op::NewRound`].
+fn new_round(
+    tx: &Transaction<'_>,
+    job_id: i64,
+    step_id: i64,
+    rerun: &[i64],
+) -> rusqlite::Result<i32> {
+    let count: i32 = tx.query_row(
+        "SELECT execute_count FROM step_instance WHERE id = ?1",
+        params![step_id],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO step_host_round (step_id, execute_count, seq, host_id, ip, \
+         cloud_id, agent_online, batch, status, exit_code, error_code, start_time, end_time, \
+         actual_count) SELECT step_id, ?2, seq, host_id, ip, cloud_id, agent_online, batch, \
+         status, exit_code, error_code, start_time, end_time, actual_count \
+         FROM step_host WHERE step_id = ?1",
+        params![step_id, count],
+    )?;
+    let next = count + 1;
+    tx.execute(
+        "UPDATE step_instance SET execute_count = ?2, status = 2, end_time = NULL WHERE id = ?1",
+        params![step_id, next],
+    )?;
+    tx.execute(
+        "UPDATE job_instance SET status = 2, end_time = NULL WHERE id = ?1",
+        params![job_id],
+    )?;
+    let mut st = tx.prepare_cached(
+        "UPDATE step_host SET status = 5, exit_code = NULL, error_code = 0, start_time = NULL, \
+         end_time = NULL, actual_count = ?3 WHERE step_id = ?1 AND host_id = ?2",
+    )?;
+    for h in rerun {
+        st.execute(params![step_id, h, next])?;
+    }
+    Ok(next)
 }
 
 /// Insert the job unless a running-job quota is already reached (in this transaction, which
@@ -462,7 +554,7 @@ fn insert_job(
     tx.execute(
         "INSERT INTO step_instance (job_id, name, type, status, create_time, script_language, \
          script_content, script_param, is_param_sensitive, timeout, account_id, account_alias, \
-         os_user) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         os_user, rolling) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             job_id,
             job.name,
@@ -475,13 +567,14 @@ fn insert_job(
             job.timeout,
             job.account_id,
             job.account_alias,
-            job.os_user
+            job.os_user,
+            job.rolling
         ],
     )?;
     let step_id = tx.last_insert_rowid();
     let mut st = tx.prepare_cached(
-        "INSERT INTO step_host (step_id, seq, host_id, ip, cloud_id, agent_online, status) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 5)",
+        "INSERT INTO step_host (step_id, seq, host_id, ip, cloud_id, agent_online, status, \
+         batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 5, ?7)",
     )?;
     for (seq, h) in hosts.iter().enumerate() {
         st.execute(params![
@@ -490,7 +583,8 @@ fn insert_job(
             h.host_id,
             h.ip,
             h.cloud_id,
-            h.agent_online
+            h.agent_online,
+            h.batch
         ])?;
     }
     Ok((job_id, step_id, now))

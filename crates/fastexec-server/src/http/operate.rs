@@ -83,11 +83,18 @@ pub async fn operate_job_instance(
     authorize_operation(&state, &meta, &caller, &c.scope, &job, op).await?;
     match op {
         OperationCode::Terminate => {
-            // Only a running job can be terminated (else 1241003). The executor is the
-            // authority on "running": the stored status may lag by one write batch.
+            // Only a running job, or one waiting for a user (7, a rolling step between
+            // batches), can be terminated (else 1241003). The executor is the authority on
+            // "running": the stored status may lag by one write batch.
             let steps = state.db.steps(job_id).await.map_err(|e| c.internal(e))?;
             let step_id = steps.first().map(|s| s.id).unwrap_or_default();
-            if !state.exec.terminate(job_id, step_id) {
+            if !state.exec.terminate(job_id, step_id)
+                && !state
+                    .exec
+                    .terminate_waiting(job_id)
+                    .await
+                    .map_err(|e| c.internal(e))?
+            {
                 return Err(meta.err(ErrorCode::UNSUPPORTED_OPERATION, &[]));
             }
             tracing::info!(job_id, user = %caller.username, "terminate requested");
