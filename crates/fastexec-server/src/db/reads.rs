@@ -235,6 +235,19 @@ impl Db {
         .await
     }
 
+    /// The job a step belongs to.
+    pub async fn step_job(&self, step_id: i64) -> anyhow::Result<Option<i64>> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT job_id FROM step_instance WHERE id = ?1",
+                params![step_id],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+        .await
+    }
+
     /// The account a job's step runs as: `(account_id, account_alias)`.
     pub async fn job_account(&self, job_id: i64) -> anyhow::Result<Option<(i64, String)>> {
         self.read(move |c| {
