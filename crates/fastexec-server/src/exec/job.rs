@@ -111,12 +111,12 @@ impl Executor {
         }
         self.db.flush().await;
         self.release(job_id, ctl);
-        tracing::info!(
-            job_id,
-            status = end.job.code(),
-            step_status = end.step.code(),
-            "job task ended"
-        );
+        let (status, step_status) = (end.job.code(), end.step.code());
+        if terminal {
+            tracing::info!(job_id, status, step_status, "job finished");
+        } else {
+            tracing::info!(job_id, status, step_status, "job waits for a user");
+        }
         // No process of the job is left, so nothing uses its work dir any more. Removed
         // after the status: `rmdir` can take milliseconds on some disks, and a server that
         // stops meanwhile removes it at its next start.

@@ -148,6 +148,6 @@ mod tests {
         let p = plan(1, 2, 3);
         assert_eq!(Plan::from_json(Some(&p.to_json())), Some(p));
         assert_eq!(Plan::from_json(None), None);
-        assert!(p.is_serial() == false && plan(0, 0, 0).mode() == RollingMode::PauseIfFail);
+        assert!(!p.is_serial() && plan(0, 0, 0).mode() == RollingMode::PauseIfFail);
     }
 }
