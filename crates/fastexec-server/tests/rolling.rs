@@ -384,3 +384,77 @@ async fn step_status_filters_and_errors() {
     assert_eq!(groups(&v), vec![(1, vec![]), (9, vec![]), (104, vec![103])]);
     srv.stop().await;
 }
+
+/// A crash in the middle of a rolling job: the running batch is abnormal (9, its host 0),
+/// later batches keep waiting (5); ignore error does nothing on 9 (BK-JOB's quirk), a retry
+/// re-runs the batch in a new round and goes on. A job waiting for a user (7) keeps waiting
+/// across the restart and continues with code 13.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_recovery_keeps_rounds_and_batches() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let marker = dir.path().join("fixed");
+    let config = write_config(dir.path(), &config());
+    let data = dir.path().join("data");
+    let mut server = ChildServer::start(&config, &data);
+    let api = Api::new(&server.url);
+    // 102 (batch 2) runs until the marker exists; it exits by itself once the server is gone.
+    let script = format!(
+        "if [ \"$BK_JOB_HOST_ID\" = 102 ]; then \
+           while kill -0 $PPID 2>/dev/null && [ ! -f '{m}' ]; do sleep 0.05; done; \
+           [ -f '{m}' ] || exit 1; fi\necho \"ok-$BK_JOB_HOST_ID\"\n",
+        m = marker.display()
+    );
+    let mut r = script_req(&script);
+    r["target_server"] = json!({"host_id_list": [101, 102, 103]});
+    r["rolling_config"] = json!({"mode": 1, "expression": "1"});
+    let (a, a_step) = api.launch(&r).await;
+    api.wait_for(a, "batch 2 running", |d| host_status(d, 102)["status"] == 7)
+        .await;
+    let mut r = script_req("echo waits");
+    r["target_server"] = json!({"host_id_list": [101, 102, 103]});
+    r["rolling_config"] = json!({"mode": 3, "expression": "1"});
+    let (b, b_step) = api.launch(&r).await;
+    api.wait_job_status(b, 7).await;
+    server.crash();
+
+    let server = ChildServer::start(&config, &data);
+    let api = Api::new(&server.url);
+    let d = api.status(a).await;
+    assert_eq!(
+        (job_status(&d), step_of(&d)["status"].clone()),
+        (9, json!(9)),
+        "{d}"
+    );
+    assert_eq!(host_statuses(&d), vec![(101, 9), (102, 0), (103, 5)]);
+    assert_eq!(code(&api.op_step(a, a_step, 3).await), 0);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        job_status(&api.status(a).await),
+        9,
+        "3 on 9 changes nothing"
+    );
+    std::fs::write(&marker, "").unwrap();
+    assert_eq!(code(&api.op_step(a, a_step, 2).await), 0);
+    let d = api.wait_finished(a).await;
+    assert_eq!(
+        (job_status(&d), step_of(&d)["execute_count"].clone()),
+        (3, json!(1)),
+        "{d}"
+    );
+    assert_eq!(host_statuses(&d), vec![(101, 9), (102, 9), (103, 9)]);
+    assert_eq!(api.log(a, a_step, 102).await, "ok-102\n");
+
+    let d = api.status(b).await;
+    assert_eq!(job_status(&d), 7, "{d}");
+    assert_eq!(code(&api.op_step(b, b_step, 13).await), 0);
+    let d = api
+        .wait_for(b, "batch 2 done", |d| {
+            host_status(d, 102)["status"] == 9 && job_status(d) == 7
+        })
+        .await;
+    assert_eq!(host_status(&d, 103)["status"], 5);
+    assert_eq!(code(&api.op_step(b, b_step, 13).await), 0);
+    let d = api.wait_finished(b).await;
+    assert_eq!(job_status(&d), 3);
+    drop(server);
+}

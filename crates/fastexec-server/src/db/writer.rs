@@ -275,6 +275,21 @@ impl Writer {
                     _ => 0,
                 }));
             }
+            (
+                Op::Phase(PhaseUpdate {
+                    step_id,
+                    job_status: Some(status),
+                    ..
+                }),
+                Ok(_),
+            ) => {
+                // As for `Op::Job`: a job that ends drops its bookkeeping (a retry that
+                // reopens it looks its step up again).
+                if bkjob_api::RunStatus::from_code(status).is_some_and(|s| s.is_finished()) {
+                    self.step_job.remove(&step_id);
+                    self.log_broken.retain(|(s, _)| *s != step_id);
+                }
+            }
             (Op::Phase(_), Ok(_)) => {}
             (
                 Op::Job(JobUpdate {

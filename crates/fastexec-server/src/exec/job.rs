@@ -74,6 +74,7 @@ impl Executor {
                 Ok(e) => e,
                 Err(why) => {
                     tracing::error!(job_id, "job driver failed: {why}");
+                    this.db.flush().await;
                     let batch = this
                         .db
                         .steps(job_id)
@@ -121,10 +122,17 @@ impl Executor {
         // after the status: `rmdir` can take milliseconds on some disks, and a server that
         // stops meanwhile removes it at its next start.
         let rx = self.janitor.remove(self.work_dir.join(job_id.to_string()));
-        self.removing
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(job_id, rx);
+        {
+            let mut removing = self.removing.lock().unwrap_or_else(|e| e.into_inner());
+            // Removals already done need no waiting: only pending ones are kept.
+            removing.retain(|_, rx| {
+                matches!(
+                    rx.try_recv(),
+                    Err(tokio::sync::oneshot::error::TryRecvError::Empty)
+                )
+            });
+            removing.insert(job_id, rx);
+        }
         if terminal {
             self.send_callback(job, end.job, step_id, end.step).await;
         }

@@ -110,6 +110,8 @@ impl Executor {
         } else {
             RunStatus::Running
         };
+        // A quick job's only step is a script step (type 1); whether it rolls does not
+        // matter for the operations a running step allows.
         if op == StepOp::Skip && *phase == Phase::Running && allowed(status, 1, false) {
             ctl.skip.store(true, Ordering::SeqCst);
             return Ok(());
