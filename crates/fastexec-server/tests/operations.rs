@@ -87,6 +87,20 @@ async fn retry_failed_runs_only_the_failed_host_until_it_succeeds() {
     assert_eq!(host_statuses(&d), vec![(101, 9), (102, 9)]);
     assert!(d["job_instance"]["end_time"].as_i64().is_some());
     assert_eq!(api.log(job, step, 102).await, "ok-102\n");
+    let v = api
+        .post(
+            "api/v3/batch_get_job_instance_ip_log",
+            &json!({"bk_scope_type":"biz","bk_scope_id":"2","job_instance_id":job,
+                    "step_instance_id":step,"host_id_list":[101, 102]}),
+        )
+        .await;
+    let logs: Vec<&str> = v["data"]["script_task_logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["log_content"].as_str().unwrap())
+        .collect();
+    assert_eq!(logs, ["ok-101\n", "ok-102\n"], "{v}");
     let cbs = cb.wait(3).await;
     assert_eq!(
         cbs[2],
@@ -149,7 +163,14 @@ async fn retry_all_ignore_error_and_next_step() {
         json!({"job_instance_id": job, "status": 3,
                "step_instances": [{"step_instance_id": step, "status": 6}]})
     );
-    assert_eq!(code(&api.op_step(job, step, 3).await), 1_241_003);
+    // An ignored (6) or skipped (5) step takes no operation any more.
+    for c in [2, 3, 6, 8, 9, 10, 11, 12, 13] {
+        assert_eq!(
+            code(&api.op_step(job, step, c).await),
+            1_241_003,
+            "code {c} on 6"
+        );
+    }
 
     // Next step (11) after a terminate: step skipped (5), the job successful.
     let (job, step) = api.launch(&script_req("sleep 30")).await;
@@ -164,6 +185,13 @@ async fn retry_all_ignore_error_and_next_step() {
         (job_status(&d), step_of(&d)["status"].clone()),
         (3, json!(5))
     );
+    for c in [2, 3, 8, 11, 12, 13] {
+        assert_eq!(
+            code(&api.op_step(job, step, c).await),
+            1_241_003,
+            "code {c} on 5"
+        );
+    }
     // A stopped step may be retried too (2 on 11).
     let (job, step) = api.launch(&script_req("sleep 30")).await;
     api.wait_for(job, "host running", |d| host_status(d, 101)["status"] == 7)
@@ -390,5 +418,32 @@ async fn esb_route_and_gateway_method() {
         )
         .await;
     assert_ne!(s, 200, "{text}");
+    srv.stop().await;
+}
+
+/// A retry runs the script again: someone who is not the job's operator needs
+/// `use_account` on its account besides the execute permission; ignore error does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_by_another_user_needs_the_account() {
+    let config = format!(
+        "{}\n[[users]]\nname = \"runner\"\ngrants = [{{ scope_id = \"2\", actions = \
+         [\"access_business\", \"quick_execute_script\"] }}]\n",
+        test_config("")
+    );
+    let srv = TestServer::start(&config).await;
+    let api = srv.api();
+    let (job, step) = api.launch(&script_req("exit 1")).await;
+    api.wait_finished(job).await;
+    let v = api.op_step_as("runner", job, step, 2).await;
+    assert_eq!(code(&v), 9_900_403, "{v}");
+    let ids: Vec<&str> = v["permission"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["use_account"], "{v}");
+    assert_eq!(job_status(&api.status(job).await), 4, "nothing ran");
+    assert_eq!(code(&api.op_step_as("runner", job, step, 3).await), 0);
     srv.stop().await;
 }

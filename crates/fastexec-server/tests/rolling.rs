@@ -458,3 +458,33 @@ async fn crash_recovery_keeps_rounds_and_batches() {
     assert_eq!(job_status(&d), 3);
     drop(server);
 }
+
+/// Terminate between two batches (15): the step stops (11) at once, later batches never run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terminate_during_the_pause_between_batches() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let srv = TestServer::start(&test_config("rolling_pause_ms = 5000")).await;
+    let api = srv.api();
+    let r = rolling_req(
+        json!({"mode": 2, "expression": "1"}),
+        0,
+        &tmp.path().join("x"),
+    );
+    let (job, _) = api.launch(&r).await;
+    api.wait_for(job, "the pause", |d| step_of(d)["status"] == 15)
+        .await;
+    let started = std::time::Instant::now();
+    assert_eq!(code(&api.op_job(job, 1).await), 0);
+    let d = api.wait_finished(job).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the pause was not cut short"
+    );
+    assert_eq!(
+        (job_status(&d), step_of(&d)["status"].clone()),
+        (11, json!(11)),
+        "{d}"
+    );
+    assert_eq!(host_statuses(&d), vec![(101, 9), (102, 5), (103, 5)]);
+    srv.stop().await;
+}
