@@ -7,6 +7,7 @@
 //! writer commits), so one large log read does not hold up other users' status polls.
 //! [`retention`] deletes old finished jobs; `max_data_bytes` caps the database file.
 
+mod apply;
 mod model;
 mod reads;
 mod retention;
