@@ -246,18 +246,9 @@ impl ErrorCode {
                 "请选择该业务下已存在的执行账号",
                 "Choose an execution account that exists in this business",
             ),
-            1_244_016 => (
-                "只有步骤的确认人可以操作",
-                "Only the confirmer of the step can operate",
-            ),
             1_244_018 => ("请先上线该脚本版本", "Put the script version online first"),
             1_244_019 => ("请移除脚本中的高危语句", "Remove the dangerous statements"),
             1_244_022 => ("请减少目标主机数量", "Reduce the number of target hosts"),
-            1_244_026 => ("非法的滚动策略", "Invalid rolling strategy"),
-            1_244_027 => (
-                "滚动批次不能大于{0}",
-                "Rolling batch can not be greater than {0}",
-            ),
             1_244_028 => (
                 "所选拓扑节点或动态分组下没有主机",
                 "The chosen topology nodes or dynamic groups contain no hosts",

@@ -2,7 +2,8 @@
 //!
 //! [`validate_draft`] parses the typed text (a non-integer in an integer field is its own
 //! [`Violation`]), builds the [`FastExecuteScriptRequest`] the form would send, then runs
-//! [`rules::validate_request`] on it, so no rule is written twice. Errors come parse errors
+//! [`rules::validate_request_without_rolling`] on it (the draft has no rolling section yet),
+//! so no rule is written twice. Errors come parse errors
 //! first (BK-JOB would fail to read such JSON before validating it), then BK-JOB's order.
 //!
 //! Bulk target lists: see [`split_bulk`]. In violation paths the index of a list entry is its
@@ -354,7 +355,7 @@ pub fn validate_draft(draft: &Draft, limits: &Limits) -> DraftOutcome {
     }
 
     // The shared rules, on the request the form would send.
-    for mut v in rules::validate_request(&req, limits) {
+    for mut v in rules::validate_request_without_rolling(&req, limits) {
         remap_path(&mut v.path, "host_id_list", &hosts.positions);
         remap_path(&mut v.path, "ip_list", &ips.positions);
         remap_path(&mut v.path, "dynamic_group_list", &groups.positions);

@@ -370,6 +370,29 @@ fn non_empty(s: &Option<String>) -> bool {
 
 /// Every violation of `req`, in BK-JOB's order (see the module docs). Never panics.
 pub fn validate_request(req: &FastExecuteScriptRequest, limits: &Limits) -> Vec<Violation> {
+    let mut out = check_fields(req, limits);
+    // The cascaded `@Valid rolling_config`, last of the bean validation.
+    if let Some(r) = &req.rolling_config {
+        out.extend(crate::rolling::check_rolling_config(r));
+    }
+    out.extend(check_handler(req));
+    out
+}
+
+/// [`validate_request`] without `rolling_config`: for the form's first-visit module, which
+/// must not carry the rolling rules (they load on demand with the rolling section and are
+/// checked there). Identical for a request without `rolling_config`.
+pub fn validate_request_without_rolling(
+    req: &FastExecuteScriptRequest,
+    limits: &Limits,
+) -> Vec<Violation> {
+    let mut out = check_fields(req, limits);
+    out.extend(check_handler(req));
+    out
+}
+
+/// Bean validation of the request's own fields, in order.
+fn check_fields(req: &FastExecuteScriptRequest, limits: &Limits) -> Vec<Violation> {
     let mut out = Vec::new();
     // Bean validation. Which scope fields are validated depends on bk_biz_id, as BK-JOB's
     // validation groups do: bk_biz_id present → only it; absent → scope type and id.
@@ -413,11 +436,12 @@ pub fn validate_request(req: &FastExecuteScriptRequest, limits: &Limits) -> Vec<
             out.extend(check_dynamic_group(i, g));
         }
     }
-    // The cascaded `@Valid rolling_config`.
-    if let Some(r) = &req.rolling_config {
-        out.extend(crate::rolling::check_rolling_config(r));
-    }
-    // Handler checks.
+    out
+}
+
+/// The handler's checks, in order.
+fn check_handler(req: &FastExecuteScriptRequest) -> Vec<Violation> {
+    let mut out = Vec::new();
     out.extend(check_script_source(req));
     out.extend(check_script_version_id(req.script_version_id));
     out.extend(check_script_language(req));
