@@ -1,6 +1,12 @@
 //! Persistence: jobs, steps, per-host results and logs in SQLite under `--data-dir`.
 //!
-//! All writes go through one writer thread ([`writer`]), applied in the order they were sent,
+//! Rounds: `step_host` holds each step's current round (`execute_count`), earlier rounds are
+//! copied to `step_host_round` when a retry starts, and log chunks carry their round; the
+//! columns added for rounds and rolling batches are added to older databases at open
+//! ([`schema`]).
+//!
+//! All writes go through one writer thread ([`writer`], the SQL of each write in [`apply`]),
+//! applied in the order they were sent,
 //! so a reader that sees a job in a final status also sees every host row and log chunk that
 //! was written before it. A failed write fails only its own job (see [`writer`]).
 //! Reads use a small pool of connections (WAL mode lets them run side by side and while the

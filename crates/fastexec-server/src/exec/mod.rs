@@ -9,7 +9,8 @@
 //! - `work/<job>/` 0700 (0711 for another user) with the script written once per job,
 //!   `script.<ext>` (0500, owned by the user it runs as), and one empty directory per host,
 //!   `work/<job>/<host>/` (0700, owned by that user), the script's working directory. The
-//!   whole `work/<job>/` is removed when the job ends, whatever the outcome.
+//!   whole `work/<job>/` is removed when the job's task ends, whatever the outcome (a retry or
+//!   the next rolling batch writes it again, once the removal is done).
 //!
 //! A script gets a clean environment ([`proc`]): `PATH` (`[exec] path`), `LANG`, `HOME`,
 //! `USER`, `LOGNAME` of the user it runs as, `BK_JOB_HOST_ID`, `BK_JOB_HOST_IP`, nothing of the
