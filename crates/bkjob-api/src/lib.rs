@@ -38,8 +38,9 @@ pub use status::{HostStatus, OperationCode, RunStatus, ScriptLanguage, StepType}
 pub use types::{
     ApiResponse, BatchGetJobInstanceIpLogRequest, BatchIpLogData, CallbackBody, CallbackStep,
     DynamicGroup, EsbCommonArgs, EsbRequest, FastExecuteScriptData, FastExecuteScriptRequest,
-    GatewayAuth, GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, IpEntry, IpLogData,
-    JobInstance, JobInstanceStatusData, OperateJobInstanceData, OperateJobInstanceRequest,
-    OperateStepInstanceData, OperateStepInstanceRequest, RollingConfig, ScriptTaskLog,
-    StepInstance, StepIpResult, TargetServer, TopoNode,
+    GatewayAuth, GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest,
+    GetStepInstanceStatusRequest, IpEntry, IpLogData, JobInstance, JobInstanceStatusData,
+    OperateJobInstanceData, OperateJobInstanceRequest, OperateStepInstanceData,
+    OperateStepInstanceRequest, RollingConfig, ScriptTaskLog, StepHostResult, StepInstance,
+    StepInstanceStatusData, StepIpResult, StepResultGroup, TargetServer, TopoNode,
 };

@@ -1,6 +1,7 @@
 //! The job-finished callback (contract §6).
 //!
-//! Once, when a job reaches its final status: POST the JSON body
+//! Each time a job reaches a final status (once, unless a step operation such as a retry
+//! reopens it and it ends again, contract bk-job-api-more.md §3.6): POST the JSON body
 //! `{"job_instance_id","status","step_instances":[{"step_instance_id","status"}]}` with
 //! `Content-Type: application/json`. Success is HTTP 200; on anything else BK-JOB retries once
 //! with the SAME JSON string as body but `Content-Type: application/x-www-form-urlencoded`,
@@ -238,13 +239,13 @@ impl Callback {
     }
 
     /// Deliver the callback for a finished job. Never fails: problems are logged.
-    pub async fn send(&self, url: &str, job_id: i64, status: i32, step_id: i64) {
+    pub async fn send(&self, url: &str, job_id: i64, status: i32, step_id: i64, step_status: i32) {
         let body = CallbackBody {
             job_instance_id: job_id,
             status,
             step_instances: vec![CallbackStep {
                 step_instance_id: step_id,
-                status,
+                status: step_status,
             }],
         };
         let json = match serde_json::to_string(&body) {

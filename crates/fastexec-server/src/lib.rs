@@ -109,6 +109,7 @@ impl AppState {
             cfg.limits.log_cap_bytes,
             callback,
             &cfg.exec,
+            Duration::from_millis(cfg.limits.rolling_pause_ms),
         )?);
         let max_body_bytes = cfg.limits.max_body_bytes;
         Ok(AppState {

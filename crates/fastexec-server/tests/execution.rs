@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -324,59 +322,6 @@ async fn in_process_restart_keeps_finished_jobs_and_ids() {
     assert!(job2 > job && step2 > step);
     api.wait_finished(job2).await;
     srv.stop().await;
-}
-
-/// The server binary as a child process (its own process group, killed on drop).
-struct ChildServer {
-    child: Child,
-    url: String,
-}
-
-impl ChildServer {
-    fn start(config: &std::path::Path, data: &std::path::Path) -> ChildServer {
-        use std::os::unix::process::CommandExt;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fastexec-server"))
-            .arg("--config")
-            .arg(config)
-            .args(["--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let url = first
-            .strip_prefix("fastexec-server listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_string();
-        assert!(
-            url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
-            "{url}"
-        );
-        let creds: Vec<String> = lines.by_ref().take(3).map(|l| l.unwrap()).collect();
-        assert!(
-            creds.iter().any(|l| l.contains("bk_app_code=test-app")),
-            "{creds:?}"
-        );
-        std::thread::spawn(move || for _ in lines {});
-        ChildServer { child, url }
-    }
-
-    /// SIGKILL the whole group (server and its scripts), like a crash.
-    fn crash(&mut self) {
-        unsafe {
-            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
-        }
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ChildServer {
-    fn drop(&mut self) {
-        self.crash();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

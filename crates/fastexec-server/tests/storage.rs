@@ -27,6 +27,7 @@ fn new_job() -> NewJob {
         account_id: 1000,
         account_alias: "root".into(),
         os_user: "$SERVER_USER".into(),
+        rolling: None,
     }
 }
 
@@ -37,6 +38,7 @@ fn hosts() -> Vec<NewHost> {
             ip: format!("127.0.0.{}", id - 99),
             cloud_id: 0,
             agent_online: true,
+            batch: 0,
         })
         .to_vec()
 }
@@ -81,7 +83,7 @@ async fn a_failed_status_write_fails_only_its_job() {
         async move { db.job_failure(x).await }
     });
     for (j, s) in [(x, x_step), (y, y_step)] {
-        db.append_log(s, 101, b"out\n".to_vec());
+        db.append_log(s, 101, 0, b"out\n".to_vec());
         db.set_host_status(HostUpdate {
             step_id: s,
             host_id: 102,
@@ -124,7 +126,7 @@ async fn a_failed_status_write_fails_only_its_job() {
     assert_eq!(db.job(y).await.unwrap().unwrap().status, 3);
     let yh = db.hosts(y_step).await.unwrap();
     assert_eq!((yh[0].status, yh[1].status), (9, 7));
-    assert_eq!(db.log(y_step, 101).await.unwrap(), "out\n");
+    assert_eq!(db.log(y_step, 101, 0).await.unwrap(), "out\n");
     // "Space frees up": the mark is stored within the retry period.
     db.read(|c| c.execute_batch("DROP TRIGGER fail_x"))
         .await
@@ -162,7 +164,7 @@ async fn retention_clears_a_big_job_over_several_ops() {
     let q = JobQuota::default();
     let (x, x_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
     for i in 0..30_000 {
-        db.append_log(x_step, 101 + (i % 2), b"line\n".to_vec());
+        db.append_log(x_step, 101 + (i % 2), 0, b"line\n".to_vec());
     }
     db.set_job_status(JobUpdate {
         job_id: x,
@@ -172,7 +174,7 @@ async fn retention_clears_a_big_job_over_several_ops() {
         end_time: Some(2),
     });
     let (y, y_step, _) = db.create_job(new_job(), hosts(), q).await.unwrap();
-    db.append_log(y_step, 101, b"y\n".to_vec());
+    db.append_log(y_step, 101, 0, b"y\n".to_vec());
     db.flush().await;
     let left = |db: Db| async move {
         db.read(move |c| {
@@ -191,5 +193,81 @@ async fn retention_clears_a_big_job_over_several_ops() {
     }
     assert!(db.job(x).await.unwrap().is_none());
     assert!(db.job(y).await.unwrap().is_some());
-    assert_eq!(db.log(y_step, 101).await.unwrap(), "y\n");
+    assert_eq!(db.log(y_step, 101, 0).await.unwrap(), "y\n");
+}
+
+/// A database made by the version before rounds and rolling (its tables exactly) opens with
+/// the new columns added: old rows read as round 0, not rolling, their logs as round 0; a
+/// retry's new round then works on them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_database_gets_the_new_columns() {
+    let dir = tempfile::TempDir::new().unwrap();
+    {
+        let c = rusqlite::Connection::open(dir.path().join("fastexec.sqlite3")).unwrap();
+        c.execute_batch(
+            "CREATE TABLE job_instance (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL,
+               status INTEGER NOT NULL, scope_type TEXT NOT NULL, scope_id TEXT NOT NULL,
+               operator TEXT NOT NULL, app_code TEXT NOT NULL, create_time INTEGER NOT NULL,
+               start_time INTEGER, end_time INTEGER, callback_url TEXT, start_task INTEGER NOT NULL);
+             CREATE TABLE step_instance (id INTEGER PRIMARY KEY AUTOINCREMENT, job_id INTEGER NOT NULL,
+               name TEXT NOT NULL, type INTEGER NOT NULL, status INTEGER NOT NULL,
+               create_time INTEGER NOT NULL, start_time INTEGER, end_time INTEGER,
+               script_language INTEGER NOT NULL, script_content TEXT NOT NULL, script_param TEXT,
+               is_param_sensitive INTEGER NOT NULL, timeout INTEGER NOT NULL,
+               account_id INTEGER NOT NULL, account_alias TEXT NOT NULL, os_user TEXT NOT NULL);
+             CREATE TABLE step_host (step_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+               host_id INTEGER NOT NULL, ip TEXT NOT NULL, cloud_id INTEGER NOT NULL,
+               agent_online INTEGER NOT NULL, status INTEGER NOT NULL, exit_code INTEGER,
+               error_code INTEGER NOT NULL DEFAULT 0, start_time INTEGER, end_time INTEGER,
+               PRIMARY KEY (step_id, host_id)) WITHOUT ROWID;
+             CREATE TABLE host_log (id INTEGER PRIMARY KEY AUTOINCREMENT, step_id INTEGER NOT NULL,
+               host_id INTEGER NOT NULL, content BLOB NOT NULL);
+             INSERT INTO job_instance VALUES (7, 'old', 4, 'biz', '2', 'admin', 'app', 1, 1, 2, NULL, 1);
+             INSERT INTO step_instance VALUES (70, 7, 'old', 1, 4, 1, 1, 2, 1, 'exit 1', NULL, 0, 10,
+               1000, 'root', '$SERVER_USER');
+             INSERT INTO step_host VALUES (70, 0, 101, '127.0.0.2', 0, 1, 9, 0, 0, 1, 2);
+             INSERT INTO step_host VALUES (70, 1, 102, '127.0.0.3', 0, 1, 104, 1, 0, 1, 2);
+             INSERT INTO host_log (step_id, host_id, content) VALUES (70, 102, X'6F6C640A');",
+        )
+        .unwrap();
+    }
+    let (db, _) = Db::open(dir.path()).unwrap();
+    let step = &db.steps(7).await.unwrap()[0];
+    assert_eq!(
+        (step.execute_count, step.batch, step.rolling.clone()),
+        (0, 0, None)
+    );
+    let hosts = db.hosts(70).await.unwrap();
+    assert_eq!(
+        hosts
+            .iter()
+            .map(|h| (h.host_id, h.status, h.batch, h.actual_count))
+            .collect::<Vec<_>>(),
+        vec![(101, 9, 0, 0), (102, 104, 0, 0)]
+    );
+    assert_eq!(db.log(70, 102, 0).await.unwrap(), "old\n");
+    // A retry of the failed host: round 1, 102 waits with no log yet, 101 carried over.
+    assert_eq!(db.new_round(7, 70, vec![102]).await.unwrap(), 1);
+    let hosts = db.hosts(70).await.unwrap();
+    assert_eq!(
+        hosts
+            .iter()
+            .map(|h| (h.host_id, h.status, h.actual_count))
+            .collect::<Vec<_>>(),
+        vec![(101, 9, 0), (102, 5, 1)]
+    );
+    assert_eq!(db.log(70, 102, 1).await.unwrap(), "");
+    let old = db.hosts_of_round(70, 0).await.unwrap();
+    assert_eq!(
+        old.iter().map(|h| h.status).collect::<Vec<_>>(),
+        vec![9, 104]
+    );
+    let job = db.job(7).await.unwrap().unwrap();
+    assert_eq!((job.status, job.end_time), (2, None));
+    // Opening again changes nothing more (the migration is idempotent).
+    drop(db);
+    let (db, recovered) = Db::open(dir.path()).unwrap();
+    // The job was left running (2) with nothing behind it: recovery marks it abnormal.
+    assert_eq!(recovered, 1);
+    assert_eq!(db.steps(7).await.unwrap()[0].execute_count, 1);
 }

@@ -143,6 +143,10 @@ pub struct LimitsConfig {
     /// Largest database size in bytes (0 = no cap); beyond it writes fail as on a full disk:
     /// logs are cut, new launches answer 1240002.
     pub max_data_bytes: u64,
+    /// Pause between two batches of a serial rolling step, in ms (the step shows 15,
+    /// "rolling waiting", meanwhile). BK-JOB moves on at once; a short pause lets a user
+    /// see the batches. 0 = none.
+    pub rolling_pause_ms: u64,
 }
 
 impl Default for LimitsConfig {
@@ -159,6 +163,7 @@ impl Default for LimitsConfig {
             running_jobs_system: 0,
             max_log_answer_bytes: 16 * 1024 * 1024,
             max_data_bytes: 0,
+            rolling_pause_ms: 300,
         }
     }
 }

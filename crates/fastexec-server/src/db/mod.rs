@@ -1,12 +1,19 @@
 //! Persistence: jobs, steps, per-host results and logs in SQLite under `--data-dir`.
 //!
-//! All writes go through one writer thread ([`writer`]), applied in the order they were sent,
+//! Rounds: `step_host` holds each step's current round (`execute_count`), earlier rounds are
+//! copied to `step_host_round` when a retry starts, and log chunks carry their round; the
+//! columns added for rounds and rolling batches are added to older databases at open
+//! ([`schema`]).
+//!
+//! All writes go through one writer thread ([`writer`], the SQL of each write in [`apply`]),
+//! applied in the order they were sent,
 //! so a reader that sees a job in a final status also sees every host row and log chunk that
 //! was written before it. A failed write fails only its own job (see [`writer`]).
 //! Reads use a small pool of connections (WAL mode lets them run side by side and while the
 //! writer commits), so one large log read does not hold up other users' status polls.
 //! [`retention`] deletes old finished jobs; `max_data_bytes` caps the database file.
 
+mod apply;
 mod model;
 mod reads;
 mod retention;
@@ -164,13 +171,16 @@ impl Db {
     /// Open (or create) the database, and mark jobs that were running when the previous server
     /// process died as abnormal (job/step status 9, `ABNORMAL_STATE`, contract §5.2); their
     /// waiting/running hosts get host status 0 ("未知错误"/"Unknown Error", §5.5), since BK-JOB
-    /// has no "abnormal" host status and their real outcome is unknown.
+    /// has no "abnormal" host status and their real outcome is unknown. Hosts of rolling
+    /// batches after the current one keep waiting (5): a retry (operation 2/8) of the abnormal
+    /// step re-runs the current batch and then goes on with them.
     pub fn open_with(data_dir: &Path, opts: DbOptions) -> anyhow::Result<(Db, usize)> {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("create data dir {}", data_dir.display()))?;
         let path = data_dir.join("fastexec.sqlite3");
         let mut writer = open(&path)?;
         writer.execute_batch(schema::SCHEMA)?;
+        schema::migrate(&mut writer).context("migrate the database schema")?;
         if opts.max_data_bytes > 0 {
             // Per connection: only the writer grows the file. SQLite never sets it below the
             // current size, so a lowered cap only stops growth.
@@ -182,11 +192,14 @@ impl Db {
         let recovered;
         {
             let tx = writer.transaction()?;
-            // Running (2), terminating (10), or created-to-start (1 with start_task) jobs.
+            // Running (2, also while its rolling step pauses in 15), terminating (10), or
+            // created-to-start (1 with start_task) jobs. A job waiting for a user (7) runs
+            // nothing and keeps waiting: its state is all in the database (op 13 goes on).
             let cond = "status IN (2, 10) OR (status = 1 AND start_task = 1)";
             tx.execute(
                 &format!(
                     "UPDATE step_host SET status = 0, end_time = ?1 WHERE status IN {HOST_UNFINISHED} \
+                     AND batch <= (SELECT s.batch FROM step_instance s WHERE s.id = step_id) \
                      AND step_id IN (SELECT s.id FROM step_instance s JOIN job_instance j \
                      ON s.job_id = j.id WHERE {})",
                     cond.replace("status", "j.status").replace("start_task", "j.start_task")
@@ -283,11 +296,36 @@ impl Db {
         self.send(Op::Host(update));
     }
 
-    pub fn append_log(&self, step_id: i64, host_id: i64, content: Vec<u8>) {
+    /// Queue a job/step write where they differ (see [`PhaseUpdate`]).
+    pub fn set_phase(&self, update: PhaseUpdate) {
+        self.send(Op::Phase(update));
+    }
+
+    /// Start a new round of a step (a retry, see [`writer`]'s `NewRound`): committed when
+    /// this returns; the new `execute_count`.
+    pub async fn new_round(
+        &self,
+        job_id: i64,
+        step_id: i64,
+        rerun: Vec<i64>,
+    ) -> anyhow::Result<i32> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Op::NewRound {
+            job_id,
+            step_id,
+            rerun,
+            reply,
+        });
+        Ok(rx.await.context("db writer stopped")??)
+    }
+
+    /// Append to a host's log of round `execute_count`.
+    pub fn append_log(&self, step_id: i64, host_id: i64, execute_count: i32, content: Vec<u8>) {
         if !content.is_empty() {
             self.send(Op::Log {
                 step_id,
                 host_id,
+                execute_count,
                 content,
             });
         }

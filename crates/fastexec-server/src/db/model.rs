@@ -18,6 +18,8 @@ pub struct NewJob {
     pub account_id: i64,
     pub account_alias: String,
     pub os_user: String,
+    /// The rolling plan as JSON (`exec::rolling::Plan`); `None` = not rolling.
+    pub rolling: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +28,8 @@ pub struct NewHost {
     pub ip: String,
     pub cloud_id: i64,
     pub agent_online: bool,
+    /// Rolling batch (1-based); 0 = not rolling.
+    pub batch: i32,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +63,12 @@ pub struct StepRow {
     pub timeout: i64,
     pub os_user: String,
     pub is_param_sensitive: bool,
+    /// The current round (0, +1 per retry).
+    pub execute_count: i32,
+    /// The current rolling batch (1-based; 0 = not rolling or not started).
+    pub batch: i32,
+    /// The rolling plan as JSON; `None` = not rolling.
+    pub rolling: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +82,10 @@ pub struct HostRow {
     pub error_code: i32,
     pub start_time: Option<i64>,
     pub end_time: Option<i64>,
+    /// Rolling batch (1-based); 0 = not rolling.
+    pub batch: i32,
+    /// The round this row's run (and log) belongs to.
+    pub actual_count: i32,
 }
 
 /// Running-job quotas (contract §3.4); 0 = unlimited.
@@ -153,4 +167,22 @@ pub struct HostUpdate {
     pub exit_code: Option<i32>,
     pub start_time: Option<i64>,
     pub end_time: Option<i64>,
+}
+
+/// A status write of a job and its step where the two differ (rolling pauses, ignore error,
+/// skip) or where more than the status changes. `None` keeps the stored value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PhaseUpdate {
+    pub job_id: i64,
+    pub step_id: i64,
+    pub job_status: Option<i32>,
+    pub step_status: Option<i32>,
+    /// Start time of job and step (set when unset only: the first start stays).
+    pub start_time: Option<i64>,
+    /// End time of job and step.
+    pub end_time: Option<i64>,
+    /// Clear the end times: the job leaves a final status (a retry, ignore error, continue).
+    pub reopen: bool,
+    /// The step's current rolling batch.
+    pub batch: Option<i32>,
 }

@@ -41,19 +41,21 @@ pub(super) fn read_log(
     c: &Connection,
     step_id: i64,
     host_id: i64,
+    round: i32,
     limit: usize,
 ) -> rusqlite::Result<(String, bool)> {
     // substr() keeps SQLite from handing over more than the limit of one chunk.
     let mut st = c.prepare_cached(
         "SELECT substr(content, 1, ?3), length(content) FROM host_log \
-         WHERE step_id = ?1 AND host_id = ?2 ORDER BY id",
+         WHERE step_id = ?1 AND host_id = ?2 AND execute_count = ?4 ORDER BY id",
     )?;
     let mut buf = Vec::new();
     let mut cut = false;
     let mut rows = st.query(params![
         step_id,
         host_id,
-        limit.min(i64::MAX as usize) as i64
+        limit.min(i64::MAX as usize) as i64,
+        round
     ])?;
     while let Some(r) = rows.next()? {
         let room = limit - buf.len();
@@ -104,6 +106,26 @@ pub(super) fn running_counts(
         })
 }
 
+/// The columns [`host_row`] reads, of `step_host` and `step_host_round` alike.
+const HOST_COLUMNS: &str = "host_id, ip, cloud_id, agent_online, status, exit_code, error_code, \
+                            start_time, end_time, batch, actual_count";
+
+fn host_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HostRow> {
+    Ok(HostRow {
+        host_id: r.get(0)?,
+        ip: r.get(1)?,
+        cloud_id: r.get(2)?,
+        agent_online: r.get(3)?,
+        status: r.get(4)?,
+        exit_code: r.get(5)?,
+        error_code: r.get(6)?,
+        start_time: r.get(7)?,
+        end_time: r.get(8)?,
+        batch: r.get(9)?,
+        actual_count: r.get(10)?,
+    })
+}
+
 impl Db {
     pub async fn job(&self, job_id: i64) -> anyhow::Result<Option<JobRow>> {
         let mut job = self
@@ -143,7 +165,8 @@ impl Db {
                 let mut st = c.prepare(
                     "SELECT id, job_id, name, type, status, create_time, start_time, end_time, \
                      script_language, script_content, script_param, timeout, os_user, \
-                     is_param_sensitive FROM step_instance WHERE job_id = ?1 ORDER BY id",
+                     is_param_sensitive, execute_count, batch, rolling FROM step_instance \
+                     WHERE job_id = ?1 ORDER BY id",
                 )?;
                 let rows = st.query_map(params![job_id], |r| {
                     Ok(StepRow {
@@ -161,6 +184,9 @@ impl Db {
                         timeout: r.get(11)?,
                         os_user: r.get(12)?,
                         is_param_sensitive: r.get(13)?,
+                        execute_count: r.get(14)?,
+                        batch: r.get(15)?,
+                        rolling: r.get(16)?,
                     })
                 })?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()
@@ -174,27 +200,14 @@ impl Db {
         Ok(steps)
     }
 
-    /// Hosts of a step in request order.
+    /// Hosts of a step in request order: the current round.
     pub async fn hosts(&self, step_id: i64) -> anyhow::Result<Vec<HostRow>> {
         let mut hosts = self
             .read(move |c| {
-                let mut st = c.prepare(
-                    "SELECT host_id, ip, cloud_id, agent_online, status, exit_code, error_code, \
-                     start_time, end_time FROM step_host WHERE step_id = ?1 ORDER BY seq",
-                )?;
-                let rows = st.query_map(params![step_id], |r| {
-                    Ok(HostRow {
-                        host_id: r.get(0)?,
-                        ip: r.get(1)?,
-                        cloud_id: r.get(2)?,
-                        agent_online: r.get(3)?,
-                        status: r.get(4)?,
-                        exit_code: r.get(5)?,
-                        error_code: r.get(6)?,
-                        start_time: r.get(7)?,
-                        end_time: r.get(8)?,
-                    })
-                })?;
+                let mut st = c.prepare(&format!(
+                    "SELECT {HOST_COLUMNS} FROM step_host WHERE step_id = ?1 ORDER BY seq"
+                ))?;
+                let rows = st.query_map(params![step_id], host_row)?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()
             })
             .await?;
@@ -206,6 +219,33 @@ impl Db {
             }
         }
         Ok(hosts)
+    }
+
+    /// Hosts of an earlier round of a step, in request order (empty for a round that never
+    /// was). The current round is [`Db::hosts`].
+    pub async fn hosts_of_round(&self, step_id: i64, round: i32) -> anyhow::Result<Vec<HostRow>> {
+        self.read(move |c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {HOST_COLUMNS} FROM step_host_round \
+                 WHERE step_id = ?1 AND execute_count = ?2 ORDER BY seq"
+            ))?;
+            let rows = st.query_map(params![step_id, round], host_row)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await
+    }
+
+    /// The job a step belongs to.
+    pub async fn step_job(&self, step_id: i64) -> anyhow::Result<Option<i64>> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT job_id FROM step_instance WHERE id = ?1",
+                params![step_id],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+        .await
     }
 
     /// The account a job's step runs as: `(account_id, account_alias)`.
@@ -222,31 +262,32 @@ impl Db {
         .await
     }
 
-    /// The whole log of one host (chunks concatenated; invalid UTF-8 replaced).
-    pub async fn log(&self, step_id: i64, host_id: i64) -> anyhow::Result<String> {
-        self.read(move |c| read_log(c, step_id, host_id, usize::MAX))
+    /// The whole log of one host in round `round` (chunks concatenated; invalid UTF-8
+    /// replaced). A host row's round is its `actual_count`.
+    pub async fn log(&self, step_id: i64, host_id: i64, round: i32) -> anyhow::Result<String> {
+        self.read(move |c| read_log(c, step_id, host_id, round, usize::MAX))
             .await
             .map(|(s, _)| s)
     }
 
-    /// Logs of several hosts, in order, together at most `cap` bytes: the host where the cap
+    /// Logs of several hosts (each with its round), in order, together at most `cap` bytes: the host where the cap
     /// is reached is cut, later hosts are not read. Each host is read only up to what is left,
     /// so no more than `cap` bytes of logs are ever held.
     pub async fn logs_capped(
         &self,
         step_id: i64,
-        host_ids: Vec<i64>,
+        host_ids: Vec<(i64, i32)>,
         cap: usize,
     ) -> anyhow::Result<Vec<(String, LogCut)>> {
         self.read(move |c| {
             let mut left = cap;
             let mut out = Vec::with_capacity(host_ids.len());
-            for h in host_ids {
+            for (h, round) in host_ids {
                 if left == 0 {
                     out.push((String::new(), LogCut::Skipped));
                     continue;
                 }
-                let (log, cut) = read_log(c, step_id, h, left)?;
+                let (log, cut) = read_log(c, step_id, h, round, left)?;
                 left = left.saturating_sub(log.len());
                 out.push((
                     log,

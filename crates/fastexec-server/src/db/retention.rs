@@ -90,6 +90,9 @@ pub(super) fn purge(tx: &Transaction<'_>, spec: &PurgeSpec) -> rusqlite::Result<
              (SELECT id FROM host_log WHERE step_id = ?1 LIMIT ?2)",
             "DELETE FROM step_host WHERE (step_id, host_id) IN \
              (SELECT step_id, host_id FROM step_host WHERE step_id = ?1 LIMIT ?2)",
+            "DELETE FROM step_host_round WHERE (step_id, execute_count, host_id) IN \
+             (SELECT step_id, execute_count, host_id FROM step_host_round \
+              WHERE step_id = ?1 LIMIT ?2)",
         ] {
             budget -= tx.execute(sql, params![step, budget as i64])?.min(budget);
             if budget == 0 {

@@ -61,4 +61,70 @@ CREATE TABLE IF NOT EXISTS host_log (
 );
 CREATE INDEX IF NOT EXISTS host_log_host ON host_log(step_id, host_id, id);
 CREATE INDEX IF NOT EXISTS job_instance_status ON job_instance(status);
+CREATE TABLE IF NOT EXISTS step_host_round (
+    step_id INTEGER NOT NULL,
+    execute_count INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    host_id INTEGER NOT NULL,
+    ip TEXT NOT NULL,
+    cloud_id INTEGER NOT NULL,
+    agent_online INTEGER NOT NULL,
+    batch INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    exit_code INTEGER,
+    error_code INTEGER NOT NULL,
+    start_time INTEGER,
+    end_time INTEGER,
+    actual_count INTEGER NOT NULL,
+    PRIMARY KEY (step_id, execute_count, host_id)
+) WITHOUT ROWID;
 ";
+
+/// Columns added after the first release: `(table, column, declaration)`. Databases created
+/// before get them with `ALTER TABLE ... ADD COLUMN` and their defaults, which describe the
+/// old rows exactly (round 0, no rolling, logs of round 0).
+///
+/// - `step_instance.execute_count`: the current round (BK-JOB's retry count, +1 per retry);
+/// - `step_instance.batch`: the current rolling batch (1-based; 0 = not rolling);
+/// - `step_instance.rolling`: the rolling plan as JSON (`exec::rolling::Plan`), NULL = none;
+/// - `step_host.batch`: the rolling batch of the host (0 = not rolling);
+/// - `step_host.actual_count`: the round whose run this row shows (a success carried over
+///   by "retry failed" keeps the round it ran in: its log is that round's);
+/// - `host_log.execute_count`: the round a chunk was written in.
+///
+/// `step_host` holds the current round; earlier rounds are copied to `step_host_round` when a
+/// retry starts.
+pub(super) const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
+    (
+        "step_instance",
+        "execute_count",
+        "INTEGER NOT NULL DEFAULT 0",
+    ),
+    ("step_instance", "batch", "INTEGER NOT NULL DEFAULT 0"),
+    ("step_instance", "rolling", "TEXT"),
+    ("step_host", "batch", "INTEGER NOT NULL DEFAULT 0"),
+    ("step_host", "actual_count", "INTEGER NOT NULL DEFAULT 0"),
+    ("host_log", "execute_count", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// After [`ADDED_COLUMNS`]: the index the per-round log reads use.
+pub(super) const AFTER_MIGRATION: &str = "
+CREATE INDEX IF NOT EXISTS host_log_round ON host_log(step_id, host_id, execute_count, id);
+";
+
+/// Add the missing [`ADDED_COLUMNS`] (idempotent; one transaction).
+pub(super) fn migrate(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    for (table, column, decl) in ADDED_COLUMNS {
+        let present: bool = tx
+            .prepare(&format!(
+                "SELECT 1 FROM pragma_table_info('{table}') WHERE name = ?1"
+            ))?
+            .exists([column])?;
+        if !present {
+            tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    tx.execute_batch(AFTER_MIGRATION)?;
+    tx.commit()
+}

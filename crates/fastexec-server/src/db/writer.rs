@@ -16,12 +16,13 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection};
 
+use super::apply::{apply, mark_abnormal};
 use super::retention::Purged;
 use super::{
-    now_ms, running_counts, CreateError, FailedJobs, HostUpdate, JobQuota, JobUpdate, NewHost,
-    NewJob, QuotaExceeded, HOST_UNFINISHED,
+    now_ms, CreateError, FailedJobs, HostUpdate, JobQuota, JobUpdate, NewHost, NewJob, PhaseUpdate,
+    QuotaExceeded,
 };
 
 pub(super) type CreateReply = Result<(i64, i64, i64), CreateError>;
@@ -49,10 +50,22 @@ pub(super) enum Op {
         reply: tokio::sync::oneshot::Sender<CreateReply>,
     },
     Job(JobUpdate),
+    Phase(PhaseUpdate),
+    /// A retry: the current round's host rows are copied to `step_host_round`, the step's
+    /// `execute_count` goes up by one, job and step are running again (end times cleared) and
+    /// the `rerun` hosts wait (5) in the new round; the others are carried over as they are.
+    /// Replies with the new round.
+    NewRound {
+        job_id: i64,
+        step_id: i64,
+        rerun: Vec<i64>,
+        reply: tokio::sync::oneshot::Sender<rusqlite::Result<i32>>,
+    },
     Host(HostUpdate),
     Log {
         step_id: i64,
         host_id: i64,
+        execute_count: i32,
         content: Vec<u8>,
     },
     Purge {
@@ -63,8 +76,9 @@ pub(super) enum Op {
 }
 
 /// Result of applying one op.
-enum Out {
+pub(super) enum Out {
     Nothing,
+    Round(i32),
     Created(Result<(i64, i64, i64), QuotaExceeded>),
     Purged(Purged),
 }
@@ -143,6 +157,8 @@ impl Writer {
     fn job_of(&mut self, op: &Op) -> Option<i64> {
         let step_id = match op {
             Op::Job(u) => return Some(u.job_id),
+            Op::Phase(u) => return Some(u.job_id),
+            Op::NewRound { job_id, .. } => return Some(*job_id),
             Op::Host(HostUpdate { step_id, .. }) | Op::Log { step_id, .. } => *step_id,
             _ => return None,
         };
@@ -254,6 +270,28 @@ impl Writer {
             (Op::Flush(done), _) => {
                 let _ = done.send(());
             }
+            (Op::NewRound { reply, .. }, r) => {
+                let _ = reply.send(r.map(|out| match out {
+                    Out::Round(n) => n,
+                    _ => 0,
+                }));
+            }
+            (
+                Op::Phase(PhaseUpdate {
+                    step_id,
+                    job_status: Some(status),
+                    ..
+                }),
+                Ok(_),
+            ) => {
+                // As for `Op::Job`: a job that ends drops its bookkeeping (a retry that
+                // reopens it looks its step up again).
+                if bkjob_api::RunStatus::from_code(status).is_some_and(|s| s.is_finished()) {
+                    self.step_job.remove(&step_id);
+                    self.log_broken.retain(|(s, _)| *s != step_id);
+                }
+            }
+            (Op::Phase(_), Ok(_)) => {}
             (
                 Op::Job(JobUpdate {
                     step_id, status, ..
@@ -284,7 +322,7 @@ impl Writer {
                     self.notes.insert((step_id, host_id));
                 }
             }
-            (op @ (Op::Job(_) | Op::Host(_)), Err(_)) => {
+            (op @ (Op::Job(_) | Op::Host(_) | Op::Phase(_)), Err(_)) => {
                 let Some(job_id) = self.job_of(&op) else {
                     return;
                 };
@@ -294,9 +332,9 @@ impl Writer {
                     err.unwrap_or_default()
                 );
                 let step_id = match op {
-                    Op::Job(JobUpdate { step_id, .. }) | Op::Host(HostUpdate { step_id, .. }) => {
-                        step_id
-                    }
+                    Op::Job(JobUpdate { step_id, .. })
+                    | Op::Host(HostUpdate { step_id, .. })
+                    | Op::Phase(PhaseUpdate { step_id, .. }) => step_id,
                     _ => 0,
                 };
                 let at = now_ms();
@@ -322,7 +360,8 @@ impl Writer {
         }
         while let Some((step_id, host_id)) = self.notes.pop_first() {
             let r = self.conn.execute(
-                "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
+                "INSERT INTO host_log (step_id, host_id, execute_count, content) VALUES \
+                 (?1, ?2, (SELECT execute_count FROM step_instance WHERE id = ?1), ?3)",
                 params![step_id, host_id, LOG_LOST_NOTE],
             );
             if r.is_err() {
@@ -331,167 +370,4 @@ impl Writer {
             }
         }
     }
-}
-
-/// Job and step 9 (abnormal), unfinished hosts 0 (unknown error), in one transaction.
-fn mark_abnormal(conn: &mut Connection, job_id: i64, at: i64) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
-    tx.execute(
-        &format!(
-            "UPDATE step_host SET status = 0, end_time = ?2 WHERE status IN {HOST_UNFINISHED} \
-             AND step_id IN (SELECT id FROM step_instance WHERE job_id = ?1)"
-        ),
-        params![job_id, at],
-    )?;
-    tx.execute(
-        "UPDATE step_instance SET status = 9, end_time = ?2 WHERE job_id = ?1",
-        params![job_id, at],
-    )?;
-    tx.execute(
-        "UPDATE job_instance SET status = 9, end_time = ?2 WHERE id = ?1",
-        params![job_id, at],
-    )?;
-    tx.commit()
-}
-
-fn apply(tx: &Transaction<'_>, op: &Op) -> rusqlite::Result<Out> {
-    match op {
-        Op::Create {
-            job,
-            hosts,
-            initial_status,
-            quota,
-            ..
-        } => create_within_quota(tx, job, hosts, *initial_status, *quota).map(Out::Created),
-        Op::Job(JobUpdate {
-            job_id,
-            step_id,
-            status,
-            start_time,
-            end_time,
-        }) => {
-            for (table, id) in [("job_instance", job_id), ("step_instance", step_id)] {
-                tx.prepare_cached(&format!(
-                    "UPDATE {table} SET status = ?1, \
-                     start_time = COALESCE(?2, start_time), \
-                     end_time = COALESCE(?3, end_time) WHERE id = ?4"
-                ))?
-                .execute(params![status, start_time, end_time, id])?;
-            }
-            Ok(Out::Nothing)
-        }
-        Op::Host(HostUpdate {
-            step_id,
-            host_id,
-            status,
-            exit_code,
-            start_time,
-            end_time,
-        }) => {
-            tx.prepare_cached(
-                "UPDATE step_host SET status = ?1, \
-                 exit_code = COALESCE(?2, exit_code), \
-                 start_time = COALESCE(?3, start_time), \
-                 end_time = COALESCE(?4, end_time) \
-                 WHERE step_id = ?5 AND host_id = ?6",
-            )?
-            .execute(params![
-                status, exit_code, start_time, end_time, step_id, host_id
-            ])?;
-            Ok(Out::Nothing)
-        }
-        Op::Log {
-            step_id,
-            host_id,
-            content,
-        } => {
-            tx.prepare_cached(
-                "INSERT INTO host_log (step_id, host_id, content) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![step_id, host_id, content])?;
-            Ok(Out::Nothing)
-        }
-        Op::Purge { spec, .. } => super::retention::purge(tx, spec).map(Out::Purged),
-        Op::Flush(_) => Ok(Out::Nothing),
-    }
-}
-
-/// Insert the job unless a running-job quota is already reached (in this transaction, which
-/// sees every job created or finished before it).
-fn create_within_quota(
-    tx: &Transaction<'_>,
-    job: &NewJob,
-    hosts: &[NewHost],
-    status: i32,
-    quota: JobQuota,
-) -> rusqlite::Result<Result<(i64, i64, i64), QuotaExceeded>> {
-    if !quota.is_unlimited() {
-        let counts = running_counts(tx, &job.scope_type, &job.scope_id, &job.app_code)?;
-        if let Some(q) = quota.exceeded(&counts) {
-            return Ok(Err(q));
-        }
-    }
-    insert_job(tx, job, hosts, status).map(Ok)
-}
-
-fn insert_job(
-    tx: &Transaction<'_>,
-    job: &NewJob,
-    hosts: &[NewHost],
-    status: i32,
-) -> rusqlite::Result<(i64, i64, i64)> {
-    let now = now_ms();
-    tx.execute(
-        "INSERT INTO job_instance (name, status, scope_type, scope_id, operator, app_code, \
-         create_time, callback_url, start_task) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            job.name,
-            status,
-            job.scope_type,
-            job.scope_id,
-            job.operator,
-            job.app_code,
-            now,
-            job.callback_url,
-            job.start_task
-        ],
-    )?;
-    let job_id = tx.last_insert_rowid();
-    // A quick-execute job has exactly one step of type 1 (script), named like the job
-    // (contract §5.1).
-    tx.execute(
-        "INSERT INTO step_instance (job_id, name, type, status, create_time, script_language, \
-         script_content, script_param, is_param_sensitive, timeout, account_id, account_alias, \
-         os_user) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            job_id,
-            job.name,
-            status,
-            now,
-            job.script_language,
-            job.script_content,
-            job.script_param,
-            job.is_param_sensitive,
-            job.timeout,
-            job.account_id,
-            job.account_alias,
-            job.os_user
-        ],
-    )?;
-    let step_id = tx.last_insert_rowid();
-    let mut st = tx.prepare_cached(
-        "INSERT INTO step_host (step_id, seq, host_id, ip, cloud_id, agent_online, status) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 5)",
-    )?;
-    for (seq, h) in hosts.iter().enumerate() {
-        st.execute(params![
-            step_id,
-            seq as i64,
-            h.host_id,
-            h.ip,
-            h.cloud_id,
-            h.agent_online
-        ])?;
-    }
-    Ok((job_id, step_id, now))
 }

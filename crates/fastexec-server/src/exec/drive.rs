@@ -1,20 +1,66 @@
-//! Driving one started job: its hosts run under the process limit, then the step and job get
-//! their final status.
+//! Running a set of hosts of a started job (a whole step, one rolling batch, or the hosts a
+//! retry runs again) under the process limit; the caller decides what the result means for
+//! the step and the job.
 
 use super::*;
 
+/// The script file and everything the hosts of one task share, made on first use: a task
+/// whose hosts are all offline writes no script file.
+pub(super) struct LazyPrep<'a> {
+    pub(super) cell: std::sync::OnceLock<Result<Arc<Prepared>, String>>,
+    pub(super) ex: &'a Executor,
+    pub(super) job_id: i64,
+    pub(super) step: &'a StepRow,
+    pub(super) setup: &'a Result<Setup, String>,
+}
+
+impl LazyPrep<'_> {
+    fn get(&self) -> &Result<Arc<Prepared>, String> {
+        self.cell.get_or_init(|| {
+            let (ex, step) = (self.ex, self.step);
+            let s = self.setup.as_ref().map_err(Clone::clone)?;
+            let lang = ScriptLanguage::from_code(step.script_language);
+            let script = ex
+                .prepare_job_dir(
+                    self.job_id,
+                    lang,
+                    step.script_content.as_bytes(),
+                    s.run_as.as_ref(),
+                )
+                .map_err(|e| format!("cannot write the script file: {e}"))?;
+            let (args, args_note) = split_params(step.script_param.as_deref().unwrap_or(""));
+            Ok(Arc::new(Prepared {
+                job_id: self.job_id,
+                step_id: step.id,
+                round: step.execute_count,
+                program: s.program.clone(),
+                pre_args: s.pre_args.clone(),
+                lang,
+                script,
+                args,
+                args_note,
+                sensitive: step.is_param_sensitive,
+                timeout: Duration::from_secs(step.timeout.max(1) as u64),
+                switch: s.run_as.is_some(),
+                account: s.run_as.clone().unwrap_or_else(|| ex.own.clone()),
+                log_cap: ex.log_cap,
+            }))
+        })
+    }
+}
+
 impl Executor {
-    /// Run the hosts of a started job and answer the step's final status.
-    pub(super) async fn drive(
+    /// Run `hosts` (each in status 5) and answer what they did together: 11 (stop success)
+    /// after a terminate, 3 if every host succeeded, else 4.
+    pub(super) async fn run_hosts(
         self: &Arc<Self>,
-        job_id: i64,
-        step: StepRow,
+        prep: &LazyPrep<'_>,
         hosts: Vec<HostRow>,
-        setup: Result<Setup, String>,
-        ctl: Arc<RunCtl>,
+        ctl: &Arc<RunCtl>,
         mut cancel: watch::Receiver<bool>,
     ) -> RunStatus {
-        let step_id = step.id;
+        let step_id = prep.step.id;
+        let round = prep.step.execute_count;
         let now = now_ms();
         let mut all_ok = true;
         // Offline agents: host status 1 at once, they never run (contract §5.5).
@@ -30,46 +76,22 @@ impl Executor {
             });
         }
         let online: Vec<&HostRow> = hosts.iter().filter(|h| h.agent_online).collect();
-        let lang = ScriptLanguage::from_code(step.script_language);
-        let prepared = setup.and_then(|s| {
-            if online.is_empty() {
-                // Nothing runs: no script file (the empty reason is never logged).
-                return Err(String::new());
-            }
-            let script = self
-                .prepare_job_dir(
-                    job_id,
-                    lang,
-                    step.script_content.as_bytes(),
-                    s.run_as.as_ref(),
-                )
-                .map_err(|e| format!("cannot write the script file: {e}"))?;
-            let (args, args_note) = split_params(step.script_param.as_deref().unwrap_or(""));
-            Ok(Prepared {
-                job_id,
-                step_id,
-                program: s.program,
-                pre_args: s.pre_args,
-                lang,
-                script,
-                args,
-                args_note,
-                sensitive: step.is_param_sensitive,
-                timeout: Duration::from_secs(step.timeout.max(1) as u64),
-                switch: s.run_as.is_some(),
-                account: s.run_as.unwrap_or_else(|| self.own.clone()),
-                log_cap: self.log_cap,
-            })
-        });
-        let prepared = match prepared {
-            Ok(p) => Arc::new(p),
+        if online.is_empty() {
+            return if all_ok {
+                RunStatus::Success
+            } else {
+                RunStatus::Fail
+            };
+        }
+        let prepared = match prep.get() {
+            Ok(p) => p.clone(),
             Err(why) => {
                 // The whole step cannot run here (no interpreter, forbidden user): every
                 // online host fails with the reason in its log.
                 let line = format!("[fastexec] {why}\n");
                 for h in &online {
                     self.db
-                        .append_log(step_id, h.host_id, line.clone().into_bytes());
+                        .append_log(step_id, h.host_id, round, line.clone().into_bytes());
                     self.db.set_host_status(HostUpdate {
                         step_id,
                         host_id: h.host_id,
@@ -79,11 +101,7 @@ impl Executor {
                         end_time: Some(now),
                     });
                 }
-                return if online.is_empty() && all_ok {
-                    RunStatus::Success
-                } else {
-                    RunStatus::Fail
-                };
+                return RunStatus::Fail;
             }
         };
         let mut set: JoinSet<HostStatus> = JoinSet::new();
@@ -116,6 +134,7 @@ impl Executor {
                         this.db.append_log(
                             prepared.step_id,
                             h.host_id,
+                            prepared.round,
                             b"[fastexec] internal error: the run was abandoned\n".to_vec(),
                         );
                         this.db.set_host_status(HostUpdate {

@@ -18,6 +18,7 @@ struct LogSink<'a> {
     db: &'a Db,
     step_id: i64,
     host_id: i64,
+    round: i32,
     written: usize,
     cap: usize,
     capped: bool,
@@ -32,7 +33,7 @@ impl LogSink<'_> {
         if data.len() <= room {
             self.written += data.len();
             self.db
-                .append_log(self.step_id, self.host_id, data.to_vec());
+                .append_log(self.step_id, self.host_id, self.round, data.to_vec());
         } else {
             let mut chunk = data[..room].to_vec();
             self.written = self.cap;
@@ -44,7 +45,8 @@ impl LogSink<'_> {
                 )
                 .as_bytes(),
             );
-            self.db.append_log(self.step_id, self.host_id, chunk);
+            self.db
+                .append_log(self.step_id, self.host_id, self.round, chunk);
         }
     }
 }
@@ -96,6 +98,7 @@ pub(super) async fn run_host(
         db,
         step_id,
         host_id: h.host_id,
+        round: p.round,
         written: 0,
         cap: p.log_cap,
         capped: false,
@@ -123,7 +126,7 @@ pub(super) async fn run_host(
         start_time: Some(start),
         end_time: None,
     });
-    let note = |line: &str| db.append_log(step_id, h.host_id, line.as_bytes().to_vec());
+    let note = |line: &str| db.append_log(step_id, h.host_id, p.round, line.as_bytes().to_vec());
     if let Some(n) = &p.args_note {
         note(n);
     }

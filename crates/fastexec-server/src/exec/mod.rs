@@ -9,7 +9,8 @@
 //! - `work/<job>/` 0700 (0711 for another user) with the script written once per job,
 //!   `script.<ext>` (0500, owned by the user it runs as), and one empty directory per host,
 //!   `work/<job>/<host>/` (0700, owned by that user), the script's working directory. The
-//!   whole `work/<job>/` is removed when the job ends, whatever the outcome.
+//!   whole `work/<job>/` is removed when the job's task ends, whatever the outcome (a retry or
+//!   the next rolling batch writes it again, once the removal is done).
 //!
 //! A script gets a clean environment ([`proc`]): `PATH` (`[exec] path`), `LANG`, `HOME`,
 //! `USER`, `LOGNAME` of the user it runs as, `BK_JOB_HOST_ID`, `BK_JOB_HOST_IP`, nothing of the
@@ -24,10 +25,23 @@
 //! 10 → 11 on terminate, or 9 if the server itself failed; hosts 5 (waiting) → 7 (running) → 9
 //! / 104 (non-zero exit) / 102 (script timeout) / 403 (terminated); hosts whose agent is
 //! offline get 1 and never run.
+//!
+//! A job runs in **tasks** ([`job`]): a task claims the job (one at a time, the `running`
+//! map), runs hosts and ends when the job reaches a final status or waits for a user (7). The
+//! step operations ([`ops`], `operate_step_instance`) start the next task from what the
+//! database holds: a retry (a new round, `execute_count` + 1, only the hosts it re-runs in
+//! status 5, the others carried over), ignore error, the next rolling batch (code 13). So a
+//! job can leave a final status and reach one again: the callback is sent each time. Rolling
+//! steps ([`rolling`]) run their batches one after the other (modes 1/2/3, a pause of
+//! `[limits] rolling_pause_ms` in status 15 between batches) or staggered. The script file is
+//! written again by every task that runs hosts (the work directory goes when a task ends).
 
 mod drive;
 mod host;
+mod job;
+mod ops;
 mod proc;
+pub mod rolling;
 mod sweep;
 mod user;
 
@@ -36,6 +50,7 @@ use std::future::Future;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -47,8 +62,9 @@ use tower_http::catch_panic::{CatchPanicLayer, DefaultResponseForPanic};
 
 use crate::callback::Callback;
 use crate::config::ExecConfig;
-use crate::db::{now_ms, Db, HostRow, HostUpdate, JobRow, JobUpdate, StepRow};
+use crate::db::{now_ms, Db, HostRow, HostUpdate, JobRow, JobUpdate, PhaseUpdate, StepRow};
 use host::run_host;
+pub use ops::{OpRefused, StepOp};
 use proc::{Account, ExecEnv};
 pub use proc::{DEFAULT_LANG, SAFE_PATH};
 pub use user::ServerUser;
@@ -81,6 +97,9 @@ struct RunCtl {
     /// terminate never lands after the final status (a job stuck "stopping") nor before the
     /// start (a job refused as already started).
     phase: Mutex<Phase>,
+    /// Operation 12 (skip) came while the terminate was in progress: the step ends skipped
+    /// (5) and the job successful instead of 11.
+    skip: AtomicBool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +123,20 @@ impl RunCtl {
         {
             kill_group(sid);
         }
+    }
+
+    fn new(cancel: watch::Sender<bool>, record: sweep::Record) -> RunCtl {
+        RunCtl {
+            cancel,
+            sessions: Mutex::new(HashSet::new()),
+            record,
+            phase: Mutex::new(Phase::Starting),
+            skip: AtomicBool::new(false),
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        *self.cancel.borrow()
     }
 
     /// Shutdown, or a host task that cannot sweep any more: groups and sessions, now. The
@@ -149,6 +182,8 @@ pub fn split_params(param: &str) -> (Vec<String>, Option<String>) {
 struct Prepared {
     job_id: i64,
     step_id: i64,
+    /// The round (`execute_count`) the logs are written to.
+    round: i32,
     program: PathBuf,
     pre_args: Vec<String>,
     lang: Option<ScriptLanguage>,
@@ -162,6 +197,14 @@ struct Prepared {
     /// Run as `account` (another user) rather than as the server's user.
     switch: bool,
     log_cap: usize,
+}
+
+/// Where a job's first task begins: batch 1 of a serial rolling step, else the whole step (0).
+fn first_batch(step: &StepRow) -> i32 {
+    match rolling::Plan::from_json(step.rolling.as_deref()) {
+        Some(p) if p.is_serial() => 1,
+        _ => 0,
+    }
 }
 
 /// What a step needs before its hosts run, checked when the job starts.
@@ -186,7 +229,12 @@ pub struct Executor {
     env: ExecEnv,
     sweeper: sweep::Sweeper,
     janitor: sweep::Janitor,
+    /// Work directories the janitor is still removing, by job: a job's next task waits for
+    /// its removal before it writes the script again.
+    removing: Mutex<HashMap<i64, tokio::sync::oneshot::Receiver<()>>>,
     callback: Callback,
+    /// The pause between two batches of a serial rolling step (status 15).
+    rolling_pause: Duration,
 }
 
 /// Create `dir` if needed and give it exactly `mode` (the umask does not apply).
@@ -209,6 +257,7 @@ impl Executor {
         log_cap: usize,
         callback: Callback,
         exec: &ExecConfig,
+        rolling_pause: Duration,
     ) -> anyhow::Result<Executor> {
         use anyhow::Context;
         let env = ExecEnv::resolve(exec)?;
@@ -256,7 +305,9 @@ impl Executor {
             env,
             sweeper: sweep::Sweeper::new(),
             janitor: sweep::Janitor::new(),
+            removing: Mutex::new(HashMap::new()),
             callback,
+            rolling_pause,
         })
     }
 
@@ -269,35 +320,43 @@ impl Executor {
         self.running.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
+    /// Take the job for one task: `None` if a task of it runs (or an operation is being
+    /// applied) already. Released by [`Executor::release`] or at the end of the task.
+    fn claim(&self, job_id: i64) -> Option<Arc<RunCtl>> {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if running.contains_key(&job_id) {
+            return None;
+        }
+        // Created under the lock: a second claim of the same job never touches the record.
+        let (cancel, _) = watch::channel(false);
+        let ctl = Arc::new(RunCtl::new(
+            cancel,
+            sweep::Record::create(&self.run_dir, job_id),
+        ));
+        running.insert(job_id, ctl.clone());
+        Some(ctl)
+    }
+
+    /// Give a claim back without running anything.
+    fn release(&self, job_id: i64, ctl: &RunCtl) {
+        self.running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&job_id);
+        ctl.record.remove();
+    }
+
     /// Start a job that is stored in status 1. Loads everything from the database, so it serves
     /// both `fast_execute_script` and `operate_job_instance` code 2.
     /// Returns `Ok(false)` if the job is already running here.
     pub async fn start(self: &Arc<Self>, job_id: i64) -> anyhow::Result<bool> {
-        let (cancel, cancel_rx) = watch::channel(false);
-        let ctl = {
-            let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
-            if running.contains_key(&job_id) {
-                return Ok(false);
-            }
-            // Created under the lock: a second start of the same job never touches the record.
-            let ctl = Arc::new(RunCtl {
-                cancel,
-                sessions: Mutex::new(HashSet::new()),
-                record: sweep::Record::create(&self.run_dir, job_id),
-                phase: Mutex::new(Phase::Starting),
-            });
-            running.insert(job_id, ctl.clone());
-            ctl
+        let Some(ctl) = self.claim(job_id) else {
+            return Ok(false);
         };
-        let loaded = self.load(job_id).await;
-        let (job, step, hosts) = match loaded {
+        let (job, step) = match self.load(job_id).await {
             Ok(v) => v,
             Err(e) => {
-                self.running
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&job_id);
-                ctl.record.remove();
+                self.release(job_id, &ctl);
                 return Err(e);
             }
         };
@@ -306,95 +365,32 @@ impl Executor {
         // entry is removed). A Start that read "created" before this job ran and only gets
         // here after it ended is refused now, not run twice.
         if job.status != RunStatus::Blank.code() {
-            self.running
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&job_id);
-            ctl.record.remove();
+            self.release(job_id, &ctl);
             return Ok(false);
         }
-        {
-            let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
-            self.db.set_job_status(JobUpdate {
-                job_id,
-                step_id: step.id,
-                status: RunStatus::Running.code(),
-                start_time: Some(now_ms()),
-                end_time: None,
-            });
-            *phase = Phase::Running;
-        }
-        let setup: Result<Setup, String> = (|| {
-            let (program, pre_args) = self
-                .env
-                .interpreter(ScriptLanguage::from_code(step.script_language))?;
-            let run_as = resolve_run_as(&step.os_user, &self.me)?;
-            Ok(Setup {
-                program,
-                pre_args,
-                run_as,
-            })
-        })();
-        let this = self.clone();
-        let callback_url = job.callback_url.clone();
-        let step_id = step.id;
-        tokio::spawn(async move {
-            // A write of this job that failed (a full disk) makes it abnormal in the store:
-            // stop its scripts rather than run them unrecorded.
-            let driven = tokio::select! {
-                r = catch_panic(this.drive(job_id, step, hosts, setup, ctl.clone(), cancel_rx)) => r,
-                _ = this.db.job_failure(job_id) => Err("a write of this job failed".to_string()),
-            };
-            let final_status = match driven {
-                Ok(s) => s,
-                Err(why) => {
-                    tracing::error!(job_id, "job driver failed: {why}");
-                    this.abandon_hosts(step_id).await;
-                    RunStatus::AbnormalState
-                }
-            };
-            // Normally nothing is left; after a panic, whatever still runs is killed.
-            ctl.kill_everything();
-            ctl.record.remove();
-            {
-                let mut phase = ctl.phase.lock().unwrap_or_else(|e| e.into_inner());
-                this.db.set_job_status(JobUpdate {
-                    job_id,
-                    step_id,
-                    status: final_status.code(),
-                    start_time: None,
-                    end_time: Some(now_ms()),
-                });
-                *phase = Phase::Finishing;
-            }
-            this.db.flush().await;
-            this.running
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&job_id);
-            tracing::info!(job_id, status = final_status.code(), "job finished");
-            // No process of the job is left, so nothing uses its work dir any more. Removed
-            // after the final status: `rmdir` can take milliseconds on some disks, and a
-            // server that stops meanwhile removes it at its next start.
-            this.janitor.remove(this.work_dir.join(job_id.to_string()));
-            // Callback once, when the job reaches its final status (contract §6).
-            if let Some(url) = callback_url.filter(|u| !u.trim().is_empty()) {
-                this.callback
-                    .send(&url, job_id, final_status.code(), step_id)
-                    .await;
-            }
-        });
+        let first_batch = first_batch(&step);
+        let opening = PhaseUpdate {
+            job_id,
+            step_id: step.id,
+            job_status: Some(RunStatus::Running.code()),
+            step_status: Some(RunStatus::Running.code()),
+            start_time: Some(now_ms()),
+            ..Default::default()
+        };
+        self.run_task(job, step, first_batch, ctl, opening);
         Ok(true)
     }
 
-    /// Hosts a failed driver left waiting or running: unknown outcome (0), like after a crash.
-    async fn abandon_hosts(&self, step_id: i64) {
+    /// Hosts a failed driver left waiting or running in the batches it reached: unknown
+    /// outcome (0), like after a crash. Later batches keep waiting (5) for a retry to reach
+    /// them.
+    async fn abandon_hosts(&self, step_id: i64, batch: i32) {
         // Read what was written, not an older state: finished hosts keep their status.
         self.db.flush().await;
         let now = now_ms();
         for h in self.db.hosts(step_id).await.unwrap_or_default() {
             let waiting = [HostStatus::Waiting.code(), HostStatus::Running.code()];
-            if waiting.contains(&h.status) {
+            if waiting.contains(&h.status) && h.batch <= batch {
                 self.db.set_host_status(HostUpdate {
                     step_id,
                     host_id: h.host_id,
@@ -417,7 +413,7 @@ impl Executor {
         }
     }
 
-    async fn load(&self, job_id: i64) -> anyhow::Result<(JobRow, StepRow, Vec<HostRow>)> {
+    async fn load(&self, job_id: i64) -> anyhow::Result<(JobRow, StepRow)> {
         let job = self
             .db
             .job(job_id)
@@ -430,8 +426,7 @@ impl Executor {
             .into_iter()
             .next()
             .ok_or_else(|| anyhow::anyhow!("job {job_id} has no step"))?;
-        let hosts = self.db.hosts(step.id).await?;
-        Ok((job, step, hosts))
+        Ok((job, step))
     }
 
     /// Terminate a running job: status 10 now, kill every process group, 11 when all stopped.
@@ -458,8 +453,10 @@ impl Executor {
                 start_time: None,
                 end_time: None,
             });
+            // Under the lock: a task's status write between batches (which checks the
+            // cancel under this lock) never lands after "stopping".
+            let _ = ctl.cancel.send(true);
         }
-        let _ = ctl.cancel.send(true);
         ctl.kill_groups();
         true
     }

@@ -283,17 +283,18 @@ pub fn recover(run_dir: &Path, work_dir: &Path) {
 /// path (`rmdir` costs milliseconds on some disks), and never a crowd of threads competing
 /// for the file system the running jobs use.
 pub struct Janitor {
-    tx: Mutex<mpsc::Sender<PathBuf>>,
+    tx: Mutex<mpsc::Sender<(PathBuf, oneshot::Sender<()>)>>,
 }
 
 impl Janitor {
     pub fn new() -> Janitor {
-        let (tx, rx) = mpsc::channel::<PathBuf>();
+        let (tx, rx) = mpsc::channel::<(PathBuf, oneshot::Sender<()>)>();
         let spawned = std::thread::Builder::new()
             .name("fastexec-janitor".into())
             .spawn(move || {
-                for dir in rx {
+                for (dir, done) in rx {
                     remove_tree(&dir);
+                    let _ = done.send(());
                 }
             });
         if let Err(e) = spawned {
@@ -302,11 +303,19 @@ impl Janitor {
         Janitor { tx: Mutex::new(tx) }
     }
 
-    pub fn remove(&self, dir: PathBuf) {
-        let sent = self.tx.lock().unwrap_or_else(|e| e.into_inner()).send(dir);
-        if let Err(mpsc::SendError(dir)) = sent {
+    /// Remove `dir` in the background; the receiver resolves once it is gone.
+    pub fn remove(&self, dir: PathBuf) -> oneshot::Receiver<()> {
+        let (done, rx) = oneshot::channel();
+        let sent = self
+            .tx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send((dir, done));
+        if let Err(mpsc::SendError((dir, done))) = sent {
             remove_tree(&dir);
+            let _ = done.send(());
         }
+        rx
     }
 }
 

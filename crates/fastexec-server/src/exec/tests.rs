@@ -35,12 +35,8 @@ async fn a_panicking_future_is_caught() {
 async fn a_panicking_host_run_kills_its_session() {
     let tmp = tempfile::TempDir::new().unwrap();
     let (cancel, _rx) = watch::channel(false);
-    let ctl = RunCtl {
-        cancel,
-        sessions: Mutex::new(HashSet::new()),
-        record: sweep::Record::create(tmp.path(), 1),
-        phase: Mutex::new(Phase::Running),
-    };
+    let ctl = RunCtl::new(cancel, sweep::Record::create(tmp.path(), 1));
+    *ctl.phase.lock().unwrap() = Phase::Running;
     let env = ExecEnv::resolve(&ExecConfig::default()).unwrap();
     let (bash, _) = env.interpreter(Some(ScriptLanguage::Shell)).unwrap();
     let script = tmp.path().join("s.sh");

@@ -1,5 +1,9 @@
 //! Following a job's output: `get_job_instance_ip_log` (GET and POST) and
 //! `batch_get_job_instance_ip_log` (contract §5.3, §5.4).
+//!
+//! Both answer the step's current round (`execute_count`, bk-job-api-more.md §8), every batch:
+//! a host re-run by a retry shows the new round's log, a success carried over shows the log
+//! of the round it succeeded in (as BK-JOB's `actualExecuteCount`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -76,7 +80,7 @@ pub async fn get_job_instance_ip_log(
     };
     let log = state
         .db
-        .log(step_id, host.host_id)
+        .log(step_id, host.host_id, host.actual_count)
         .await
         .map_err(|e| c.internal(e))?;
     Ok(meta.ok(IpLogData {
@@ -131,7 +135,11 @@ pub async fn batch_get_job_instance_ip_log(
     let cap = state.dir.cfg.limits.max_log_answer_bytes;
     let logs = state
         .db
-        .logs_capped(step_id, chosen.iter().map(|h| h.host_id).collect(), cap)
+        .logs_capped(
+            step_id,
+            chosen.iter().map(|h| (h.host_id, h.actual_count)).collect(),
+            cap,
+        )
         .await
         .map_err(|e| c.internal(e))?;
     let script_task_logs = chosen

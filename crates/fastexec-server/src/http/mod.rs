@@ -7,7 +7,8 @@
 //! ESB face of every API), [`scope`] (scope interceptors and the job access check the
 //! companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`] (static files,
 //! security headers), then the APIs: [`launch`] (`fast_execute_script`), [`status`] and
-//! [`logs`] (following a job), [`operate`] (terminate/start), and [`session`] (which mode the
+//! [`logs`] (following a job), [`operate`] (terminate/start), [`step`] (step operations and
+//! one step's status by round and batch), and [`session`] (which mode the
 //! server is in, for the app). [`router`] picks the local API or the gateway proxy's routes
 //! ([`crate::proxy`]); both share the guard, the headers and the app's files.
 //!
@@ -29,6 +30,7 @@ pub mod query;
 pub mod scope;
 pub mod session;
 pub mod status;
+pub mod step;
 pub mod web;
 
 use std::sync::Arc;
@@ -111,6 +113,14 @@ pub fn app(state: Arc<AppState>) -> Router {
             post(logs::batch_get_job_instance_ip_log),
         ),
         ("operate_job_instance", post(operate::operate_job_instance)),
+        ("operate_step_instance", post(step::operate_step_instance)),
+        // GET only at the gateway (a POST is the gateway's 404, as for any method a resource
+        // does not have). BK-JOB's ESB table has no channel for it; this server offers the
+        // ESB path too, where ESB's POST reaches the same handler.
+        (
+            "get_step_instance_status",
+            get(step::get_step_instance_status).fallback(web::api_not_found),
+        ),
     ];
     let mut api = Router::new()
         .route(
@@ -119,7 +129,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         )
         .route("/api/fastexec/session", get(session::local));
     for (name, handlers) in table {
-        let esb = esb::route(&state, handlers.clone());
+        let esb = if name == "get_step_instance_status" {
+            esb::route(&state, post(step::get_step_instance_status))
+        } else {
+            esb::route(&state, handlers.clone())
+        };
         for slash in ["", "/"] {
             api = api
                 .route(&format!("/api/v3/{name}{slash}"), handlers.clone())

@@ -1,4 +1,5 @@
-//! `operate_job_instance`: terminate and start, and who may do either.
+//! `operate_job_instance`: terminate and start, and who may operate a job (shared with
+//! `operate_step_instance`, [`super::step`]).
 
 use axum::extract::State;
 use bkjob_api::rules::check_operate_request;
@@ -15,19 +16,22 @@ use super::{ApiResult, St};
 use crate::db::JobRow;
 use crate::AppState;
 
-/// Who may operate a job. BK-JOB checks only business access here (contract §5.6), which on
-/// this server would let any user who may merely open the business stop other people's jobs,
-/// or start someone else's deferred job — a script under an account they may not use. So an
-/// operation needs the job's own operator, or the execute permission on the job's scope
-/// (`quick_execute_script` or `execute_script`), and for Start also `use_account` on the
-/// job's account; otherwise 9900403 with what is missing.
-async fn authorize_operation(
+/// Who may operate a job (`operate_job_instance`, `operate_step_instance`). BK-JOB checks only
+/// business access there (contract §5.6, bk-job-api-more.md §3.3), which on this server would
+/// let any user who may merely open the business stop other people's jobs, or start or retry
+/// someone else's job — a script under an account they may not use. So an operation needs the
+/// job's own operator, or the execute permission on the job's scope (`quick_execute_script`
+/// or `execute_script`), and when it runs the script (`runs_script`: Start, a retry) also
+/// `use_account` on the job's account; otherwise 9900403 with what is missing. `what` names
+/// the operation in the log.
+pub(super) async fn authorize_operation(
     state: &AppState,
     meta: &Meta,
     caller: &Caller,
     scope: &Scope,
     job: &JobRow,
-    op: OperationCode,
+    what: &str,
+    runs_script: bool,
 ) -> Result<(), ApiError> {
     let user = &caller.username;
     if *user == job.operator {
@@ -36,7 +40,7 @@ async fn authorize_operation(
     let (dir, lang, sid) = (&state.dir, meta.lang, scope.id_str());
     let may_execute = dir.allowed(user, "quick_execute_script", scope.type_, &sid)
         || dir.allowed(user, "execute_script", scope.type_, &sid);
-    let account = if op == OperationCode::Start {
+    let account = if runs_script {
         let acc = state
             .db
             .job_account(job.id)
@@ -60,7 +64,7 @@ async fn authorize_operation(
         ];
         perm = perm.with_action(Permission::use_account_action(path, lang));
     }
-    tracing::info!(job_id = job.id, user = %user, operation = ?op, "operation refused: not the operator and no execute permission");
+    tracing::info!(job_id = job.id, user = %user, operation = what, "operation refused: not the operator and no execute permission");
     Err(meta.denied(user, perm))
 }
 
@@ -80,14 +84,23 @@ pub async fn operate_job_instance(
         return Err(meta.err(ErrorCode::ILLEGAL_PARAM, &[]));
     };
     let job = c.job(job_id, false).await?;
-    authorize_operation(&state, &meta, &caller, &c.scope, &job, op).await?;
+    let what = format!("{op:?}");
+    let runs_script = op == OperationCode::Start;
+    authorize_operation(&state, &meta, &caller, &c.scope, &job, &what, runs_script).await?;
     match op {
         OperationCode::Terminate => {
-            // Only a running job can be terminated (else 1241003). The executor is the
-            // authority on "running": the stored status may lag by one write batch.
+            // Only a running job, or one waiting for a user (7, a rolling step between
+            // batches), can be terminated (else 1241003). The executor is the authority on
+            // "running": the stored status may lag by one write batch.
             let steps = state.db.steps(job_id).await.map_err(|e| c.internal(e))?;
             let step_id = steps.first().map(|s| s.id).unwrap_or_default();
-            if !state.exec.terminate(job_id, step_id) {
+            if !state.exec.terminate(job_id, step_id)
+                && !state
+                    .exec
+                    .terminate_waiting(job_id)
+                    .await
+                    .map_err(|e| c.internal(e))?
+            {
                 return Err(meta.err(ErrorCode::UNSUPPORTED_OPERATION, &[]));
             }
             tracing::info!(job_id, user = %caller.username, "terminate requested");

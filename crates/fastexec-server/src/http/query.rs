@@ -17,7 +17,9 @@
 //! - **String**: as sent; a parameter sent twice is joined with `,` (Spring's array-to-String
 //!   conversion). A Long or boolean sent twice takes the first value.
 
-use bkjob_api::{GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest};
+use bkjob_api::{
+    GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, GetStepInstanceStatusRequest,
+};
 use serde_json::{Map, Value};
 
 /// A query string that does not bind (answered with 1240003).
@@ -29,6 +31,8 @@ pub struct Unbound;
 pub enum Kind {
     Str,
     Long,
+    /// An `Integer`: read as a Long, then it must fit 32 bits.
+    Int,
     /// A primitive `boolean` defaulting to false.
     Bool,
 }
@@ -92,6 +96,23 @@ impl GetParams for GetJobInstanceIpLogRequest {
     ];
 }
 
+impl GetParams for GetStepInstanceStatusRequest {
+    const PARAMS: &'static [Param] = &[
+        SCOPE[0],
+        SCOPE[1],
+        SCOPE[2],
+        req("job_instance_id", Kind::Long),
+        req("step_instance_id", Kind::Long),
+        opt("execute_count", Kind::Int),
+        opt("batch", Kind::Int),
+        opt("max_host_num_per_group", Kind::Int),
+        opt("keyword", Kind::Str),
+        opt("search_ip", Kind::Str),
+        opt("status", Kind::Int),
+        opt("tag", Kind::Str),
+    ];
+}
+
 /// Java's `Character.isWhitespace`: Unicode space separators except the no-break ones, and
 /// the ASCII controls tab to carriage return and U+001C to U+001F.
 fn java_whitespace(c: char) -> bool {
@@ -149,8 +170,13 @@ pub fn bind(query: &str, params: &[Param]) -> Result<Value, Unbound> {
         let value = match (values.first(), p.kind) {
             (None, _) => None,
             (Some(_), Kind::Str) => Some(Value::String(values.join(","))),
-            (Some(&""), Kind::Long | Kind::Bool) => None,
+            (Some(&""), Kind::Long | Kind::Int | Kind::Bool) => None,
             (Some(v), Kind::Long) => Some(Value::from(spring_long(v).ok_or(Unbound)?)),
+            (Some(v), Kind::Int) => Some(Value::from(
+                spring_long(v)
+                    .and_then(|n| i32::try_from(n).ok())
+                    .ok_or(Unbound)?,
+            )),
             // Blank converts to null, which a primitive boolean cannot take.
             (Some(v), Kind::Bool) => Some(Value::Bool(spring_bool(v)?.ok_or(Unbound)?)),
         };

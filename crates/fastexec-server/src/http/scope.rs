@@ -8,8 +8,9 @@ use bkjob_api::rules::{
 };
 use bkjob_api::{
     BatchGetJobInstanceIpLogRequest, ErrorCode, FastExecuteScriptRequest,
-    GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, OperateJobInstanceRequest, Permission,
-    PermissionAction, PermissionInstance, RelatedResourceType, Violation,
+    GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, GetStepInstanceStatusRequest,
+    OperateJobInstanceRequest, OperateStepInstanceRequest, Permission, PermissionAction,
+    PermissionInstance, RelatedResourceType, Violation,
 };
 
 use super::auth::Caller;
@@ -50,7 +51,9 @@ scoped_requests!(
     GetJobInstanceStatusRequest,
     GetJobInstanceIpLogRequest,
     BatchGetJobInstanceIpLogRequest,
-    OperateJobInstanceRequest
+    OperateJobInstanceRequest,
+    OperateStepInstanceRequest,
+    GetStepInstanceStatusRequest
 );
 
 /// A resolved resource scope (business or business set).

@@ -1,5 +1,6 @@
 //! `get_job_instance_status` (GET and POST): where a job stands, step by step and host by
-//! host (contract §5.2).
+//! host (contract §5.2): each step's `execute_count` and the hosts of its current round, every
+//! rolling batch (hosts of batches not run yet wait in 5; bk-job-api-more.md §7.4, §8).
 
 use axum::extract::State;
 use bkjob_api::rules::check_status_job_instance_id;
@@ -54,7 +55,7 @@ pub async fn get_job_instance_status(
             name: s.name,
             type_: s.type_,
             status: s.status,
-            execute_count: 0,
+            execute_count: s.execute_count,
             create_time: Some(s.create_time),
             start_time: s.start_time,
             end_time: s.end_time,

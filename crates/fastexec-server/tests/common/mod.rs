@@ -5,12 +5,15 @@
 
 mod config;
 mod process;
+mod steps;
 
 // Not every test file uses every helper (as `dead_code` above).
 #[allow(unused_imports)]
 pub use config::*;
 #[allow(unused_imports)]
 pub use process::*;
+#[allow(unused_imports)]
+pub use steps::*;
 
 use std::time::{Duration, Instant};
 

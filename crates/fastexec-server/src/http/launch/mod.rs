@@ -23,6 +23,16 @@
 //! would run (inline content or the referenced version) line by line: an enabled intercept rule
 //! of the script's language that matches refuses with 1244019; scan rules are only logged.
 //!
+//! Rolling (`rolling_config`, contract bk-job-api-more.md §7.2 "When each error surfaces"):
+//! its bean checks are part of validation (1240003); the staggered-mode checks (1241012)
+//! follow validation, before the script; a staggered plan (its expression and batch count:
+//! 1244026 / 1244027 / 1241012) is computed right after the hosts, before the permission check;
+//! a serial plan after the permission check, before the job is saved. BK-JOB computes the
+//! serial plan only while saving, after it wrote the job and step rows (no transaction), so
+//! a bad serial expression leaves an orphan job in status 1 there; this server answers the
+//! same code and saves nothing. The hosts are assigned to batches in target order and all
+//! stored at once, waiting (5).
+//!
 //! Running-job quotas (`limits.running_jobs_per_scope` / `_per_app` / `_system`) count jobs not
 //! in a final status (created, including `start_task: false` ones, running, stopping): per
 //! scope (1244032), per calling app code (1244033), in total (1244034), checked in that order.
@@ -36,7 +46,7 @@ mod targets;
 use axum::extract::State;
 use bkjob_api::rules::{effective_timeout, normalize_script_param};
 use bkjob_api::{
-    decode_base64_lenient, default_task_name, first_error, validate_request, ErrorCode,
+    decode_base64_lenient, default_task_name, first_error, rolling, validate_request, ErrorCode,
     FastExecuteScriptData, FastExecuteScriptRequest, Lang, Limits,
 };
 
@@ -48,6 +58,7 @@ use super::{ApiResult, St};
 use crate::callback::AddrPolicy;
 use crate::config::{AccountConfig, Directory};
 use crate::db::{now_ms, CreateError, NewHost, NewJob, QuotaExceeded};
+use crate::exec::rolling::{assign_batches, Plan};
 use crate::AppState;
 use script::Resolved;
 use targets::Targets;
@@ -70,6 +81,8 @@ struct Launch<'a> {
     account: &'a AccountConfig,
     targets: Targets<'a>,
     name: String,
+    /// The rolling plan and each host's batch (in `targets.hosts` order).
+    rolling: Option<(Plan, Vec<i32>)>,
 }
 
 /// The steps after authentication, in contract order.
@@ -89,6 +102,9 @@ async fn launch(
         &req,
     )
     .await?;
+    if let Some(v) = req.rolling_config.as_ref().and_then(rolling::check_scatter) {
+        return Err(meta.violation(&v));
+    }
     let script = script::resolve_script(dir, meta, &scope, &req)?;
     script::check_danger(&state.danger, meta, caller, &script)?;
     check_quota(state, meta, caller, &scope).await?;
@@ -96,14 +112,25 @@ async fn launch(
     let name = task_name(meta.lang, &req);
     let target = req.target_server.take().unwrap_or_default();
     let targets = targets::resolve_targets(dir, &state.limits, meta, &scope, &target, &name)?;
-    let plan = Launch {
+    let staggered = req.rolling_config.as_ref().is_some_and(|c| {
+        c.execution_mode == Some(rolling::ExecutionMode::ParallelStaggered.code())
+    });
+    let mut rolling = None;
+    if staggered {
+        rolling = rolling_plan(meta, &req, targets.hosts.len())?;
+    }
+    let mut plan = Launch {
         scope,
         script,
         account,
         targets,
         name,
+        rolling,
     };
     authorize::authorize(dir, meta, caller, &plan)?;
+    if !staggered {
+        plan.rolling = rolling_plan(meta, &req, plan.targets.hosts.len())?;
+    }
     let name = plan.name.clone();
     let (job_id, step_id, start) = create(state, meta, caller, &req, plan).await?;
     if start {
@@ -140,6 +167,26 @@ async fn validate(
         }
     }
     require_scope(meta, scope)
+}
+
+/// The batches of a rolling launch (none without `rolling_config`): 1244026, 1244027,
+/// 1241012 (staggered, more than 200 batches) or 1240002 (a number beyond Java's int).
+fn rolling_plan(
+    meta: &Meta,
+    req: &FastExecuteScriptRequest,
+    hosts: usize,
+) -> Result<Option<(Plan, Vec<i32>)>, ApiError> {
+    let Some(c) = &req.rolling_config else {
+        return Ok(None);
+    };
+    let fail =
+        |e: rolling::RollingError| ApiError::business(meta, e.code().0, e.message(meta.lang));
+    let resolved = rolling::Resolved::from_config(c).map_err(fail)?;
+    let sizes = resolved.plan(hosts).map_err(fail)?;
+    Ok(Some((
+        Plan::new(&resolved, sizes.len()),
+        assign_batches(&sizes, hosts),
+    )))
 }
 
 /// Running-job quota, scope → app → system: here against the committed jobs, for the order of
@@ -227,6 +274,7 @@ async fn create(
         account,
         targets,
         name,
+        rolling,
     } = plan;
     let user = &caller.username;
     let job = NewJob {
@@ -245,15 +293,19 @@ async fn create(
         account_id: account.id,
         account_alias: account.alias.clone(),
         os_user: account.os_user.clone(),
+        rolling: rolling.as_ref().map(|(p, _)| p.to_json()),
     };
+    let batches = rolling.map(|(_, b)| b).unwrap_or_default();
     let hosts = targets
         .hosts
         .iter()
-        .map(|h| NewHost {
+        .enumerate()
+        .map(|(i, h)| NewHost {
             host_id: h.id,
             ip: h.ip.clone(),
             cloud_id: h.cloud_id,
             agent_online: h.agent_online,
+            batch: batches.get(i).copied().unwrap_or(0),
         })
         .collect();
     let start = job.start_task;

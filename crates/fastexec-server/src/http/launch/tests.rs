@@ -244,6 +244,7 @@ fn authorize_names_what_is_missing() {
         account: dir.account(1000).unwrap(),
         targets: targets_of(&dir, &limits, json!({"host_id_list": [101]})).unwrap(),
         name: "my job".into(),
+        rolling: None,
     };
     assert!(authorize::authorize(&dir, &meta(), &caller("admin"), &plan(None)).is_ok());
     let denied = |p: &Launch<'_>| {
