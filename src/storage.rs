@@ -2,6 +2,7 @@
 //! the component module). Never a secret: the draft goes through `Draft::without_secrets` and
 //! the connection through [`StoredConnection`], which has no secret field.
 
+use bkjob_api::to_json::WriteJson;
 use bkjob_api::{Draft, Lang};
 
 use crate::connection::{Connection, StoredConnection};
@@ -16,7 +17,7 @@ pub const KEY_UI_LANG: &str = "fastexec.ui-lang";
 
 /// The draft as stored (a sensitive parameter is dropped).
 pub fn draft_to_json(draft: &Draft) -> String {
-    serde_json::to_string(&draft.without_secrets()).unwrap_or_default()
+    draft.without_secrets().to_json_text()
 }
 
 /// A stored draft; `None` when absent or unreadable (then the defaults apply). Read with the
@@ -27,7 +28,7 @@ pub fn draft_from_json(json: &str) -> Option<Draft> {
 
 /// The connection settings as stored (no secret, no token).
 pub fn connection_to_json(conn: &Connection) -> String {
-    serde_json::to_string(&conn.to_stored()).unwrap_or_default()
+    conn.to_stored().to_json_text()
 }
 
 /// Stored connection settings (secrets empty); defaults when unreadable.

@@ -4,6 +4,7 @@
 //! Secrets (app secret, bk_token) live only in [`Connection`] in memory; [`StoredConnection`]
 //! is the part that may be persisted and has no field for them.
 
+use bkjob_api::to_json::WriteJson;
 use bkjob_api::{EsbCommonArgs, FastExecuteScriptRequest, GatewayAuth, Lang};
 use serde::{Deserialize, Serialize};
 use tinyjson::Json;
@@ -137,6 +138,26 @@ pub struct StoredConnection {
     pub max_answer_mib: Option<u32>,
 }
 
+impl WriteJson for StoredConnection {
+    /// As serde's derive writes it (the form module writes it without serde_json, for its
+    /// size).
+    fn write_json(&self, out: &mut String) {
+        let lang = match self.message_lang {
+            MessageLang::Auto => "auto",
+            MessageLang::Zh => "zh",
+            MessageLang::En => "en",
+        };
+        let mut w = tinyjson::ObjectWriter::new(out);
+        w.str("api_base_url", &self.api_base_url)
+            .str("auth_mode", self.auth_mode.as_str())
+            .str("bk_app_code", &self.bk_app_code)
+            .str("bk_username", &self.bk_username)
+            .str("message_lang", lang)
+            .opt_int("max_answer_mib", self.max_answer_mib.map(i64::from))
+            .end();
+    }
+}
+
 impl StoredConnection {
     /// Stored settings read from their parsed JSON (what serde wrote), without serde's derive
     /// (the form module's size); a missing or odd field keeps its default.
@@ -264,7 +285,7 @@ impl Connection {
         if self.auth_mode == AuthMode::Gateway {
             h.push((
                 GatewayAuth::HEADER.to_owned(),
-                self.gateway_auth().to_header_value(),
+                self.gateway_auth().to_json_text(),
             ));
         }
         h
@@ -272,7 +293,7 @@ impl Connection {
 
     /// The JSON body to send (secrets included in ESB mode).
     pub fn body(&self, request: &FastExecuteScriptRequest) -> String {
-        let fields = serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned());
+        let fields = request.to_json_text();
         match self.auth_mode {
             AuthMode::Esb => self.esb_body(&fields),
             AuthMode::Gateway | AuthMode::None => fields,
@@ -283,7 +304,7 @@ impl Connection {
     /// side by side in one object, as [`bkjob_api::EsbRequest`] writes them. Joined as text,
     /// so no request type needs a second (flattened) serializer.
     pub(crate) fn esb_body(&self, fields: &str) -> String {
-        let common = serde_json::to_string(&self.esb_common()).unwrap_or_else(|_| "{}".to_owned());
+        let common = self.esb_common().to_json_text();
         match (common.strip_suffix('}'), fields.strip_prefix('{')) {
             (Some("{"), _) => fields.to_owned(),
             (Some(_), Some("}")) => common,
@@ -557,6 +578,15 @@ mod tests {
                     max_answer_mib: None,
                 };
                 let text = serde_json::to_string(&stored).unwrap();
+                assert_eq!(stored.to_json_text(), text);
+                let capped = StoredConnection {
+                    max_answer_mib: Some(3),
+                    ..stored.clone()
+                };
+                assert_eq!(
+                    capped.to_json_text(),
+                    serde_json::to_string(&capped).unwrap()
+                );
                 assert!(!text.contains("max_answer_mib"), "{text}");
                 let back = StoredConnection::from_json(tinyjson::parse(&text).unwrap());
                 assert_eq!(back, stored, "{text}");

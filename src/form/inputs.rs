@@ -74,6 +74,32 @@ fn draft_text(ui: Ui, field: Field) -> Memo<String> {
     })
 }
 
+/// A checkbox for `field` (`value="1"`), checked while `checked` is; `on_change` gets the new
+/// state. One component for every checkbox of the form keeps their view code in the wasm once.
+#[component]
+pub fn CheckInput(
+    field: Field,
+    label: fn(&Texts) -> &'static str,
+    checked: Memo<bool>,
+    on_change: Callback<bool>,
+) -> impl IntoView {
+    let id = field.control_id();
+    let label_for = id.clone();
+    view! {
+        <div class="field check">
+            <input
+                type="checkbox"
+                id=id
+                name=field.name()
+                value="1"
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <label for=label_for>{tr(label)}</label>
+        </div>
+    }
+}
+
 /// A one-line text input bound to the draft text of `field`.
 #[component]
 pub fn TextInput(

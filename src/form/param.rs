@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::form::field::Field;
-use crate::form::inputs::{described_by, invalid, FieldMessages};
+use crate::form::inputs::{described_by, invalid, CheckInput, FieldMessages};
 use crate::state::{tr, ui};
 use crate::view_helpers::memo;
 
@@ -39,20 +39,12 @@ pub fn ParamSection() -> impl IntoView {
                 <p class="hint" id="hint-script_param">{tr(|t| t.script_param_hint)}</p>
                 <FieldMessages field=field />
             </div>
-            <div class="field check">
-                <input
-                    type="checkbox"
-                    id="f-is_param_sensitive"
-                    name=Field::IsParamSensitive.name()
-                    value="1"
-                    prop:checked=move || sensitive.get()
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        ui.draft.update(|d| d.is_param_sensitive = on);
-                    }
-                />
-                <label for="f-is_param_sensitive">{tr(|t| t.is_param_sensitive)}</label>
-            </div>
+            <CheckInput
+                field=Field::IsParamSensitive
+                label=|t| t.is_param_sensitive
+                checked=sensitive
+                on_change=Callback::new(move |on| ui.draft.update(|d| d.is_param_sensitive = on))
+            />
         </fieldset>
     }
 }

@@ -10,6 +10,7 @@
 //! ([`LaunchedScripts`], in the app's state), so "redo" of such a job restores it;
 //! [`restore_script`] decides what the form gets back.
 
+use bkjob_api::to_json::WriteJson;
 use bkjob_api::{Draft, FastExecuteScriptData, ScriptSource};
 use serde::{Deserialize, Serialize};
 use tinyjson::{self as json, Json};
@@ -55,6 +56,32 @@ impl Default for RecentJob {
             last_status: None,
             draft: None,
         }
+    }
+}
+
+impl WriteJson for RecentJob {
+    /// As serde's derive writes it: the launch form records launches without serde_json
+    /// (see [`remember_in_stored`]).
+    fn write_json(&self, out: &mut String) {
+        let mut w = tinyjson::ObjectWriter::new(out);
+        w.str("scope_type", &self.scope_type)
+            .str("scope_id", &self.scope_id)
+            .int("job_instance_id", self.job_instance_id)
+            .int("step_instance_id", self.step_instance_id)
+            .str("name", &self.name)
+            .int("launched_at_ms", self.launched_at_ms);
+        match self.last_status {
+            Some(s) => w.int("last_status", s.into()),
+            None => {
+                w.key("last_status").push_str("null");
+                &mut w
+            }
+        };
+        match &self.draft {
+            Some(d) => d.write_json(w.key("draft")),
+            None => w.key("draft").push_str("null"),
+        }
+        w.end();
     }
 }
 
@@ -181,7 +208,7 @@ pub fn remember_in_stored(stored: Option<&str>, job: &RecentJob) -> String {
     let mut out = String::from("{\"jobs\":[");
     let mut first = job.clone();
     first.draft = first.draft.as_ref().map(stored_draft);
-    out.push_str(&serde_json::to_string(&first).unwrap_or_default());
+    first.write_json(&mut out);
     let older = match stored
         .and_then(|s| json::parse(s).ok())
         .and_then(|mut v| v.remove("jobs"))
@@ -331,6 +358,26 @@ pub fn restore_script(mut draft: Draft, kept: Option<&str>) -> (Draft, RedoScrip
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_writes_like_serde() {
+        let mut job = RecentJob {
+            scope_id: "2".into(),
+            job_instance_id: i64::MAX,
+            step_instance_id: 7,
+            name: "n \"q\" 中".into(),
+            launched_at_ms: 1_700_000_000_000,
+            ..RecentJob::default()
+        };
+        let text = |j: &RecentJob| j.to_json_text();
+        assert_eq!(text(&job), serde_json::to_string(&job).unwrap());
+        job.last_status = Some(3);
+        job.draft = Some(Draft {
+            rolling_enabled: true,
+            ..Draft::default()
+        });
+        assert_eq!(text(&job), serde_json::to_string(&job).unwrap());
+    }
 
     impl RecentJobs {
         /// The typed form of [`remember_in_stored`], which the app uses: put `job` first

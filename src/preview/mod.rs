@@ -28,7 +28,7 @@ pub fn PreviewPanel() -> impl IntoView {
         ui.check.with(|c| {
             c.request
                 .as_ref()
-                .and_then(|r| serde_json::to_string(r).ok())
+                .map(bkjob_api::to_json::WriteJson::to_json_text)
                 .unwrap_or_default()
         })
     });

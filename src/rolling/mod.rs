@@ -18,13 +18,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::form::field::Field;
-use crate::form::inputs::FieldMessages;
+use crate::form::inputs::CheckInput;
 use crate::lazy::{Panel, Remote};
 use crate::state::{tr, ui};
 use crate::view_helpers::{memo, when};
 
-/// What the app hands the rolling panel.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What the app hands the rolling panel, as text ([`RollingPayload::write`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RollingPayload {
     /// The section as the draft holds it.
     pub rolling: RollingDraft,
@@ -43,6 +43,33 @@ pub struct RollingMessage {
     pub rolling: RollingDraft,
     /// Its errors (0: the launch may go).
     pub errors: usize,
+}
+
+impl RollingPayload {
+    /// `hosts groups submitted` on the first line, the section's JSON after it: plain text
+    /// rather than a serde struct, which would add its serializer to the first visit.
+    pub fn write(rolling: &RollingDraft, hosts: usize, groups: usize, submitted: bool) -> String {
+        let json = bkjob_api::to_json::WriteJson::to_json_text(rolling);
+        format!("{hosts} {groups} {}\n{json}", u8::from(submitted))
+    }
+
+    /// Read what [`RollingPayload::write`] wrote (the on-demand module, with serde); the
+    /// default for anything else.
+    pub fn read(text: &str) -> RollingPayload {
+        let (head, json) = text.split_once('\n').unwrap_or_default();
+        let mut nums = head.split(' ').map(|n| n.parse::<usize>().unwrap_or(0));
+        let (hosts, groups, submitted) = (
+            nums.next().unwrap_or(0),
+            nums.next().unwrap_or(0),
+            nums.next() == Some(1),
+        );
+        RollingPayload {
+            rolling: serde_json::from_str(json).unwrap_or_default(),
+            hosts,
+            groups,
+            submitted,
+        }
+    }
 }
 
 impl RollingMessage {
@@ -80,13 +107,9 @@ pub fn RollingSection() -> impl IntoView {
         let (hosts, groups) = ui
             .check
             .with(|c| (c.counts.static_hosts(), c.counts.host_groups()));
-        let p = RollingPayload {
-            rolling: ui.draft.with(|d| d.rolling.clone()),
-            hosts,
-            groups,
-            submitted: ui.submitted.get(),
-        };
-        serde_json::to_string(&p).unwrap_or_default()
+        let submitted = ui.submitted.get();
+        ui.draft
+            .with(|d| RollingPayload::write(&d.rolling, hosts, groups, submitted))
     });
     let on_message = Callback::new(move |text: String| {
         let Some(m) = RollingMessage::read(&text) else {
@@ -101,24 +124,16 @@ pub fn RollingSection() -> impl IntoView {
     view! {
         <fieldset class="section" id="rolling">
             <legend>{tr(|t| t.section_rolling)}</legend>
-            <div class="field check">
-                <input
-                    type="checkbox"
-                    id="f-rolling_config"
-                    name=field.name()
-                    aria-describedby="hint-rolling_config"
-                    prop:checked=move || on.get()
-                    on:change=move |ev| {
-                        let checked = event_target_checked(&ev);
-                        // Valid only once the panel says so.
-                        ui.rolling_ok.set(false);
-                        ui.draft.update(|d| d.rolling_enabled = checked);
-                    }
-                />
-                <label for="f-rolling_config">{tr(|t| t.rolling_enabled)}</label>
-            </div>
-            <p class="hint" id="hint-rolling_config">{tr(|t| t.rolling_hint)}</p>
-            <FieldMessages field=field />
+            <CheckInput
+                field=field
+                label=|t| t.rolling_enabled
+                checked=on
+                on_change=Callback::new(move |checked| {
+                    // Valid only once the panel says so.
+                    ui.rolling_ok.set(false);
+                    ui.draft.update(|d| d.rolling_enabled = checked);
+                })
+            />
             {when(move || on.get(), move || view! {
                 <Remote
                     panel=Panel::Rolling
@@ -157,6 +172,26 @@ mod tests {
             RollingMessage::read(r#"{"errors":0,"rolling":{}}"#).map(|m| m.rolling),
             Some(RollingDraft::default())
         );
+    }
+
+    #[test]
+    fn the_payload_reads_back() {
+        let r = RollingDraft {
+            expression: "10 30%\n".into(),
+            ..Default::default()
+        };
+        let p = RollingPayload::read(&RollingPayload::write(&r, 200, 3, true));
+        assert_eq!(
+            p,
+            RollingPayload {
+                rolling: r,
+                hosts: 200,
+                groups: 3,
+                submitted: true
+            }
+        );
+        assert_eq!(RollingPayload::read(""), RollingPayload::default());
+        assert!(!RollingPayload::read("1 2 0\n{}").submitted);
     }
 
     #[test]

@@ -65,11 +65,6 @@ pub fn control_of(v: &Violation) -> &'static str {
     }
 }
 
-/// The payload as the app sent it; the default for unreadable text.
-fn read_payload(text: &str) -> RollingPayload {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
 /// Messages of `list` for `control`, in `lang`.
 fn messages(list: &[Violation], control: &str, lang: Lang) -> Vec<String> {
     list.iter()
@@ -86,7 +81,7 @@ pub fn RollingView(
     #[prop(into)] lang: Signal<Lang>,
     on_change: Callback<String>,
 ) -> impl IntoView {
-    let input = Memo::new(move |_| payload.with(|p| read_payload(p)));
+    let input = Memo::new(move |_| payload.with(|p| RollingPayload::read(p)));
     let draft = RwSignal::new(input.get_untracked().rolling);
     // A new draft from the app (a reset, a "Redo"): it replaces what is shown. The app's echo
     // of our own change is equal and changes nothing.
@@ -243,6 +238,7 @@ pub fn RollingView(
     };
     view! {
         <div class="rolling-settings">
+            <p class="hint">{move || t().rolling_intro}</p>
             {text_input("expression", |t| t.rolling_expression, true, |d| &d.expression, |d, v| d.expression = v)}
             {radios(
                 "execution_mode",
@@ -325,6 +321,5 @@ mod tests {
             3,
         );
         assert_eq!(control_of(&bad.errors[0]), "expression");
-        assert_eq!(read_payload("nonsense"), RollingPayload::default());
     }
 }

@@ -20,6 +20,8 @@ pub mod permission;
 pub mod rolling;
 pub mod rules;
 pub mod status;
+#[cfg(feature = "tinyjson")]
+pub mod to_json;
 pub mod types;
 
 pub use draft::{

@@ -192,6 +192,12 @@ proptest! {
             prop_assert!(!s.contains("null"));
         }
         let _ = d.without_secrets();
+        // The form module's writers write what serde writes.
+        use bkjob_api::to_json::WriteJson;
+        prop_assert_eq!(d.to_json_text(), serde_json::to_string(&d).unwrap());
+        if let Some(req) = &o.request {
+            prop_assert_eq!(req.to_json_text(), serde_json::to_string(req).unwrap());
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod write;
 mod tests;
 
 pub use parse::parse;
-pub use write::write_str_literal;
+pub use write::{write_str_literal, ObjectWriter};
 
 /// A JSON value. Numbers keep their literal text (64-bit IDs above 2^53 stay exact); objects
 /// keep key order and duplicate keys.

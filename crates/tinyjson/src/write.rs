@@ -108,3 +108,69 @@ pub fn write_str_literal(s: &str, out: &mut String) {
     out.push_str(s.get(start..).unwrap_or_default());
     out.push('"');
 }
+
+/// Writes one JSON object member by member, compact, straight into a string (no value tree):
+/// for types that write themselves as their serde derive would.
+pub struct ObjectWriter<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    /// Start an object at the end of `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        ObjectWriter { out, empty: true }
+    }
+
+    /// The key of the next member; the caller then writes its value into the string.
+    pub fn key(&mut self, key: &str) -> &mut String {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        write_str_literal(key, self.out);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A string member.
+    pub fn str(&mut self, key: &str, v: &str) -> &mut Self {
+        write_str_literal(v, self.key(key));
+        self
+    }
+
+    /// An integer member.
+    pub fn int(&mut self, key: &str, v: i64) -> &mut Self {
+        let s = v.to_string();
+        self.key(key).push_str(&s);
+        self
+    }
+
+    /// A boolean member.
+    pub fn bool(&mut self, key: &str, v: bool) -> &mut Self {
+        self.key(key).push_str(if v { "true" } else { "false" });
+        self
+    }
+
+    /// A string member when `Some` (serde's `skip_serializing_if = "Option::is_none"`).
+    pub fn opt_str(&mut self, key: &str, v: &Option<String>) -> &mut Self {
+        if let Some(v) = v {
+            self.str(key, v);
+        }
+        self
+    }
+
+    /// An integer member when `Some`.
+    pub fn opt_int(&mut self, key: &str, v: Option<i64>) -> &mut Self {
+        if let Some(v) = v {
+            self.int(key, v);
+        }
+        self
+    }
+
+    /// Close the object.
+    pub fn end(&mut self) {
+        self.out.push('}');
+    }
+}

@@ -365,7 +365,7 @@ pub fn validate_draft(draft: &Draft, limits: &Limits) -> DraftOutcome {
         req.start_task = Some(false);
     }
     if draft.rolling_enabled {
-        req.rolling_config = Some(draft.rolling.to_config(&mut errors));
+        req.rolling_config = Some(draft.rolling.to_config());
     }
 
     // The shared rules, on the request the form would send.

@@ -2,7 +2,7 @@
 //! panel ([`check_rolling`]).
 //!
 //! Split in two for the first-visit download: [`RollingDraft::to_config`] (what the form
-//! sends, with "not an integer" errors) is all the form module carries; the rules, the batch
+//! sends, no rule) is all the form module carries; the rules, the batch
 //! plan and the UI-only warnings are in [`check_rolling`], which only the on-demand rolling
 //! panel calls.
 
@@ -53,41 +53,53 @@ impl RollingDraft {
         self.execution_mode.trim() == "2"
     }
 
-    /// The `rolling_config` the form sends; a typed number that is no integer is an error in
-    /// `errors` (and not sent). Delays are sent only in staggered mode.
-    pub fn to_config(&self, errors: &mut Vec<Violation>) -> RollingConfig {
-        let mut int = |text: &str, field: &str| -> Option<i64> {
-            let t = text.trim();
-            if t.is_empty() {
-                return None;
-            }
-            t.parse()
-                .map_err(|_| {
-                    errors.push(Violation::error(
-                        format!("rolling_config.{field}"),
-                        Rule::RollingDelayInvalid,
-                        ErrorCode::BAD_REQUEST.0,
-                        "必须是整数（毫秒）",
-                        "Must be an integer (milliseconds)",
-                    ))
-                })
-                .ok()
-        };
-        let staggered = self.staggered();
+    /// The `rolling_config` the form sends. A typed delay that is no integer is left out
+    /// here (the first-visit module carries no rule): [`check_rolling`], which the rolling
+    /// panel runs and which blocks the launch, reports it. Delays are sent only in staggered
+    /// mode.
+    pub fn to_config(&self) -> RollingConfig {
+        // Through i64 like every other number of the form (one parser in the wasm).
+        let int = |s: &str| s.trim().parse::<i64>().ok();
+        let code = |s: &str| int(s).and_then(|v| i32::try_from(v).ok());
         let mut c = RollingConfig {
             expression: Some(self.expression.clone()),
-            mode: self.mode.trim().parse().ok(),
-            execution_mode: self.execution_mode.trim().parse().ok(),
+            mode: code(&self.mode),
+            execution_mode: code(&self.execution_mode),
             ..Default::default()
         };
-        if staggered {
-            c.batch_start_wait_fixed_ms = int(&self.fixed_ms, "batch_start_wait_fixed_ms");
-            c.batch_start_wait_random_min_ms =
-                int(&self.random_min_ms, "batch_start_wait_random_min_ms");
-            c.batch_start_wait_random_max_ms =
-                int(&self.random_max_ms, "batch_start_wait_random_max_ms");
+        if self.staggered() {
+            c.batch_start_wait_fixed_ms = int(&self.fixed_ms);
+            c.batch_start_wait_random_min_ms = int(&self.random_min_ms);
+            c.batch_start_wait_random_max_ms = int(&self.random_max_ms);
         }
         c
+    }
+
+    /// The typed delays that are not integers, as errors (staggered mode only).
+    fn number_errors(&self) -> Vec<Violation> {
+        if !self.staggered() {
+            return Vec::new();
+        }
+        [
+            ("batch_start_wait_fixed_ms", &self.fixed_ms),
+            ("batch_start_wait_random_min_ms", &self.random_min_ms),
+            ("batch_start_wait_random_max_ms", &self.random_max_ms),
+        ]
+        .into_iter()
+        .filter(|(_, text)| {
+            let t = text.trim();
+            !t.is_empty() && t.parse::<i64>().is_err()
+        })
+        .map(|(field, _)| {
+            Violation::error(
+                format!("rolling_config.{field}"),
+                Rule::RollingDelayInvalid,
+                ErrorCode::BAD_REQUEST.0,
+                "必须是整数（毫秒）",
+                "Must be an integer (milliseconds)",
+            )
+        })
+        .collect()
     }
 }
 
@@ -112,8 +124,11 @@ const NEAR_LIMIT_PERCENT: usize = 80;
 /// higher: a plan over the known hosts that already breaks a limit is an error, since more
 /// hosts never mean fewer batches).
 pub fn check_rolling(d: &RollingDraft, known_hosts: usize) -> RollingCheck {
-    let mut out = RollingCheck::default();
-    let config = d.to_config(&mut out.errors);
+    let mut out = RollingCheck {
+        errors: d.number_errors(),
+        ..Default::default()
+    };
+    let config = d.to_config();
     out.errors.extend(check_rolling_config(&config));
     if !out.errors.is_empty() {
         return out;
@@ -196,9 +211,7 @@ mod tests {
 
     #[test]
     fn sends_what_was_typed() {
-        let mut errors = Vec::new();
-        let c = draft("10 30%").to_config(&mut errors);
-        assert!(errors.is_empty());
+        let c = draft("10 30%").to_config();
         assert_eq!(c.expression.as_deref(), Some("10 30%"));
         assert_eq!((c.mode, c.execution_mode), (Some(1), Some(1)));
         assert_eq!(c.batch_start_wait_fixed_ms, None);
@@ -209,22 +222,22 @@ mod tests {
             random_max_ms: "".into(),
             ..draft("1")
         };
-        let c = staggered.to_config(&mut errors);
+        let c = staggered.to_config();
         assert_eq!(c.batch_start_wait_fixed_ms, Some(100));
         assert_eq!(c.batch_start_wait_random_min_ms, None);
-        assert_eq!(errors.len(), 1);
+        let errors = check_rolling(&staggered, 1).errors;
         assert_eq!(
             errors[0].path,
             "rolling_config.batch_start_wait_random_min_ms"
         );
+        assert_eq!(errors[0].en, "Must be an integer (milliseconds)");
         // Serial mode does not send (or check) delays.
-        let mut errors = Vec::new();
-        let c = RollingDraft {
+        let serial = RollingDraft {
             fixed_ms: "x".into(),
             ..draft("1")
-        }
-        .to_config(&mut errors);
-        assert!(errors.is_empty() && c.batch_start_wait_fixed_ms.is_none());
+        };
+        assert!(serial.to_config().batch_start_wait_fixed_ms.is_none());
+        assert!(check_rolling(&serial, 1).errors.is_empty());
     }
 
     #[test]
