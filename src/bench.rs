@@ -61,6 +61,31 @@ pub fn bench_validate_draft(script_bytes: u32, target_lines: u32, iterations: u3
     (now_ms() - start) / f64::from(n)
 }
 
+/// Milliseconds per check of the rolling section as its panel runs it on every change
+/// ([`bkjob_api::check_rolling`]: BK-JOB's rules and the batch plan) for `expression` over
+/// `hosts` known hosts, averaged over `iterations` runs; negative when the expression has an
+/// error (the figure would time the wrong path).
+#[wasm_bindgen]
+pub fn bench_rolling_plan(expression: &str, hosts: u32, iterations: u32) -> f64 {
+    let d = bkjob_api::RollingDraft {
+        expression: expression.to_owned(),
+        ..Default::default()
+    };
+    let warm = bkjob_api::check_rolling(&d, hosts as usize);
+    if !warm.errors.is_empty() || warm.plan.is_none() {
+        return -1.0;
+    }
+    let n = iterations.max(1);
+    let start = now_ms();
+    for _ in 0..n {
+        std::hint::black_box(bkjob_api::check_rolling(
+            std::hint::black_box(&d),
+            hosts as usize,
+        ));
+    }
+    (now_ms() - start) / f64::from(n)
+}
+
 thread_local! {
     /// The job model the last [`bench_job_parse_group`] built, for the switch/filter timings.
     static JOB: RefCell<Option<HostModel>> = const { RefCell::new(None) };

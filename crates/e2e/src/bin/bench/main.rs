@@ -18,12 +18,13 @@
 //! `trunk build` cannot pull files from under the run. Everything is bounded and loopback only.
 //! A benchmark: it writes figures, it does not judge them (exit code 1 only if it cannot run).
 //!
-//! One module per figure (`startup`, `encoding`, `typing`, `big_jobs`, `server_load`); the
+//! One module per figure (`startup`, `encoding`, `typing`, `big_jobs`, `rolling`, `server_load`); the
 //! scripts they run in the page are plain files under `js/`, included with `include_str!`.
 
 mod big_jobs;
 mod encoding;
 mod page;
+mod rolling;
 mod serve;
 mod server_load;
 mod startup;
@@ -83,6 +84,9 @@ async fn main() {
         let ready = open_bench(d, &bench).await;
         sections.push(big_jobs::big_jobs(d, &app, ready).await);
         println!("bench: big jobs done ({:?})", started.elapsed());
+        let ready = open_bench(d, &bench).await;
+        sections.push(rolling::rolling(d, ready).await);
+        println!("bench: rolling done ({:?})", started.elapsed());
         let _ = browser.driver.clone().quit().await;
     }
     drop(bench);

@@ -1,4 +1,4 @@
-//! Report section 6, the server: launch latency, throughput and "nothing lost" over loopback,
+//! Report section 7, the server: launch latency, throughput and "nothing lost" over loopback,
 //! with reqwest.
 
 use std::collections::HashSet;
@@ -94,7 +94,7 @@ impl Api {
 }
 
 pub async fn server_load(server: &BenchServer) -> Value {
-    let title = "6. Server (fastexec-server, release build, loopback)";
+    let title = "7. Server (fastexec-server, release build, loopback)";
     let how = format!(
         "reqwest against the bench's fastexec-server (shipped fastexec.toml, demo app, user \
          admin, business 2): `fast_execute_script` of `echo` on hosts 101-103 (three real local \
