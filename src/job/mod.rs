@@ -20,6 +20,7 @@
 pub mod format;
 pub mod hosts;
 pub mod logtext;
+pub mod ops;
 pub mod poll;
 pub mod recent;
 pub mod route;
