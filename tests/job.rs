@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use bkjob_api::{
     BatchIpLogData, IpLogData, JobInstance, JobInstanceStatusData, Lang, OperateJobInstanceData,
-    ScriptTaskLog, StepInstance, StepIpResult,
+    OperateStepInstanceData, ScriptTaskLog, StepInstance, StepIpResult, StepOperation,
 };
 use fastexec::api::job::LocalFuture;
 use fastexec::job::{
@@ -172,6 +172,7 @@ struct Fake {
     max_in_flight: Cell<u32>,
     delay_ms: Cell<u64>,
     terminate_calls: Cell<u32>,
+    operate_calls: RefCell<Vec<i32>>,
     log_text: RefCell<String>,
     batch_sizes: RefCell<Vec<usize>>,
 }
@@ -256,6 +257,22 @@ impl JobApi for FakeApi {
         Box::pin(async move {
             Ok(OperateJobInstanceData {
                 job_instance_id: 42,
+            })
+        })
+    }
+
+    fn operate_step(
+        &self,
+        _route: &JobRoute,
+        step: i64,
+        op: StepOperation,
+    ) -> LocalFuture<Result<OperateStepInstanceData, CallError>> {
+        self.0.operate_calls.borrow_mut().push(op.code());
+        Box::pin(async move {
+            Ok(OperateStepInstanceData {
+                job_instance_id: 42,
+                job_instance_name: None,
+                step_instance_id: step,
             })
         })
     }

@@ -28,6 +28,8 @@ pub enum Api {
     BatchIpLog,
     /// `operate_job_instance` (POST).
     Operate,
+    /// `operate_step_instance` (POST).
+    OperateStep,
 }
 
 impl Api {
@@ -39,6 +41,7 @@ impl Api {
             Api::IpLog => "get_job_instance_ip_log",
             Api::BatchIpLog => "batch_get_job_instance_ip_log",
             Api::Operate => "operate_job_instance",
+            Api::OperateStep => "operate_step_instance",
         }
     }
 

@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 
 use bkjob_api::{
     BatchIpLogData, ErrorCode, FastExecuteScriptData, IpLogData, JobInstanceStatusData,
-    OperateJobInstanceData,
+    OperateJobInstanceData, OperateStepInstanceData,
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -133,7 +133,8 @@ serde_payload!(
     JobInstanceStatusData,
     IpLogData,
     BatchIpLogData,
-    OperateJobInstanceData
+    OperateJobInstanceData,
+    OperateStepInstanceData
 );
 
 /// The envelope deserialized straight from the text into typed fields (IDs into `i64`, exact

@@ -10,7 +10,8 @@ use std::pin::Pin;
 use bkjob_api::{
     BatchGetJobInstanceIpLogRequest, BatchIpLogData, ErrorCode, GetJobInstanceIpLogRequest,
     GetJobInstanceStatusRequest, IpLogData, JobInstanceStatusData, Lang, OperateJobInstanceData,
-    OperateJobInstanceRequest, OperationCode, Permission, StepIpResult,
+    OperateJobInstanceRequest, OperateStepInstanceData, OperateStepInstanceRequest, OperationCode,
+    Permission, StepIpResult, StepOperation,
 };
 use leptos::prelude::{GetUntracked, Signal};
 use serde::Serialize;
@@ -134,7 +135,19 @@ pub trait JobApi {
     /// `operate_job_instance` with code 1 (terminate).
     fn terminate(&self, route: &JobRoute)
         -> LocalFuture<Result<OperateJobInstanceData, CallError>>;
+    /// `operate_step_instance` with `op`, aborted after [`OPERATE_TIMEOUT_SECS`] (then a
+    /// [`CallError::Network`]: its outcome is unknown).
+    fn operate_step(
+        &self,
+        route: &JobRoute,
+        step_instance_id: i64,
+        op: StepOperation,
+    ) -> LocalFuture<Result<OperateStepInstanceData, CallError>>;
 }
+
+/// How long a step operation may take before the view gives up waiting (its outcome is then
+/// unknown, and it is not sent again).
+pub const OPERATE_TIMEOUT_SECS: u32 = 30;
 
 /// The requests, in plain Rust.
 pub mod requests {
@@ -190,6 +203,22 @@ pub mod requests {
         }
     }
 
+    /// A step operation.
+    pub fn operate_step(
+        route: &JobRoute,
+        step: i64,
+        op: StepOperation,
+    ) -> OperateStepInstanceRequest {
+        OperateStepInstanceRequest {
+            bk_scope_type: Some(route.scope_type.clone()),
+            bk_scope_id: Some(route.scope_id.clone()),
+            job_instance_id: Some(route.job_instance_id),
+            step_instance_id: Some(step),
+            operation_code: Some(op.code()),
+            ..Default::default()
+        }
+    }
+
     /// Terminate.
     pub fn terminate(route: &JobRoute) -> OperateJobInstanceRequest {
         OperateJobInstanceRequest {
@@ -223,12 +252,22 @@ impl HttpJobApi {
         api: Api,
         request: &R,
     ) -> LocalFuture<Result<T, CallError>> {
-        let call = build_call(
+        self.call_within(api, request, None)
+    }
+
+    fn call_within<T: Payload + 'static, R: Serialize>(
+        &self,
+        api: Api,
+        request: &R,
+        timeout_secs: Option<u32>,
+    ) -> LocalFuture<Result<T, CallError>> {
+        let mut call = build_call(
             &self.conn.get_untracked(),
             self.lang.get_untracked(),
             api,
             request,
         );
+        call.timeout_secs = timeout_secs;
         Box::pin(async move {
             let (status, text) = fetch(call).await?;
             read_answer(status, &text)
@@ -249,7 +288,7 @@ async fn fetch(call: super::call::HttpCall) -> Result<(u16, String), CallError> 
             http_status,
             max_bytes,
         }),
-        // This view's calls have no timeout.
+        // A timeout (step operations only) is a lost answer as well.
         Err(Failure::Network(detail) | Failure::Timeout(detail)) => {
             Err(CallError::Network { detail })
         }
@@ -299,6 +338,19 @@ impl JobApi for HttpJobApi {
         route: &JobRoute,
     ) -> LocalFuture<Result<OperateJobInstanceData, CallError>> {
         self.call(Api::Operate, &requests::terminate(route))
+    }
+
+    fn operate_step(
+        &self,
+        route: &JobRoute,
+        step_instance_id: i64,
+        op: StepOperation,
+    ) -> LocalFuture<Result<OperateStepInstanceData, CallError>> {
+        self.call_within(
+            Api::OperateStep,
+            &requests::operate_step(route, step_instance_id, op),
+            Some(OPERATE_TIMEOUT_SECS),
+        )
     }
 }
 
@@ -396,6 +448,42 @@ mod tests {
         let body: Value = serde_json::from_str(c.body.as_deref().unwrap()).unwrap();
         assert_eq!(body["host_id_list"].as_array().unwrap().len(), 500);
         assert_eq!(body["step_instance_id"], 3);
+    }
+
+    #[test]
+    fn operate_step_is_a_post_on_both_paths() {
+        let req = requests::operate_step(&route(), 77, StepOperation::RollingContinue);
+        for (mode, url) in [
+            (
+                AuthMode::Gateway,
+                "http://h/prod/api/v3/operate_step_instance",
+            ),
+            (
+                AuthMode::Esb,
+                "http://h/prod/api/c/compapi/v2/jobv3/operate_step_instance/",
+            ),
+        ] {
+            let c = build_call(&conn(mode), Lang::En, Api::OperateStep, &req);
+            assert_eq!((c.method, c.url.as_str()), (Method::Post, url));
+            let body: Value = serde_json::from_str(c.body.as_deref().unwrap()).unwrap();
+            assert_eq!(body["operation_code"], 13);
+            assert_eq!(body["step_instance_id"], 77);
+            assert_eq!(
+                body["job_instance_id"].as_i64(),
+                Some(9_007_199_254_740_993)
+            );
+            assert_eq!(body["bk_scope_type"], "biz");
+        }
+        let ok = r#"{"result":true,"code":0,"data":{"job_instance_id":1,"job_instance_name":null,"step_instance_id":77}}"#;
+        let d: OperateStepInstanceData = read_answer(200, ok).unwrap();
+        assert_eq!(d.step_instance_id, 77);
+        let refused = r#"{"result":false,"code":1241003,"message":"Unsupported operation"}"#;
+        assert_eq!(
+            read_answer::<OperateStepInstanceData>(200, refused)
+                .unwrap_err()
+                .code(),
+            Some(1_241_003)
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@
 use bkjob_api::{HostStatus, Lang, RunStatus, StepOperation, StepType};
 
 use super::hosts::HostModel;
+use crate::api::job::CallError;
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
 
@@ -278,6 +279,21 @@ pub enum OpOutcome {
     /// No readable answer (network loss, timeout, an HTTP error page): it may have been
     /// applied. Never sent again by the view.
     Unknown,
+}
+
+impl OpOutcome {
+    /// Classify an operation's answer: an error envelope (BK-JOB's codes, the gateway's) is a
+    /// refusal; no answer, an unreadable one (an HTTP error page, a gateway timeout) or one
+    /// too large to read leaves the outcome unknown.
+    pub fn of<T>(answer: &Result<T, CallError>) -> OpOutcome {
+        match answer {
+            Ok(_) => OpOutcome::Accepted,
+            Err(CallError::Api { .. }) => OpOutcome::Refused,
+            Err(
+                CallError::Http { .. } | CallError::Network { .. } | CallError::TooLarge { .. },
+            ) => OpOutcome::Unknown,
+        }
+    }
 }
 
 /// Where the operations are.
@@ -582,6 +598,30 @@ mod tests {
         assert_eq!(g.phase(), OpPhase::Idle);
         assert_eq!(g.confirm(), None);
         assert_eq!(g.sent(), 1);
+    }
+
+    #[test]
+    fn answers_are_classified() {
+        let api = |code| CallError::Api {
+            http_status: 200,
+            code,
+            message: String::new(),
+            job_request_id: None,
+            permission: None,
+        };
+        assert_eq!(OpOutcome::of(&Ok::<(), _>(())), OpOutcome::Accepted);
+        for code in [1_241_003, 1_244_006, 1_244_007, 9_900_403, 1_640_001] {
+            assert_eq!(OpOutcome::of::<()>(&Err(api(code))), OpOutcome::Refused);
+        }
+        let lost = CallError::Network {
+            detail: "timeout".into(),
+        };
+        let page = CallError::Http {
+            http_status: 504,
+            excerpt: "<html>".into(),
+        };
+        assert_eq!(OpOutcome::of::<()>(&Err(lost)), OpOutcome::Unknown);
+        assert_eq!(OpOutcome::of::<()>(&Err(page)), OpOutcome::Unknown);
     }
 
     #[test]

@@ -113,6 +113,13 @@ impl PollSchedule {
         self.stopped
     }
 
+    /// Polling again after a step operation: the job may leave its terminal status
+    /// (`finished` true → false), so a stopped schedule starts over at the fast start.
+    pub fn resume(&mut self) {
+        self.stopped = false;
+        self.restart();
+    }
+
     /// Back to the fast start of the cadence (e.g. after a terminate request or when the
     /// connection settings change); a stopped schedule stays stopped.
     pub fn restart(&mut self) {
@@ -179,6 +186,19 @@ mod tests {
         for _ in 0..100 {
             assert!(s.next_delay(Failed).unwrap() <= Duration::from_secs(30));
         }
+    }
+
+    #[test]
+    fn resume_after_an_operation_polls_a_finished_job_again() {
+        let mut s = PollSchedule::bkjob();
+        for _ in 0..9 {
+            s.next_delay(Running);
+        }
+        assert_eq!(s.next_delay(Finished), None);
+        s.resume();
+        assert!(!s.is_stopped());
+        assert_eq!(s.next_delay(Running), Some(Duration::from_secs(1)));
+        assert_eq!(s.next_delay(Finished), None);
     }
 
     #[test]

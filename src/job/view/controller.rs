@@ -14,6 +14,7 @@ use super::hosts::HostListState;
 use super::log::LogState;
 use crate::api::job::{CallError, JobApi};
 use crate::job::hosts::HostModel;
+use crate::job::ops::{OpGuard, OpOutcome};
 use crate::job::poll::{PollOutcome, PollSchedule};
 use crate::job::recent::RECENT_JOBS_KEY;
 use crate::job::route::JobRoute;
@@ -50,6 +51,9 @@ pub(super) struct Poller {
     pub(super) schedule: PollSchedule,
     pub(super) in_flight: bool,
     pub(super) timer: Option<TimeoutHandle>,
+    /// Status requests started so far (their numbers tell a step operation's guard which
+    /// answers are older than its outcome).
+    pub(super) started: u64,
 }
 
 /// Everything the job view's handlers need (cheap to clone).
@@ -68,6 +72,8 @@ pub(super) struct Ctx {
     pub(super) log: RwSignal<LogState>,
     pub(super) log_gen: Arc<Mutex<u64>>,
     pub(super) log_host_done: Arc<AtomicBool>,
+    /// The step operations' guard ([`OpGuard`]).
+    pub(super) ops: RwSignal<OpGuard>,
 }
 
 impl Ctx {
@@ -80,7 +86,7 @@ impl Ctx {
         if !self.alive() {
             return;
         }
-        {
+        let poll_no = {
             let mut p = self.poller.lock().unwrap();
             if p.in_flight || p.schedule.is_stopped() {
                 return;
@@ -89,14 +95,27 @@ impl Ctx {
                 t.clear();
             }
             p.in_flight = true;
-        }
+            p.started += 1;
+            p.started
+        };
         let ctx = self.clone();
         spawn_local(async move {
             let answer = ctx.api.status(&ctx.route).await;
             if !ctx.alive() {
                 return;
             }
-            let outcome = ctx.apply_status(answer);
+            let mut outcome = ctx.apply_status(answer);
+            if outcome != PollOutcome::Failed {
+                let fresh = ctx
+                    .ops
+                    .try_update(|g| g.status_read(poll_no))
+                    .unwrap_or(true);
+                // An answer older than a step operation's outcome may show the job before
+                // the operation revived it: ask again rather than stop.
+                if !fresh && outcome == PollOutcome::Finished {
+                    outcome = PollOutcome::Running;
+                }
+            }
             let delay = {
                 let mut p = ctx.poller.lock().unwrap();
                 p.in_flight = false;
@@ -113,6 +132,19 @@ impl Ctx {
                 ctx.poller.lock().unwrap().timer = handle;
             }
         });
+    }
+
+    /// A step operation got its answer (or none): polling resumes even if the job had
+    /// finished (it may leave its terminal status), the buttons wait for a status answer of a
+    /// request started from now on, and the status is read again at once.
+    pub(super) fn after_operation(&self, outcome: OpOutcome) {
+        let started = {
+            let mut p = self.poller.lock().unwrap();
+            p.schedule.resume();
+            p.started
+        };
+        self.ops.update(|g| g.finish(outcome, started));
+        self.poll_now();
     }
 
     pub(super) fn restart_cadence(&self) {

@@ -13,6 +13,7 @@ use super::controller::{Ctx, Poller};
 use super::error::ErrorPanel;
 use super::hosts::{current_group, visible_rows, HostListState, HostResults};
 use super::log::{LogPanel, LogState};
+use super::ops::{step_facts, StepOps};
 use crate::api::job::{CallError, HttpJobApi, JobApi};
 use crate::connection::Connection;
 use crate::i18n::fill;
@@ -20,6 +21,7 @@ use crate::i18n::job::job_texts;
 use crate::job::format::{format_duration, format_time};
 use crate::job::hosts::{log_batches, HostModel};
 use crate::job::logtext::{combined_section, group_log_file_name};
+use crate::job::ops::{note_text, round, status_note, OpGuard};
 use crate::job::poll::{whole_seconds, PollSchedule};
 use crate::job::recent::redo_draft;
 use crate::job::route::JobRoute;
@@ -95,6 +97,7 @@ pub fn JobViewWith(
             schedule: schedule.unwrap_or_default(),
             in_flight: false,
             timer: None,
+            started: 0,
         })),
         status: RwSignal::new(None),
         step_id: RwSignal::new(None),
@@ -105,6 +108,7 @@ pub fn JobViewWith(
         log: RwSignal::new(LogState::Idle),
         log_gen: Arc::new(Mutex::new(0)),
         log_host_done: Arc::new(AtomicBool::new(true)),
+        ops: RwSignal::new(OpGuard::new()),
     };
     {
         let alive = ctx.alive.clone();
@@ -250,6 +254,10 @@ pub fn JobViewWith(
         });
     };
 
+    let facts = step_facts(&ctx);
+    let step_note = Memo::new(move |_| facts.get().as_ref().and_then(status_note));
+    let ops_ctx = ctx.clone();
+
     let host_state = ctx.hosts;
     let log = ctx.log;
     let selected_host = Signal::derive(move || host_state.selected.get());
@@ -307,6 +315,7 @@ pub fn JobViewWith(
                     </button>
                 </div>
             </header>
+            <StepOps ctx=ops_ctx lang/>
             <Show when=move || confirming.get()>
                 <div class="job-confirm" id="terminate-dialog" role="alertdialog" aria-modal="false">
                     <p>{rv(move || fill(t().terminate_question, &[
@@ -329,6 +338,10 @@ pub fn JobViewWith(
                     </dd></div>
                 <div><dt>{rv(move || t().step_status)}</dt>
                     <dd data-field="step_status">{rv(move || step().map(|s| RunStatus::label_for_code(s.status, lang.get())).unwrap_or_else(|| "--".into()))}</dd></div>
+                <div><dt>{rv(move || t().round)}</dt>
+                    <dd data-field="round" data-execute-count=move || step().map(|s| s.execute_count.to_string()).unwrap_or_default()>
+                        {rv(move || step().map(|s| fill(t().round_n, &[("n", &round(s.execute_count).to_string())])).unwrap_or_else(|| "--".into()))}
+                    </dd></div>
                 <div><dt>{rv(move || t().start_time)}</dt>
                     <dd data-field="start_time">{rv(move || format_time(status.with(|s| s.as_ref().and_then(|d| d.job_instance.start_time)), offset))}</dd></div>
                 <div><dt>{rv(move || t().end_time)}</dt>
@@ -352,6 +365,11 @@ pub fn JobViewWith(
             <p class="job-poll-state" role="status" data-field="poll_state">
                 {rv(move || if finished.get() { t().finished } else if status.with(|s| s.is_none()) && error.with(|e| e.is_none()) { t().loading } else if retry_in.get().is_none() { t().polling } else { "" })}
             </p>
+            {rv(move || step_note.get().map(|n| view! {
+                <p class="job-step-note" role="status" data-field="step_note" data-step-status=move || facts.get().map(|f| f.status.to_string()).unwrap_or_default()>
+                    {rv(move || note_text(n, lang.get()))}
+                </p>
+            }))}
             {rv(move || retry_in.get().map(|d| {
                 let secs = whole_seconds(d);
                 view! {
