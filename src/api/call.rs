@@ -55,12 +55,20 @@ impl Api {
 
     /// The URL of this API under the connection's base (relative when the base is empty).
     pub fn url(self, conn: &Connection) -> String {
-        match conn.auth_mode {
-            AuthMode::Esb => format!("{}/api/c/compapi/v2/jobv3/{}/", conn.base(), self.name()),
-            AuthMode::Gateway | AuthMode::None => {
-                format!("{}/api/v3/{}", conn.base(), self.name())
-            }
-        }
+        api_url(conn, self.name())
+    }
+}
+
+/// The URL of `fast_execute_script` (the form module's only API: it calls this rather than
+/// [`Api::url`], so it carries none of the job view's API names).
+pub fn launch_url(conn: &Connection) -> String {
+    api_url(conn, "fast_execute_script")
+}
+
+fn api_url(conn: &Connection, name: &str) -> String {
+    match conn.auth_mode {
+        AuthMode::Esb => format!("{}/api/c/compapi/v2/jobv3/{name}/", conn.base()),
+        AuthMode::Gateway | AuthMode::None => format!("{}/api/v3/{name}", conn.base()),
     }
 }
 
@@ -103,7 +111,7 @@ pub fn launch_call(
 ) -> HttpCall {
     HttpCall {
         method: Method::Post,
-        url: Api::FastExecuteScript.url(conn),
+        url: launch_url(conn),
         query: Vec::new(),
         headers: conn.headers(ui_lang),
         body: Some(conn.body(request)),
@@ -205,6 +213,18 @@ mod tests {
             session_call(Connection::default().base()).url,
             "/api/fastexec/session"
         );
+    }
+
+    #[test]
+    fn the_launch_url_is_the_apis() {
+        for mode in [AuthMode::Gateway, AuthMode::Esb, AuthMode::None] {
+            let conn = Connection {
+                api_base_url: "http://h/prod/".into(),
+                auth_mode: mode,
+                ..Connection::default()
+            };
+            assert_eq!(launch_url(&conn), Api::FastExecuteScript.url(&conn));
+        }
     }
 
     #[test]

@@ -230,7 +230,7 @@ impl Connection {
 
     /// The URL the launch is POSTed to (relative when the base is empty).
     pub fn endpoint(&self) -> String {
-        crate::api::Api::FastExecuteScript.url(self)
+        crate::api::call::launch_url(self)
     }
 
     /// The endpoint as an absolute URL (for curl), given the page's origin.
