@@ -173,6 +173,8 @@ struct Fake {
     delay_ms: Cell<u64>,
     terminate_calls: Cell<u32>,
     operate_calls: RefCell<Vec<i32>>,
+    /// The next step operation's error (else it is accepted).
+    operate_error: RefCell<Option<CallError>>,
     log_text: RefCell<String>,
     batch_sizes: RefCell<Vec<usize>>,
 }
@@ -268,7 +270,12 @@ impl JobApi for FakeApi {
         op: StepOperation,
     ) -> LocalFuture<Result<OperateStepInstanceData, CallError>> {
         self.0.operate_calls.borrow_mut().push(op.code());
+        let error = self.0.operate_error.borrow_mut().take();
         Box::pin(async move {
+            sleep(20).await;
+            if let Some(e) = error {
+                return Err(e);
+            }
             Ok(OperateStepInstanceData {
                 job_instance_id: 42,
                 job_instance_name: None,
@@ -698,4 +705,105 @@ async fn log_search_highlights_text_never_html() {
     click(&root, "#download-group");
     wait_for("batch call", || !fake.batch_sizes.borrow().is_empty()).await;
     assert_eq!(*fake.batch_sizes.borrow(), vec![2]);
+}
+
+fn round_answer(job_status: i32, finished: bool, execute_count: i32) -> JobInstanceStatusData {
+    let mut a = status_answer(
+        job_status,
+        finished,
+        vec![host(101, 9, ""), host(102, 104, ""), host(103, 104, "")],
+    );
+    a.step_instance_list[0].execute_count = execute_count;
+    a
+}
+
+#[wasm_bindgen_test]
+async fn step_operations_confirm_once_resume_polling_and_never_resend_an_unknown_outcome() {
+    let fake = Rc::new(Fake::default());
+    *fake.fallback.borrow_mut() = Some(Ok(round_answer(4, true, 0)));
+    let (root, _handle) = mount_view(&fake, fast_schedule());
+    wait_for("the buttons of a failed step", || {
+        q(&root, "#op-retry-failed").is_some()
+    })
+    .await;
+    assert!(q(&root, "#op-retry-all").is_some() && q(&root, "#op-ignore-error").is_some());
+    assert!(q(&root, "#op-continue-batch").is_none());
+    assert_eq!(
+        q(&root, r#"[data-field="round"]"#)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Round 1"
+    );
+
+    // Esc cancels without sending.
+    click(&root, "#op-retry-failed");
+    wait_for("the dialog", || q(&root, "#op-dialog").is_some()).await;
+    assert_eq!(
+        q(&root, "#op-dialog-question")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Run the script again on 2 failed hosts of 3?"
+    );
+    press(&q(&root, "#op-cancel").unwrap().unchecked_into(), "Escape");
+    wait_for("the dialog closed", || q(&root, "#op-dialog").is_none()).await;
+    assert!(fake.operate_calls.borrow().is_empty());
+
+    // Confirm twice: sent once; the finished job is polled again and shows round 2.
+    let polls = fake.status_calls.get();
+    click(&root, "#op-retry-failed");
+    wait_for("the dialog", || q(&root, "#op-confirm").is_some()).await;
+    *fake.fallback.borrow_mut() = Some(Ok(round_answer(2, false, 1)));
+    click(&root, "#op-confirm");
+    if let Some(again) = q(&root, "#op-confirm") {
+        again.unchecked_into::<HtmlElement>().click();
+    }
+    wait_for("accepted", || {
+        attr(&root, "#op-note", "data-outcome").as_deref() == Some("accepted")
+    })
+    .await;
+    wait_for("running again", || {
+        attr(&root, "#job-view", "data-finished").as_deref() == Some("false")
+    })
+    .await;
+    assert!(fake.status_calls.get() > polls, "polling resumed");
+    assert_eq!(*fake.operate_calls.borrow(), vec![2]);
+    assert_eq!(
+        q(&root, r#"[data-field="round"]"#)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Round 2"
+    );
+    assert!(
+        q(&root, "#op-retry-failed").is_none(),
+        "nothing to offer while running"
+    );
+
+    // Failed again; this time the answer is lost: not sent again, the status is re-read.
+    *fake.fallback.borrow_mut() = Some(Ok(round_answer(4, true, 1)));
+    wait_for("the buttons again", || {
+        q(&root, "#op-retry-all").is_some()
+            && attr(&root, "#step-ops", "data-busy").as_deref() == Some("false")
+    })
+    .await;
+    *fake.operate_error.borrow_mut() = Some(CallError::Network {
+        detail: "timeout".into(),
+    });
+    click(&root, "#op-retry-all");
+    wait_for("the dialog", || q(&root, "#op-confirm").is_some()).await;
+    let polls = fake.status_calls.get();
+    click(&root, "#op-confirm");
+    wait_for("unknown", || {
+        attr(&root, "#op-note", "data-outcome").as_deref() == Some("unknown")
+    })
+    .await;
+    wait_for("the status read again", || fake.status_calls.get() > polls).await;
+    sleep(150).await;
+    assert_eq!(*fake.operate_calls.borrow(), vec![2, 8], "never resent");
+    assert!(
+        q(&root, "#op-note .job-error").is_some(),
+        "the error is shown"
+    );
 }
