@@ -3,7 +3,8 @@
 //! Plain-Rust logic (compiles natively, no web-sys, unit-tested with `cargo test -p fastexec`):
 //! [`route`], [`poll`] (the polling cadence), [`hosts`] (grouping, filtering, virtual-list
 //! window, copying IPs), [`logtext`] (log search segments), [`recent`] (recent jobs, redo),
-//! [`format`] (times and durations); its zh/en labels are [`crate::i18n::job`]. Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
+//! [`format`] (times and durations), [`ops`] (the step operations: which are offered, their
+//! confirmations, the never-twice guard); its zh/en labels are [`crate::i18n::job`]. Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
 //! are in [`view`]; browser calls go through [`crate::web`].
 //!
 //! These views ship in the on-demand module (`src/bin/fastexec-job.rs`); the form mounts them
