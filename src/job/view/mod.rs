@@ -3,7 +3,7 @@
 //! - [`page`]: the page (`JobView`, `JobViewWith`): header, step summary, actions;
 //! - [`controller`]: polling and log loading over the [`crate::job::JobApi`] seam;
 //! - [`hosts`]: group tabs, filter, copy, the virtual host list;
-//! - [`ops`]: the step operations' buttons, confirmation and answer;
+//! - `ops`: the step operations' buttons, confirmation and answer;
 //! - [`log`]: the log panel; [`error`]: the error panel; [`recent`]: the recent-jobs list.
 
 pub mod controller;
