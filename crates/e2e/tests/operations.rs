@@ -384,3 +384,44 @@ async fn a_rolling_job_in_mode_one_pauses_on_a_failing_batch_and_ignore_goes_on(
     wait_for(d, r#"button[data-group="9"][data-count="2"]"#, 10).await;
     assert!(buttons(d).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operation_refused_in_the_steps_new_status_is_explained_and_the_status_reread() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    // 102 fails after 3 s: a retry keeps the step running that long.
+    let script = "if [ \"$BK_JOB_HOST_ID\" = 102 ]; then sleep 3; exit 3; fi\necho ok\n";
+    let id = launch(&server, script, None, "e2e refused").await;
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    open_job(&server, d, id).await;
+    wait_round_finished(d, 0, 4).await;
+
+    // Someone else retries first: the view still shows the failed step (it stopped polling).
+    let s = status(&server, id).await;
+    let step = s["data"]["step_instance_list"][0]["step_instance_id"].clone();
+    let answer = api_call(
+        &server,
+        "POST",
+        "operate_step_instance",
+        demo::ADMIN,
+        json!({"bk_scope_type": "biz", "bk_scope_id": demo::BIZ_ID, "job_instance_id": id,
+               "step_instance_id": step, "operation_code": 2}),
+    )
+    .await;
+    assert_eq!(answer["code"], json!(0), "{answer}");
+
+    open_dialog(d, "op-retry-failed", 1, 3).await;
+    d.find(By::Id("op-confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(d, r#"#op-note[data-outcome="refused"]"#, 30).await;
+    wait_for(d, r#"#op-note .job-error[data-code="1241003"]"#, 5).await;
+    // The status is read again: the running retry shows, with nothing to offer.
+    wait_for(d, r#"[data-field="round"][data-execute-count="1"]"#, 30).await;
+    wait_for(d, r#"#job-view[data-finished="false"]"#, 5).await;
+    assert!(buttons(d).await.is_empty(), "a running step offers nothing");
+    wait_round_finished(d, 1, 4).await;
+}
