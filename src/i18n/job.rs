@@ -8,6 +8,19 @@ use bkjob_api::Lang;
 #[derive(Debug)]
 pub struct JobTexts {
     pub title: &'static str,
+    pub batches_title: &'static str,
+    /// `{n}` batch number, `{size}` its hosts.
+    pub batch_label: &'static str,
+    pub batch_done: &'static str,
+    pub batch_running: &'static str,
+    pub batch_failed: &'static str,
+    pub batch_confirm: &'static str,
+    pub batch_starting: &'static str,
+    pub batch_stopped: &'static str,
+    pub batch_pending: &'static str,
+    /// `{n}` current batch, `{m}` batches.
+    pub batch_position: &'static str,
+    pub batches_all_done: &'static str,
     pub job_status: &'static str,
     pub step_status: &'static str,
     pub start_time: &'static str,
@@ -112,6 +125,17 @@ pub struct JobTexts {
 
 static ZH: JobTexts = JobTexts {
     title: "作业执行详情",
+    batches_title: "滚动批次",
+    batch_label: "第 {n} 批 · {size} 台",
+    batch_done: "已执行",
+    batch_running: "执行中",
+    batch_failed: "失败，已暂停",
+    batch_confirm: "等待确认",
+    batch_starting: "即将开始",
+    batch_stopped: "已终止",
+    batch_pending: "未开始",
+    batch_position: "当前第 {n} 批，共 {m} 批",
+    batches_all_done: "全部 {m} 批已执行",
     job_status: "作业状态",
     step_status: "步骤状态",
     start_time: "开始时间",
@@ -203,6 +227,17 @@ static ZH: JobTexts = JobTexts {
 
 static EN: JobTexts = JobTexts {
     title: "Job execution",
+    batches_title: "Rolling batches",
+    batch_label: "Batch {n} · {size} hosts",
+    batch_done: "ran",
+    batch_running: "running",
+    batch_failed: "failed, paused",
+    batch_confirm: "waiting for confirmation",
+    batch_starting: "starting",
+    batch_stopped: "terminated",
+    batch_pending: "to come",
+    batch_position: "Batch {n} of {m}",
+    batches_all_done: "All {m} batches ran",
     job_status: "Job status",
     step_status: "Step status",
     start_time: "Start",

@@ -1,7 +1,7 @@
 //! The job view: follow a launched job to its end, host by host, with logs.
 //!
 //! Plain-Rust logic (compiles natively, no web-sys, unit-tested with `cargo test -p fastexec`):
-//! [`route`], [`poll`] (the polling cadence), [`hosts`] (grouping, filtering, virtual-list
+//! [`route`], [`poll`] (the polling cadence), [`batches`] (a rolling job's batch strip), [`hosts`] (grouping, filtering, virtual-list
 //! window, copying IPs), [`logtext`] (log search segments), [`recent`] (recent jobs, redo),
 //! [`format`] (times and durations), [`ops`] (the step operations: which are offered, their
 //! confirmations, the never-twice guard); its zh/en labels are [`crate::i18n::job`]. Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
@@ -18,6 +18,7 @@
 //! - the list: `view! { <RecentJobsList lang on_open/> }` (optional `Callback<JobRoute>`);
 //! - stylesheet: `style/job.css` (loaded with the module).
 
+pub mod batches;
 pub mod format;
 pub mod hosts;
 pub mod logtext;

@@ -90,8 +90,8 @@ pub fn pending_violation() -> Violation {
         "rolling_config",
         Rule::RollingExpressionInvalid,
         ErrorCode::BAD_REQUEST.0,
-        "请先修正滚动执行设置中的错误（或等待其加载完成）",
-        "Fix the errors in the rolling settings first (or wait for them to load)",
+        "请先修正滚动执行设置（或等待其加载）",
+        "Fix the rolling settings (or wait for them to load)",
     )
 }
 

@@ -133,8 +133,10 @@ impl ErrorCode {
     /// The zh/en templates, `None` for codes not in the catalogue.
     ///
     /// Texts come from BK-JOB's `message_{zh_CN,en}.properties` as quoted in the contract;
-    /// where only zh was quoted, the en is a faithful translation written here.
-    pub fn templates(self) -> Option<(&'static str, &'static str)> {
+    /// where only zh was quoted, the en is a faithful translation written here. A `const fn`,
+    /// so a caller that knows its code picks its texts at compile time (`const { .. }`) and
+    /// the form module does not carry the whole table.
+    pub const fn templates(self) -> Option<(&'static str, &'static str)> {
         Some(match self.0 {
             0 => ("成功", "Success"),
             1_240_002 => ("内部服务器异常", "Internal Server Error"),

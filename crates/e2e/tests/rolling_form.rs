@@ -142,3 +142,99 @@ async fn rolling_section_checks_plans_and_launches_in_batches() {
         assert_eq!(n, hosts, "batch {batch}: {s}");
     }
 }
+
+/// Waits until the batch strip's cell `n` is in `state` (its `data-state`).
+async fn wait_batch(d: &WebDriver, n: usize, state: &str) {
+    d.query(By::Css(format!(
+        r#"#batch-strip .batch[data-batch="{n}"][data-state="{state}"]"#
+    )))
+    .wait(Duration::from_secs(30), Duration::from_millis(100))
+    .first()
+    .await
+    .unwrap_or_else(|e| panic!("batch {n} never {state}: {e}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_job_view_follows_a_manual_rolling_job_batch_by_batch() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    connect_as(d, demo::ADMIN).await;
+    fill_valid_request(d, "echo batch-host-$BK_JOB_HOST_ID\n", "101\n102\n103").await;
+    choose(d, "rolling_config", "1").await;
+    d.query(By::Id("f-rolling_expression"))
+        .wait(Duration::from_secs(30), Duration::from_millis(100))
+        .first()
+        .await
+        .unwrap();
+    fill(d, "rolling_config.expression", "1 +1").await;
+    choose(d, "rolling_config.mode", "3").await;
+    wait_plan(d, "1, 2").await;
+    launch(d).await;
+    assert_eq!(outcome_kind(d).await, "success");
+    let job: i64 = text_of(d, "#outcome [data-field=job_instance_id]")
+        .await
+        .trim()
+        .parse()
+        .unwrap();
+    let step: i64 = text_of(d, "#outcome [data-field=step_instance_id]")
+        .await
+        .trim()
+        .parse()
+        .unwrap();
+
+    // The job view of a job launched here knows its plan: batch 1 ran, batch 2 waits for a
+    // confirmation and is the current one.
+    d.goto(format!("{}jobs/biz/{}/{job}", server.url, demo::BIZ_ID))
+        .await
+        .unwrap();
+    d.query(By::Css(format!(
+        r#"#job-view[data-job-instance-id="{job}"]"#
+    )))
+    .wait(Duration::from_secs(30), Duration::from_millis(100))
+    .first()
+    .await
+    .expect("the job view mounts");
+    // The secret lives in memory only: a new page asks for it again.
+    connect_as(d, demo::ADMIN).await;
+    wait_batch(d, 1, "done").await;
+    wait_batch(d, 2, "confirm").await;
+    let current = d
+        .find(By::Css(r#"#batch-strip .batch[aria-current="step"]"#))
+        .await
+        .unwrap();
+    assert_eq!(
+        current.attr("data-batch").await.unwrap().as_deref(),
+        Some("2")
+    );
+    assert!(d.find(By::Css("#job-view[data-status='7']")).await.is_ok());
+
+    // Continue (operation 13): batch 2 runs, the job ends, every batch ran.
+    let answer = api_call(
+        &server,
+        "POST",
+        "operate_step_instance",
+        demo::ADMIN,
+        json!({
+            "bk_scope_type": "biz",
+            "bk_scope_id": demo::BIZ_ID,
+            "job_instance_id": job,
+            "step_instance_id": step,
+            "operation_code": 13,
+        }),
+    )
+    .await;
+    assert_eq!(answer["code"], json!(0), "{answer}");
+    wait_batch(d, 2, "done").await;
+    let position = text_of(d, "#batch-strip [data-field=batch_position]").await;
+    assert!(position.contains('2'), "{position}");
+    d.query(By::Css(
+        r#"#job-view[data-finished="true"][data-status="3"]"#,
+    ))
+    .wait(Duration::from_secs(30), Duration::from_millis(100))
+    .first()
+    .await
+    .expect("the job ends in success");
+}

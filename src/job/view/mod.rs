@@ -3,9 +3,11 @@
 //! - [`page`]: the page (`JobView`, `JobViewWith`): header, step summary, actions;
 //! - [`controller`]: polling and log loading over the [`crate::job::JobApi`] seam;
 //! - [`hosts`]: group tabs, filter, copy, the virtual host list;
+//! - [`batches`]: a rolling job's batch strip;
 //! - `ops`: the step operations' buttons, confirmation and answer;
 //! - [`log`]: the log panel; [`error`]: the error panel; [`recent`]: the recent-jobs list.
 
+pub mod batches;
 pub mod controller;
 pub mod error;
 pub mod hosts;

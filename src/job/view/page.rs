@@ -9,6 +9,7 @@ use bkjob_api::{Draft, Lang, RunStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::batches::BatchStripView;
 use super::controller::{Ctx, Poller};
 use super::error::ErrorPanel;
 use super::hosts::{current_group, visible_rows, HostListState, HostResults};
@@ -18,6 +19,7 @@ use crate::api::job::{CallError, HttpJobApi, JobApi};
 use crate::connection::Connection;
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
+use crate::job::batches::{batch_strip, plan_of};
 use crate::job::format::{format_duration, format_time};
 use crate::job::hosts::{log_batches, HostModel};
 use crate::job::logtext::{combined_section, group_log_file_name};
@@ -163,6 +165,15 @@ pub fn JobViewWith(
     let progress = Memo::new(move |_| model.with(|m| m.progress()));
     let recent = load_recent().find(&route).cloned();
     let redo = recent.as_ref().and_then(redo_draft);
+    // A rolling job launched from this browser: its settings give the batch plan.
+    let launched_with = recent.as_ref().and_then(|r| r.draft.clone());
+    // The status answer's host list lives in the model (split off by the controller).
+    let strip = Memo::new(move |_| {
+        let d = launched_with.as_ref()?;
+        let step_status = status.with(|s| Some(s.as_ref()?.step_instance_list.first()?.status))?;
+        let hosts: Vec<i32> = model.with(|m| m.rows.iter().map(|h| h.status).collect());
+        batch_strip(&plan_of(d, hosts.len())?, step_status, &hosts)
+    });
     let redo_sensitive = redo.as_ref().is_some_and(|d| d.is_param_sensitive);
     let redo_missing = redo.is_none();
     let offset = browser::utc_offset_minutes();
@@ -362,6 +373,7 @@ pub fn JobViewWith(
                         " " {rv(move || t().failed)}
                     </dd></div>
             </dl>
+            <BatchStripView strip lang/>
             <p class="job-poll-state" role="status" data-field="poll_state">
                 {rv(move || if finished.get() { t().finished } else if status.with(|s| s.is_none()) && error.with(|e| e.is_none()) { t().loading } else if retry_in.get().is_none() { t().polling } else { "" })}
             </p>

@@ -14,10 +14,9 @@ pub const MAX_BATCH_LOG_HOSTS: usize = 500;
 /// `get_job_instance_status`: `job_instance_id` null or < 1 → 1241007.
 pub fn check_status_job_instance_id(job_instance_id: Option<i64>) -> Option<Violation> {
     job_instance_id.is_none_or(|id| id < 1).then(|| {
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME.0 }>(
             "job_instance_id",
             Rule::JobInstanceIdInvalid,
-            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
             &["job_instance_id"],
         )
     })
@@ -58,10 +57,9 @@ pub fn check_ip_log_host(
     let ok = bk_host_id.is_some() || (bk_cloud_id.is_some() && ip.is_some_and(|ip| !is_blank(ip)));
     (!ok).then(|| {
         let name = "host_id/(bk_cloud_id+ip)";
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME.0 }>(
             name,
             Rule::LogHostMissing,
-            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
             &[name],
         )
     })
@@ -77,10 +75,9 @@ pub fn check_batch_log_hosts(host_id_count: usize, ip_count: usize) -> Option<Vi
     };
     (n == 0 || n > MAX_BATCH_LOG_HOSTS).then(|| {
         let name = "host_id_list/ip_list";
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME.0 }>(
             name,
             Rule::LogHostMissing,
-            ErrorCode::MISSING_OR_ILLEGAL_PARAM_WITH_NAME,
             &[name],
         )
     })
@@ -96,10 +93,9 @@ pub fn check_operate_request(
             .and_then(crate::status::OperationCode::from_code)
             .is_some();
     (!ok).then(|| {
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::ILLEGAL_PARAM.0 }>(
             "operation_code",
             Rule::OperateInvalid,
-            ErrorCode::ILLEGAL_PARAM,
             &[],
         )
     })
@@ -118,10 +114,9 @@ pub fn check_operate_step_request(
             .and_then(crate::operation::StepOperation::from_code)
             .is_some();
     (!ok).then(|| {
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::ILLEGAL_PARAM.0 }>(
             "operation_code",
             Rule::OperateInvalid,
-            ErrorCode::ILLEGAL_PARAM,
             &[],
         )
     })

@@ -295,14 +295,22 @@ impl Violation {
         Violation::error(path, rule, ErrorCode::BAD_REQUEST.0, zh, en)
     }
 
-    /// A handler error whose texts are `code`'s envelope message with `arg`.
-    fn handler(path: &str, rule: Rule, code: ErrorCode, args: &[&str]) -> Self {
+    /// A handler error whose texts are the envelope message of code `CODE` with `args`. The
+    /// code is a const parameter so only its own texts are compiled in (see
+    /// [`ErrorCode::templates`]).
+    fn handler<const CODE: i64>(path: &str, rule: Rule, args: &[&str]) -> Self {
+        let (zh, en) = const {
+            match ErrorCode(CODE).templates() {
+                Some(t) => t,
+                None => panic!("a handler code must be in the catalogue"),
+            }
+        };
         Violation::error(
             path,
             rule,
-            code.0,
-            code.message(Lang::ZhCn, args),
-            code.message(Lang::En, args),
+            CODE,
+            crate::error_code::fill(zh, args),
+            crate::error_code::fill(en, args),
         )
     }
 

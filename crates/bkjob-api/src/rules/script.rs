@@ -119,10 +119,9 @@ pub fn check_script_source(req: &FastExecuteScriptRequest) -> Option<Violation> 
         || non_empty(&req.script_content);
     (!present).then(|| {
         let name = "script_version_id|script_id|script_content";
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::MISSING_PARAM_WITH_NAME.0 }>(
             name,
             Rule::ScriptSourceMissing,
-            ErrorCode::MISSING_PARAM_WITH_NAME,
             &[name],
         )
     })
@@ -131,10 +130,9 @@ pub fn check_script_source(req: &FastExecuteScriptRequest) -> Option<Violation> 
 /// `script_version_id` present and < 1 → 1241005.
 pub fn check_script_version_id(script_version_id: Option<i64>) -> Option<Violation> {
     script_version_id.is_some_and(|v| v < 1).then(|| {
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::ILLEGAL_PARAM_WITH_NAME.0 }>(
             "script_version_id",
             Rule::ScriptVersionIdInvalid,
-            ErrorCode::ILLEGAL_PARAM_WITH_NAME,
             &["script_version_id"],
         )
     })
@@ -148,10 +146,9 @@ pub fn check_script_language(req: &FastExecuteScriptRequest) -> Option<Violation
             .and_then(ScriptLanguage::from_code)
             .is_none();
     bad.then(|| {
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::ILLEGAL_PARAM_WITH_NAME.0 }>(
             "script_language",
             Rule::ScriptLanguageInvalid,
-            ErrorCode::ILLEGAL_PARAM_WITH_NAME,
             &["script_language"],
         )
     })

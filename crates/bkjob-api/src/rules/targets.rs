@@ -110,10 +110,9 @@ pub fn check_dynamic_group(index: usize, group: &DynamicGroup) -> Option<Violati
 /// After resolving topology / dynamic groups: more than `max_targets` hosts → 1244022.
 pub fn check_target_count(n: usize, limits: &Limits) -> Option<Violation> {
     (n > limits.max_targets).then(|| {
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::TOO_MANY_TARGETS.0 }>(
             "target_server",
             Rule::TargetCountExceeded,
-            ErrorCode::TOO_MANY_TARGETS,
             &[&limits.max_targets.to_string()],
         )
     })
@@ -125,16 +124,16 @@ pub fn check_target_count(n: usize, limits: &Limits) -> Option<Violation> {
 /// `target_server` null → 1241004; all four lists empty → 1244001.
 pub fn check_target_server(req: &FastExecuteScriptRequest) -> Option<Violation> {
     match &req.target_server {
-        None => Some(Violation::handler(
-            "target_server",
-            Rule::TargetServerMissing,
-            ErrorCode::MISSING_PARAM_WITH_NAME,
-            &["target_server"],
-        )),
-        Some(t) if t.is_empty() => Some(Violation::handler(
+        None => Some(
+            Violation::handler::<{ ErrorCode::MISSING_PARAM_WITH_NAME.0 }>(
+                "target_server",
+                Rule::TargetServerMissing,
+                &["target_server"],
+            ),
+        ),
+        Some(t) if t.is_empty() => Some(Violation::handler::<{ ErrorCode::HOST_EMPTY.0 }>(
             "target_server",
             Rule::TargetEmpty,
-            ErrorCode::HOST_EMPTY,
             &[],
         )),
         Some(_) => None,
@@ -146,10 +145,9 @@ pub fn check_account(account_id: Option<i64>, account_alias: Option<&str>) -> Op
     let bad = account_id.is_none_or(|id| id < 1) && account_alias.is_none_or(is_blank);
     bad.then(|| {
         let name = "account_id|account_alias";
-        Violation::handler(
+        Violation::handler::<{ ErrorCode::MISSING_PARAM_WITH_NAME.0 }>(
             name,
             Rule::AccountMissing,
-            ErrorCode::MISSING_PARAM_WITH_NAME,
             &[name],
         )
     })
