@@ -28,15 +28,43 @@ async fn wait_plan(d: &WebDriver, want: &str) -> String {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rolling_section_checks_plans_and_launches_in_batches() {
-    let server = Server::start(Path::new("fastexec.toml"));
+/// The app, connected as admin, with a valid request for hosts 101–103.
+async fn form_for_three_hosts(server: &Server) -> Browser {
     let browser = Browser::start().await;
     let d = &browser.driver;
     d.goto(&server.url).await.unwrap();
     wait_form(d).await;
     connect_as(d, demo::ADMIN).await;
     fill_valid_request(d, "echo batch-host-$BK_JOB_HOST_ID\n", "101\n102\n103").await;
+    browser
+}
+
+/// Turns the rolling section on and waits for its settings (loaded on demand).
+async fn turn_rolling_on(d: &WebDriver) {
+    choose(d, "rolling_config", "1").await;
+    d.query(By::Id("f-rolling_expression"))
+        .wait(Duration::from_secs(30), Duration::from_millis(100))
+        .first()
+        .await
+        .expect("the rolling settings load on demand");
+}
+
+/// Launches and returns the created job's and step's IDs from the outcome.
+async fn launch_ok(d: &WebDriver) -> (i64, i64) {
+    launch(d).await;
+    assert_eq!(outcome_kind(d).await, "success");
+    let id = |text: String| text.trim().parse::<i64>().unwrap();
+    (
+        id(text_of(d, "#outcome [data-field=job_instance_id]").await),
+        id(text_of(d, "#outcome [data-field=step_instance_id]").await),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_section_checks_plans_and_launches_in_batches() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = form_for_three_hosts(&server).await;
+    let d = &browser.driver;
 
     // Off by default, and nothing of the panel is on the page.
     let switch = d.find(By::Css("[name=rolling_config]")).await.unwrap();
@@ -46,12 +74,7 @@ async fn rolling_section_checks_plans_and_launches_in_batches() {
         .await
         .unwrap()
         .is_empty());
-    choose(d, "rolling_config", "1").await;
-    d.query(By::Id("f-rolling_expression"))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .expect("the rolling settings load on demand");
+    turn_rolling_on(d).await;
 
     // An empty expression blocks the launch: the summary names the section, the panel shows
     // BK-JOB's text under the field, nothing is sent.
@@ -100,18 +123,7 @@ async fn rolling_section_checks_plans_and_launches_in_batches() {
     wait_plan(d, "1, 2").await;
 
     // Launch: the job runs batch 1 (one host) then batch 2 (two hosts).
-    launch(d).await;
-    assert_eq!(outcome_kind(d).await, "success");
-    let job: i64 = text_of(d, "#outcome [data-field=job_instance_id]")
-        .await
-        .trim()
-        .parse()
-        .unwrap();
-    let step: i64 = text_of(d, "#outcome [data-field=step_instance_id]")
-        .await
-        .trim()
-        .parse()
-        .unwrap();
+    let (job, step) = launch_ok(d).await;
     let status = wait_job_finished(&server, job, Duration::from_secs(60)).await;
     assert_eq!(
         status["data"]["job_instance"]["status"],
@@ -157,33 +169,13 @@ async fn wait_batch(d: &WebDriver, n: usize, state: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_job_view_follows_a_manual_rolling_job_batch_by_batch() {
     let server = Server::start(Path::new("fastexec.toml"));
-    let browser = Browser::start().await;
+    let browser = form_for_three_hosts(&server).await;
     let d = &browser.driver;
-    d.goto(&server.url).await.unwrap();
-    wait_form(d).await;
-    connect_as(d, demo::ADMIN).await;
-    fill_valid_request(d, "echo batch-host-$BK_JOB_HOST_ID\n", "101\n102\n103").await;
-    choose(d, "rolling_config", "1").await;
-    d.query(By::Id("f-rolling_expression"))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap();
+    turn_rolling_on(d).await;
     fill(d, "rolling_config.expression", "1 +1").await;
     choose(d, "rolling_config.mode", "3").await;
     wait_plan(d, "1, 2").await;
-    launch(d).await;
-    assert_eq!(outcome_kind(d).await, "success");
-    let job: i64 = text_of(d, "#outcome [data-field=job_instance_id]")
-        .await
-        .trim()
-        .parse()
-        .unwrap();
-    let step: i64 = text_of(d, "#outcome [data-field=step_instance_id]")
-        .await
-        .trim()
-        .parse()
-        .unwrap();
+    let (job, step) = launch_ok(d).await;
 
     // The job view of a job launched here knows its plan: batch 1 ran, batch 2 waits for a
     // confirmation and is the current one.
