@@ -354,21 +354,55 @@ async fn a_module_stylesheet_that_cannot_be_fetched_is_reported_and_retried() {
     missing_file_is_reported_and_retried("job.css").await;
 }
 
-async fn missing_file_is_reported_and_retried(file: &str) {
-    // A copy of the build without one of the module's files.
+/// A server on a copy of the build without `file` (nor its precompressed copies, which the
+/// server would send in its place); also the folder of that copy.
+fn server_without(file: &str) -> (Server, TempDir) {
     let dist = TempDir::new("fastexec-e2e-dist");
-    let src = project_root().join("dist");
-    copy_dir(&src, &dist.0);
-    std::fs::remove_file(dist.0.join(file)).unwrap();
-    // And its precompressed copies, which the server would send in its place.
-    for copy in [format!("{file}.br"), format!("{file}.gz")] {
-        let _ = std::fs::remove_file(dist.0.join(copy));
+    copy_dir(&project_root().join("dist"), &dist.0);
+    for f in [file.to_owned(), format!("{file}.br"), format!("{file}.gz")] {
+        let _ = std::fs::remove_file(dist.0.join(f));
     }
     let server = Server::start_with(
         Path::new("fastexec.toml"),
         &dist.0,
         TempDir::new("fastexec-e2e-data"),
     );
+    (server, dist)
+}
+
+/// Puts `file` back into the copy `dist` (e.g. the network returned).
+fn put_back(dist: &TempDir, file: &str) {
+    std::fs::copy(project_root().join("dist").join(file), dist.0.join(file)).unwrap();
+}
+
+/// The rolling settings are the module's too: while they cannot load, the launch is blocked
+/// (nothing is sent with rules that were never checked), and "Retry" loads them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolling_settings_that_cannot_load_block_the_launch_until_retried() {
+    let file = "fastexec-job_bg.wasm";
+    let (server, dist) = server_without(file);
+    let browser = open_form(&server).await;
+    let d = &browser.driver;
+    fill_valid_form(d, "echo never\n").await;
+    d.execute(
+        "document.querySelector('[name=rolling_config]').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_css(d, r#"#rolling .remote-failed[role="alert"]"#).await;
+    click(d, "#launch").await;
+    let summary = wait_css(d, "#error-summary").await.text().await.unwrap();
+    assert!(summary.contains("rolling_config"), "{summary}");
+    assert!(d.find(By::Css("#outcome[data-kind]")).await.is_err());
+
+    put_back(&dist, file);
+    click(d, "#rolling .remote-failed button").await;
+    wait_css(d, "#f-rolling_expression").await;
+}
+
+async fn missing_file_is_reported_and_retried(file: &str) {
+    let (server, dist) = server_without(file);
     let browser = Browser::start().await;
     let d = &browser.driver;
 
@@ -380,7 +414,7 @@ async fn missing_file_is_reported_and_retried(file: &str) {
     assert!(d.find(By::Id("job-view")).await.is_err());
 
     // The file is back (e.g. the network returned): "Retry" mounts the view.
-    std::fs::copy(src.join(file), dist.0.join(file)).unwrap();
+    put_back(&dist, file);
     click(d, ".remote-failed button").await;
     wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
     assert!(d.find(By::Css(".remote-failed")).await.is_err());

@@ -329,11 +329,6 @@ pub fn validate_draft(draft: &Draft, limits: &Limits) -> DraftOutcome {
             "Host IDs are set, so BK-JOB ignores the IP list",
         ));
     }
-    let static_targets = if hosts.values.is_empty() {
-        ips.values.len()
-    } else {
-        hosts.values.len()
-    };
     let counts = TargetCounts {
         host_id_list: hosts.count,
         ip_list: ips.count,
@@ -382,7 +377,7 @@ pub fn validate_draft(draft: &Draft, limits: &Limits) -> DraftOutcome {
             Severity::Warning => warnings.push(v),
         }
     }
-    errors.extend(rules::check_target_count(static_targets, limits));
+    errors.extend(rules::check_target_count(counts.static_hosts(), limits));
 
     DraftOutcome {
         request: errors.is_empty().then_some(req),

@@ -6,7 +6,7 @@
 //!   [`crate::rules::validate_request`];
 //! - [`check_scatter`]: the parallel-staggered checks BK-JOB's service runs before script,
 //!   account and host checks (1241012);
-//! - [`RollingExpr`] and [`plan_for`]: the grammar and the batches (1244026, 1244027, and
+//! - [`RollingExpr`] and [`Resolved::plan`]: the grammar and the batches (1244026, 1244027, and
 //!   1241012 for more than [`SCATTER_MAX_BATCHES`] staggered batches);
 //! - [`ui_warnings`]: where BK-JOB's own web form is stricter than its API.
 
@@ -277,11 +277,6 @@ impl Resolved {
     }
 }
 
-/// The batch sizes `c` gives `total` targets, with every limit BK-JOB applies to them.
-pub fn plan_for(c: &RollingConfig, total: usize) -> Result<Vec<usize>, RollingError> {
-    Resolved::from_config(c)?.plan(total)
-}
-
 /// Where BK-JOB's web form is stricter than its API (contract §7.2 "UI-only rules"): advice
 /// for a form, never a refusal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -460,6 +455,7 @@ mod tests {
 
     #[test]
     fn plans_with_every_limit() {
+        let plan_for = |c: &RollingConfig, n| Resolved::from_config(c).and_then(|r| r.plan(n));
         assert_eq!(plan_for(&cfg("1 +1"), 3), Ok(vec![1, 2]));
         assert_eq!(plan_for(&cfg("1 +1"), 6), Ok(vec![1, 2, 3]));
         assert_eq!(plan_for(&cfg("x"), 3), Err(RollingError::Invalid));

@@ -16,7 +16,7 @@
 //! Warnings (`api_code` 0) sit at the position of the field they concern; a server skips them.
 //!
 //! Not here: the rolling checks BK-JOB runs later ([`crate::rolling::check_scatter`],
-//! [`crate::rolling::plan_for`]), which need the resolved hosts or come after permission.
+//! [`crate::rolling::Resolved::plan`]), which need the resolved hosts or come after permission.
 //! Not here because they need server state: the scope interceptor (1241005 for an unknown
 //! non-blank scope type — use [`scope_type_known`]; 1243049), permission (9900403), and the
 //! service checks; [`check_target_count`] is provided for after host resolution.
