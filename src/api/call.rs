@@ -30,6 +30,9 @@ pub enum Api {
     Operate,
     /// `operate_step_instance` (POST).
     OperateStep,
+    /// `get_step_instance_status` (GET only on the gateway; BK-JOB's ESB has no channel for
+    /// it, `fastexec-server` answers the ESB POST too).
+    StepStatus,
 }
 
 impl Api {
@@ -42,13 +45,16 @@ impl Api {
             Api::BatchIpLog => "batch_get_job_instance_ip_log",
             Api::Operate => "operate_job_instance",
             Api::OperateStep => "operate_step_instance",
+            Api::StepStatus => "get_step_instance_status",
         }
     }
 
-    /// The method in `mode`: GET only for the gateway's two read APIs.
+    /// The method in `mode`: GET only for the gateway's read APIs.
     pub fn method(self, mode: AuthMode) -> Method {
         match (mode, self) {
-            (AuthMode::Gateway | AuthMode::None, Api::Status | Api::IpLog) => Method::Get,
+            (AuthMode::Gateway | AuthMode::None, Api::Status | Api::IpLog | Api::StepStatus) => {
+                Method::Get
+            }
             _ => Method::Post,
         }
     }

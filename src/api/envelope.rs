@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 
 use bkjob_api::{
     BatchIpLogData, ErrorCode, FastExecuteScriptData, IpLogData, JobInstanceStatusData,
-    OperateJobInstanceData, OperateStepInstanceData,
+    OperateJobInstanceData, OperateStepInstanceData, StepInstanceStatusData,
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -134,7 +134,8 @@ serde_payload!(
     IpLogData,
     BatchIpLogData,
     OperateJobInstanceData,
-    OperateStepInstanceData
+    OperateStepInstanceData,
+    StepInstanceStatusData
 );
 
 /// The envelope deserialized straight from the text into typed fields (IDs into `i64`, exact

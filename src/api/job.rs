@@ -9,9 +9,10 @@ use std::pin::Pin;
 
 use bkjob_api::{
     BatchGetJobInstanceIpLogRequest, BatchIpLogData, ErrorCode, GetJobInstanceIpLogRequest,
-    GetJobInstanceStatusRequest, IpLogData, JobInstanceStatusData, Lang, OperateJobInstanceData,
-    OperateJobInstanceRequest, OperateStepInstanceData, OperateStepInstanceRequest, OperationCode,
-    Permission, StepIpResult, StepOperation,
+    GetJobInstanceStatusRequest, GetStepInstanceStatusRequest, IpLogData, JobInstanceStatusData,
+    Lang, OperateJobInstanceData, OperateJobInstanceRequest, OperateStepInstanceData,
+    OperateStepInstanceRequest, OperationCode, Permission, StepInstanceStatusData, StepIpResult,
+    StepOperation,
 };
 use leptos::prelude::{GetUntracked, Signal};
 use serde::Serialize;
@@ -20,6 +21,7 @@ use super::call::{build_call, Api};
 use super::client::{self, Failure};
 use super::envelope::{self, excerpt, Answer, Payload, Verdict, EXCERPT_CHARS};
 use crate::connection::Connection;
+use crate::job::rounds::StepQuery;
 use crate::job::route::JobRoute;
 use crate::outcome::Kind;
 
@@ -143,6 +145,13 @@ pub trait JobApi {
         step_instance_id: i64,
         op: StepOperation,
     ) -> LocalFuture<Result<OperateStepInstanceData, CallError>>;
+    /// `get_step_instance_status` of the step: one round, one batch.
+    fn step_status(
+        &self,
+        route: &JobRoute,
+        step_instance_id: i64,
+        query: StepQuery,
+    ) -> LocalFuture<Result<StepInstanceStatusData, CallError>>;
 }
 
 /// How long a step operation may take before the view gives up waiting (its outcome is then
@@ -215,6 +224,24 @@ pub mod requests {
             job_instance_id: Some(route.job_instance_id),
             step_instance_id: Some(step),
             operation_code: Some(op.code()),
+            ..Default::default()
+        }
+    }
+
+    /// One step's hosts in one round and batch.
+    pub fn step_status(
+        route: &JobRoute,
+        step: i64,
+        query: StepQuery,
+    ) -> GetStepInstanceStatusRequest {
+        GetStepInstanceStatusRequest {
+            bk_scope_type: Some(route.scope_type.clone()),
+            bk_scope_id: Some(route.scope_id.clone()),
+            job_instance_id: Some(route.job_instance_id),
+            step_instance_id: Some(step),
+            execute_count: query.execute_count,
+            batch: query.batch,
+            max_host_num_per_group: query.max_hosts_per_group,
             ..Default::default()
         }
     }
@@ -352,6 +379,18 @@ impl JobApi for HttpJobApi {
             Some(OPERATE_TIMEOUT_SECS),
         )
     }
+
+    fn step_status(
+        &self,
+        route: &JobRoute,
+        step_instance_id: i64,
+        query: StepQuery,
+    ) -> LocalFuture<Result<StepInstanceStatusData, CallError>> {
+        self.call(
+            Api::StepStatus,
+            &requests::step_status(route, step_instance_id, query),
+        )
+    }
 }
 
 #[cfg(test)]
@@ -416,6 +455,46 @@ mod tests {
             .headers
             .contains(&("Blueking-Language".into(), "en".into())));
         assert!(c.query.iter().all(|(_, v)| !v.contains("s3cr3t")));
+    }
+
+    #[test]
+    fn step_status_is_a_get_on_the_gateway_with_round_and_batch() {
+        let c = build_call(
+            &conn(AuthMode::Gateway),
+            Lang::En,
+            Api::StepStatus,
+            &requests::step_status(&route(), 5, StepQuery::round(1)),
+        );
+        assert_eq!(c.method, Method::Get);
+        assert_eq!(c.url, "http://h/prod/api/v3/get_step_instance_status");
+        for (k, v) in [
+            ("step_instance_id", "5"),
+            ("execute_count", "1"),
+            ("batch", "0"),
+        ] {
+            assert!(c.query.contains(&(k.into(), v.into())), "{k}={v}");
+        }
+        // Absent = all hosts of each group.
+        assert!(c.query.iter().all(|(k, _)| k != "max_host_num_per_group"));
+        let c = build_call(
+            &conn(AuthMode::Gateway),
+            Lang::En,
+            Api::StepStatus,
+            &requests::step_status(&route(), 5, StepQuery::batch_size(3)),
+        );
+        assert!(c.query.contains(&("batch".into(), "3".into())));
+        assert!(c
+            .query
+            .contains(&("max_host_num_per_group".into(), "1".into())));
+        assert!(c.query.iter().all(|(k, _)| k != "execute_count"));
+        let esb = build_call(
+            &conn(AuthMode::Esb),
+            Lang::En,
+            Api::StepStatus,
+            &requests::step_status(&route(), 5, StepQuery::round(0)),
+        );
+        assert_eq!(esb.method, Method::Post);
+        assert!(esb.body.unwrap().contains("\"execute_count\":0"));
     }
 
     #[test]

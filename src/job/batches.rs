@@ -6,7 +6,8 @@
 //! runs (2), the next one is about to start (15), waits for a confirmation (7) or the current
 //! one failed (4). With the plan (its sizes, in target order) the count of hosts that left
 //! status 5 places the job in it. The plan comes from the rolling settings the job was
-//! launched with ([`plan_of`]): known for the jobs launched from this browser.
+//! launched with ([`plan_of`]) for the jobs launched from this browser, else from the server
+//! batch by batch ([`crate::job::rounds::BatchProbe`]).
 
 use bkjob_api::{check_rolling, Draft, RunStatus};
 
@@ -51,6 +52,9 @@ pub struct BatchStrip {
     /// The batch the job is at (running, failed, or next to start), 1-based; `None` when all
     /// ran.
     pub current: Option<usize>,
+    /// The last cell stands for every batch after the known ones (a plan learnt from the
+    /// server one batch at a time, [`crate::job::rounds::BatchProbe`]).
+    pub later: bool,
 }
 
 /// The batch sizes a job launched with `draft` has over `hosts` hosts; `None` without rolling
@@ -118,6 +122,7 @@ pub fn batch_strip(plan: &[usize], step_status: i32, host_statuses: &[i32]) -> O
     Some(BatchStrip {
         batches,
         current: (current <= plan.len()).then_some(current),
+        later: false,
     })
 }
 

@@ -3,7 +3,7 @@
 //! Plain-Rust logic (compiles natively, no web-sys, unit-tested with `cargo test -p fastexec`):
 //! [`route`], [`poll`] (the polling cadence), [`batches`] (a rolling job's batch strip), [`hosts`] (grouping, filtering, virtual-list
 //! window, copying IPs), [`logtext`] (log search segments), [`recent`] (recent jobs, redo),
-//! [`format`] (times and durations), [`ops`] (the step operations: which are offered, their
+//! [`format`] (times and durations), [`rounds`] (earlier rounds, batch sizes from the server), [`ops`] (the step operations: which are offered, their
 //! confirmations, the never-twice guard); its zh/en labels are [`crate::i18n::job`]. Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
 //! are in [`view`]; browser calls go through [`crate::web`].
 //!
@@ -25,6 +25,7 @@ pub mod logtext;
 pub mod ops;
 pub mod poll;
 pub mod recent;
+pub mod rounds;
 pub mod route;
 pub mod store;
 

@@ -34,7 +34,8 @@ fn state_attr(s: BatchState) -> &'static str {
     }
 }
 
-/// The strip, while `strip` has one (a rolling job whose plan is known).
+/// The strip, while `strip` has one (a rolling job whose plan is known, in full or up to the
+/// next batch).
 #[component]
 pub fn BatchStripView(
     #[prop(into)] strip: Signal<Option<BatchStrip>>,
@@ -45,17 +46,25 @@ pub fn BatchStripView(
         strip.get().map(|s| {
             let m = s.batches.len().to_string();
             let position = match s.current {
+                // The last cell stands for one batch or more.
+                Some(n) if s.later => fill(
+                    t().batch_position_open,
+                    &[("n", &n.to_string()), ("m", &m)],
+                ),
                 Some(n) => fill(t().batch_position, &[("n", &n.to_string()), ("m", &m)]),
                 None => fill(t().batches_all_done, &[("m", &m)]),
             };
+            let last = s.batches.len();
             let cells = s
                 .batches
                 .iter()
                 .map(|b| {
-                    let label = fill(
-                        t().batch_label,
-                        &[("n", &b.number.to_string()), ("size", &b.size.to_string())],
-                    );
+                    let size = b.size.to_string();
+                    let label = if s.later && b.number == last {
+                        fill(t().batch_later, &[("size", &size)])
+                    } else {
+                        fill(t().batch_label, &[("n", &b.number.to_string()), ("size", &size)])
+                    };
                     let current = (s.current == Some(b.number)).then_some("step");
                     view! {
                         <li
@@ -75,6 +84,7 @@ pub fn BatchStripView(
                 <section class="batch-strip" id="batch-strip" aria-labelledby="batch-strip-title">
                     <h3 id="batch-strip-title">{t().batches_title}</h3>
                     <p class="batch-position" role="status" data-field="batch_position">{position}</p>
+                    {s.later.then(|| view! { <p class="batch-source" data-field="batch_source">{t().batches_from_server}</p> })}
                     <ol>{cells}</ol>
                 </section>
             }

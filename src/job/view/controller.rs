@@ -12,11 +12,13 @@ use leptos::task::spawn_local;
 
 use super::hosts::HostListState;
 use super::log::LogState;
+use super::rounds::RoundView;
 use crate::api::job::{CallError, JobApi};
 use crate::job::hosts::HostModel;
 use crate::job::ops::{OpGuard, OpOutcome};
 use crate::job::poll::{PollOutcome, PollSchedule};
 use crate::job::recent::RECENT_JOBS_KEY;
+use crate::job::rounds::BatchProbe;
 use crate::job::route::JobRoute;
 use crate::job::store::load_recent;
 use crate::web as browser;
@@ -74,6 +76,13 @@ pub(super) struct Ctx {
     pub(super) log_host_done: Arc<AtomicBool>,
     /// The step operations' guard ([`OpGuard`]).
     pub(super) ops: RwSignal<OpGuard>,
+    /// An earlier round shown instead of the current one ([`super::rounds`]).
+    pub(super) round: RwSignal<Option<RoundView>>,
+    /// The batch sizes learnt from the server, for a rolling job launched elsewhere.
+    pub(super) probe: RwSignal<BatchProbe>,
+    pub(super) probe_busy: Arc<AtomicBool>,
+    /// The launch settings give the batch plan: nothing to learn from the server.
+    pub(super) plan_known: bool,
 }
 
 impl Ctx {
@@ -170,6 +179,7 @@ impl Ctx {
                 if list.set_status(&self.route, job_status) {
                     browser::storage_set(RECENT_JOBS_KEY, &list.to_json());
                 }
+                self.learn_batches();
                 // A log fetched while its host was still running is refreshed.
                 if !self.log_host_done.load(Ordering::SeqCst) {
                     if let Some(h) = self.hosts.selected.get_untracked() {
@@ -194,6 +204,11 @@ impl Ctx {
         let Some(step) = self.step_id.get_untracked() else {
             return;
         };
+        // The log APIs answer the current round only (contract §8).
+        if self.round.with_untracked(Option::is_some) {
+            self.log.set(LogState::OtherRound);
+            return;
+        }
         // the host's current status decides whether the log can still grow
         let done = self.model.with_untracked(|m| {
             m.rows

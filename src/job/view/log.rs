@@ -21,6 +21,8 @@ pub enum LogState {
     Text(Arc<str>),
     File,
     Failed(CallError),
+    /// An earlier round is shown: BK-JOB's log APIs have the current round's logs only.
+    OtherRound,
 }
 
 /// The log of one host: search with highlighted matches, wrap, download. The text is
@@ -57,6 +59,7 @@ pub(super) fn LogPanel(
                 LogState::Idle => t().log_pick_host.into_any(),
                 LogState::Loading => t().log_loading.into_any(),
                 LogState::File => t().file_step_log.into_any(),
+                LogState::OtherRound => t().log_other_round.into_any(),
                 LogState::Failed(e) => view! { <ErrorPanel lang error=e/> }.into_any(),
                 LogState::Text(_) => ().into_any(),
             };
@@ -129,7 +132,7 @@ pub(super) fn LogPanel(
                 id="host-log"
                 tabindex="0"
                 class:wrap=move || wrap.get()
-                data-state=move || match log.get() { LogState::Idle => "idle", LogState::Loading => "loading", LogState::Text(_) => "loaded", LogState::File => "file", LogState::Failed(_) => "error" }
+                data-state=move || match log.get() { LogState::Idle => "idle", LogState::Loading => "loading", LogState::Text(_) => "loaded", LogState::File => "file", LogState::Failed(_) => "error", LogState::OtherRound => "other-round" }
                 style=move || if wrap.get() { "white-space:pre-wrap;overflow-wrap:anywhere" } else { "white-space:pre;overflow-x:auto" }
             >
                 {body}

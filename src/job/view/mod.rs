@@ -3,7 +3,8 @@
 //! - [`page`]: the page (`JobView`, `JobViewWith`): header, step summary, actions;
 //! - [`controller`]: polling and log loading over the [`crate::job::JobApi`] seam;
 //! - [`hosts`]: group tabs, filter, copy, the virtual host list;
-//! - [`batches`]: a rolling job's batch strip;
+//! - [`batches`]: a rolling job's batch strip; `rounds`: earlier rounds, batch sizes learnt
+//!   from the server;
 //! - `ops`: the step operations' buttons, confirmation and answer;
 //! - [`log`]: the log panel; [`error`]: the error panel; [`recent`]: the recent-jobs list.
 
@@ -15,6 +16,7 @@ pub mod log;
 mod ops;
 pub mod page;
 pub mod recent;
+mod rounds;
 
 /// Height of one host row, px (the virtual list needs a fixed height).
 pub const ROW_PX: f64 = 28.0;

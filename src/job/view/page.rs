@@ -15,17 +15,19 @@ use super::error::ErrorPanel;
 use super::hosts::{current_group, visible_rows, HostListState, HostResults};
 use super::log::{LogPanel, LogState};
 use super::ops::{step_facts, StepOps};
+use super::rounds::RoundPicker;
 use crate::api::job::{CallError, HttpJobApi, JobApi};
 use crate::connection::Connection;
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
-use crate::job::batches::{batch_strip, plan_of};
+use crate::job::batches::{batch_strip, plan_of, BatchStrip};
 use crate::job::format::{format_duration, format_time};
 use crate::job::hosts::{log_batches, HostModel};
 use crate::job::logtext::{combined_section, group_log_file_name};
 use crate::job::ops::{note_text, round, status_note, OpGuard};
 use crate::job::poll::{whole_seconds, PollSchedule};
 use crate::job::recent::redo_draft;
+use crate::job::rounds::BatchProbe;
 use crate::job::route::JobRoute;
 use crate::job::store::load_recent;
 use crate::view_helpers::rv;
@@ -91,6 +93,12 @@ pub fn JobViewWith(
     wake: Option<Signal<u64>>,
 ) -> impl IntoView {
     let t = move || job_texts(lang.get());
+    let recent = load_recent().find(&route).cloned();
+    // A rolling job launched from this browser: its settings give the batch plan.
+    let launched_with = recent
+        .as_ref()
+        .and_then(|r| r.draft.clone())
+        .filter(|d| d.rolling_enabled);
     let ctx = Ctx {
         route: route.clone(),
         api,
@@ -111,6 +119,10 @@ pub fn JobViewWith(
         log_gen: Arc::new(Mutex::new(0)),
         log_host_done: Arc::new(AtomicBool::new(true)),
         ops: RwSignal::new(OpGuard::new()),
+        round: RwSignal::new(None),
+        probe: RwSignal::new(BatchProbe::default()),
+        probe_busy: Arc::new(AtomicBool::new(false)),
+        plan_known: launched_with.is_some(),
     };
     {
         let alive = ctx.alive.clone();
@@ -163,16 +175,27 @@ pub fn JobViewWith(
     });
     let job_status = move || status.with(|s| s.as_ref().map(|d| d.job_instance.status));
     let progress = Memo::new(move |_| model.with(|m| m.progress()));
-    let recent = load_recent().find(&route).cloned();
     let redo = recent.as_ref().and_then(redo_draft);
-    // A rolling job launched from this browser: its settings give the batch plan.
-    let launched_with = recent.as_ref().and_then(|r| r.draft.clone());
-    // The status answer's host list lives in the model (split off by the controller).
+    // The status answer's host list lives in the model (split off by the controller). The
+    // plan: from the launch settings, else as far as the server told it.
+    let probe = ctx.probe;
     let strip = Memo::new(move |_| {
-        let d = launched_with.as_ref()?;
         let step_status = status.with(|s| Some(s.as_ref()?.step_instance_list.first()?.status))?;
         let hosts: Vec<i32> = model.with(|m| m.rows.iter().map(|h| h.status).collect());
-        batch_strip(&plan_of(d, hosts.len())?, step_status, &hosts)
+        match launched_with.as_ref() {
+            Some(d) => batch_strip(&plan_of(d, hosts.len())?, step_status, &hosts),
+            None => {
+                let (plan, later) = probe.with(|p| p.plan(hosts.len()))?;
+                batch_strip(&plan, step_status, &hosts).map(|s| BatchStrip { later, ..s })
+            }
+        }
+    });
+    // An earlier round's hosts replace the current ones in the host list while shown.
+    let earlier_round = ctx.round;
+    let shown_model = Signal::derive(move || {
+        earlier_round
+            .with(|r| r.as_ref().and_then(|r| r.model.clone()))
+            .unwrap_or_else(|| model.get())
     });
     let redo_sensitive = redo.as_ref().is_some_and(|d| d.is_param_sensitive);
     let redo_missing = redo.is_none();
@@ -373,6 +396,7 @@ pub fn JobViewWith(
                         " " {rv(move || t().failed)}
                     </dd></div>
             </dl>
+            <RoundPicker ctx=ctx.clone() lang/>
             <BatchStripView strip lang/>
             <p class="job-poll-state" role="status" data-field="poll_state">
                 {rv(move || if finished.get() { t().finished } else if status.with(|s| s.is_none()) && error.with(|e| e.is_none()) { t().loading } else if retry_in.get().is_none() { t().polling } else { "" })}
@@ -394,9 +418,9 @@ pub fn JobViewWith(
             }))}
             {rv(move || error.get().map(|e| view! { <ErrorPanel lang error=e/> }))}
             <div class="job-body">
-                <HostResults model=Signal::from(model) lang state=host_state/>
+                <HostResults model=shown_model lang state=host_state/>
                 <div class="job-group-download">
-                    <button type="button" id="download-group" disabled=move || downloading.get().is_some() on:click=download_group>
+                    <button type="button" id="download-group" disabled=move || downloading.get().is_some() || earlier_round.with(Option::is_some) on:click=download_group>
                         {rv(move || t().download_group)}
                     </button>
                     {rv(move || downloading.get().map(|(d, n)| fill(t().downloading, &[("done", &d.to_string()), ("total", &n.to_string())])))}
