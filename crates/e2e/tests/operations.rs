@@ -1,6 +1,6 @@
 //! The job view's step operations (`operate_step_instance`, issue 12 part 4) against a real
 //! fastexec-server in headless Chromium: a job failing on one host is retried from the view
-//! (only that host runs again, in round 2) until it succeeds; a rolling job in mode 3 waits
+//! (only that host runs again, in round 2) until it succeeds, and round 1 can still be viewed; a rolling job in mode 3 waits
 //! after batch 1 and "Continue next batch" runs the next one; a rolling job in mode 1 pauses
 //! on a failing batch and "Ignore errors" goes on.
 //!
@@ -301,6 +301,38 @@ async fn retry_failed_hosts_runs_only_the_failed_host_again_until_the_job_succee
         buttons(d).await.is_empty(),
         "a successful step offers nothing"
     );
+
+    // Round 1's results are still there to see (get_step_instance_status, execute_count 0):
+    // host 102 failed in it.
+    let picker = wait_for(d, "#round-select", 10).await;
+    assert_eq!(picker.find_all(By::Css("option")).await.unwrap().len(), 3);
+    picker
+        .find(By::Css(r#"option[value="0"]"#))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        d,
+        r#"[data-field="round_shown"][data-execute-count="0"]"#,
+        10,
+    )
+    .await;
+    wait_for(d, r#"button[data-group="104"][data-count="1"]"#, 10).await;
+    wait_for(d, r#"button[data-group="9"][data-count="2"]"#, 10).await;
+    d.find(By::Id("round-back"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(d, r#"button[data-group="9"][data-count="3"]"#, 10).await;
+    assert!(d
+        .find_all(By::Css(r#"[data-field="round_shown"]"#))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -333,6 +365,16 @@ async fn a_manual_rolling_job_waits_after_batch_one_and_continue_runs_the_next_b
     );
     wait_for(d, r#"button[data-group="5"][data-count="2"]"#, 10).await;
     assert_eq!(buttons(d).await, ["op-continue-batch"]);
+    // Launched through the API, not from this browser: the batch sizes come from the server.
+    wait_for(d, r#"[data-batch="2"][data-state="confirm"]"#, 10).await;
+    let position = wait_for(d, r#"[data-field="batch_position"]"#, 5).await;
+    assert_eq!(position.text().await.unwrap(), "Batch 2 of 2");
+    assert_eq!(
+        attr(d, r#"[data-batch="1"]"#, "data-state")
+            .await
+            .as_deref(),
+        Some("done")
+    );
     assert_eq!(runs(&dir.0, 102), "", "batch 2 has not run");
 
     open_dialog(d, "op-continue-batch", 2, 3).await;
