@@ -4,10 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use bkjob_api::rolling::RollingMode;
-
 use super::drive::LazyPrep;
-use super::rolling::{clock_rand, Plan};
+use super::rolling::{after_batch, clock_rand, run_at_offsets, AfterBatch, Plan};
 use super::*;
 
 /// Where a task leaves the job and its step.
@@ -255,21 +253,9 @@ impl Executor {
                 return stopped;
             }
             let last = batch >= plan.total_batch;
-            let failed = r != RunStatus::Success;
-            let between = match (failed, plan.mode()) {
-                (true, RollingMode::PauseIfFail | RollingMode::Manual) => {
-                    return End::both(RunStatus::Fail)
-                }
-                (true, RollingMode::IgnoreError) if last => {
-                    return End {
-                        job: RunStatus::Success,
-                        step: RunStatus::IgnoreError,
-                    }
-                }
-                (false, _) if last => return End::both(RunStatus::Success),
-                (false, RollingMode::Manual) => return End::both(RunStatus::WaitingUser),
-                (true, RollingMode::IgnoreError) => RunStatus::IgnoreError,
-                (false, _) => RunStatus::RollingWaiting,
+            let between = match after_batch(plan.mode(), r != RunStatus::Success, last) {
+                AfterBatch::End { job, step } => return End { job, step },
+                AfterBatch::Next(status) => status,
             };
             let pause = PhaseUpdate {
                 job_id,
@@ -307,28 +293,29 @@ impl Executor {
             batches.entry(h.batch).or_default().push(h);
         }
         let offsets = plan.stagger_offsets(batches.len(), clock_rand());
-        let runs = batches.into_iter().zip(offsets).map(|((b, hosts), at)| {
-            let mut cancel = cancel.clone();
-            async move {
-                tokio::select! {
-                    _ = tokio::time::sleep(at) => {}
-                    // Its hosts are then marked terminated (403) by `run_hosts`.
-                    _ = cancel.wait_for(|c| *c) => {}
-                }
-                // The latest batch started is the step's current one.
-                self.write_running(
-                    ctl,
-                    PhaseUpdate {
-                        job_id,
-                        step_id,
-                        batch: Some(b),
-                        ..Default::default()
-                    },
-                );
-                self.run_hosts(prep, hosts, ctl, cancel).await
-            }
-        });
-        let results = futures_util::future::join_all(runs).await;
+        let scheduled = batches
+            .into_iter()
+            .zip(offsets)
+            .map(|((b, hosts), at)| {
+                let cancel = cancel.clone();
+                let work = async move {
+                    // The latest batch started is the step's current one.
+                    self.write_running(
+                        ctl,
+                        PhaseUpdate {
+                            job_id,
+                            step_id,
+                            batch: Some(b),
+                            ..Default::default()
+                        },
+                    );
+                    // After a terminate its hosts are marked terminated (403) here.
+                    self.run_hosts(prep, hosts, ctl, cancel).await
+                };
+                (at, work)
+            })
+            .collect();
+        let results = run_at_offsets(scheduled, cancel).await;
         if ctl.cancelled() || results.contains(&RunStatus::StopSuccess) {
             End::both(RunStatus::StopSuccess)
         } else if results.iter().all(|r| *r == RunStatus::Success) {

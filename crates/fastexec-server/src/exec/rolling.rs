@@ -3,10 +3,13 @@
 //! grammar, the defaults and the batch sizes come from `bkjob_api::rolling`; the batch of each
 //! host is stored with the host (`step_host.batch`).
 
+use std::future::Future;
 use std::time::Duration;
 
 use bkjob_api::rolling::{ExecutionMode, Resolved, RollingMode};
+use bkjob_api::RunStatus;
 use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
 
 /// What the executor needs of a `rolling_config` once the batches are assigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +79,54 @@ impl Plan {
     }
 }
 
+/// What a serial rolling step does once a batch ended (contract §7.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterBatch {
+    /// The run ends here with these job and step statuses (terminal, or 7 waiting for
+    /// operation 13).
+    End { job: RunStatus, step: RunStatus },
+    /// The next batch starts after the pause; the step shows this status meanwhile.
+    Next(RunStatus),
+}
+
+/// The decision after batch `batch` of `plan` ended, `failed` or not: a failure stops the job
+/// in modes 1 and 3 (4/4) and is ignored in mode 2 (step 6); after a success the next batch
+/// waits for a confirmation in mode 3 (7/7) or starts after a pause (15); after the last
+/// batch the job is successful and the step keeps the last batch's result (3, or 6 when it
+/// was ignored).
+pub fn after_batch(mode: RollingMode, failed: bool, last: bool) -> AfterBatch {
+    use RunStatus::*;
+    let end = |job, step| AfterBatch::End { job, step };
+    match (failed, mode) {
+        (true, RollingMode::PauseIfFail | RollingMode::Manual) => end(Fail, Fail),
+        (true, RollingMode::IgnoreError) if last => end(Success, IgnoreError),
+        (true, RollingMode::IgnoreError) => AfterBatch::Next(IgnoreError),
+        (false, _) if last => end(Success, Success),
+        (false, RollingMode::Manual) => end(WaitingUser, WaitingUser),
+        (false, _) => AfterBatch::Next(RollingWaiting),
+    }
+}
+
+/// Staggered batches: each piece of `work` starts at its offset from now (tokio's clock), all
+/// of them concurrently, whatever the others do. Terminating (`cancel`) ends the waits at
+/// once: every batch then starts, and its hosts are marked terminated by the work itself.
+pub async fn run_at_offsets<F: Future>(
+    scheduled: Vec<(Duration, F)>,
+    cancel: watch::Receiver<bool>,
+) -> Vec<F::Output> {
+    let runs = scheduled.into_iter().map(|(at, work)| {
+        let mut cancel = cancel.clone();
+        async move {
+            tokio::select! {
+                _ = tokio::time::sleep(at) => {}
+                _ = cancel.wait_for(|c| *c) => {}
+            }
+            work.await
+        }
+    });
+    futures_util::future::join_all(runs).await
+}
+
 /// The batch of each of `hosts` targets (1-based, in target order) for a plan of `sizes`.
 pub fn assign_batches(sizes: &[usize], hosts: usize) -> Vec<i32> {
     let mut out = Vec::with_capacity(hosts);
@@ -141,6 +192,81 @@ mod tests {
         }
         let max_only = plan(0, 7, 7).stagger_offsets(2, |_| unreachable!());
         assert_eq!(max_only[1], Duration::from_millis(7));
+    }
+
+    #[test]
+    fn after_each_batch_by_mode_result_and_position() {
+        use AfterBatch::*;
+        use RollingMode::{Manual, PauseIfFail};
+        use RunStatus::{Fail, IgnoreError, RollingWaiting, Success, WaitingUser};
+        // Mode 2 is RollingMode::IgnoreError (the step status of the same name is RunStatus's).
+        let ign = RollingMode::IgnoreError;
+        let end = |job, step| End { job, step };
+        // (mode, failed, last) -> what follows, every combination.
+        let table = [
+            (PauseIfFail, false, false, Next(RollingWaiting)),
+            (PauseIfFail, false, true, end(Success, Success)),
+            (PauseIfFail, true, false, end(Fail, Fail)),
+            (PauseIfFail, true, true, end(Fail, Fail)),
+            (ign, false, false, Next(RollingWaiting)),
+            (ign, false, true, end(Success, Success)),
+            (ign, true, false, Next(IgnoreError)),
+            (ign, true, true, end(Success, IgnoreError)),
+            (Manual, false, false, end(WaitingUser, WaitingUser)),
+            (Manual, false, true, end(Success, Success)),
+            (Manual, true, false, end(Fail, Fail)),
+            (Manual, true, true, end(Fail, Fail)),
+        ];
+        for (mode, failed, last, want) in table {
+            assert_eq!(
+                after_batch(mode, failed, last),
+                want,
+                "{mode:?} {failed} {last}"
+            );
+        }
+    }
+
+    /// On tokio's paused clock: time only moves when every task waits, straight to the next
+    /// timer, so the start times are exact and the test takes no real time.
+    #[tokio::test(start_paused = true)]
+    async fn staggered_batches_start_at_their_offsets_on_a_fake_clock() {
+        let t0 = tokio::time::Instant::now();
+        let (_tx, cancel) = watch::channel(false);
+        let offsets = plan(100, 0, 50).stagger_offsets(4, |n| n - 1);
+        assert_eq!(offsets, [0, 150, 300, 450].map(Duration::from_millis));
+        let scheduled = offsets
+            .iter()
+            .enumerate()
+            .map(|(i, &at)| {
+                (at, async move {
+                    let started = t0.elapsed();
+                    // A batch that takes long does not delay the next one.
+                    tokio::time::sleep(Duration::from_millis(1_000)).await;
+                    (i, started)
+                })
+            })
+            .collect();
+        let done = run_at_offsets(scheduled, cancel).await;
+        let starts: Vec<_> = done.iter().map(|&(_, s)| s).collect();
+        assert_eq!(starts, offsets);
+        assert_eq!(t0.elapsed(), Duration::from_millis(1_450));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn terminating_ends_the_waits_of_staggered_batches() {
+        let t0 = tokio::time::Instant::now();
+        let (tx, cancel) = watch::channel(false);
+        let scheduled = [0, 60_000, 120_000]
+            .map(Duration::from_millis)
+            .into_iter()
+            .map(|at| (at, async move { t0.elapsed() }))
+            .collect();
+        let stop = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            tx.send(true).unwrap();
+        };
+        let (starts, ()) = tokio::join!(run_at_offsets(scheduled, cancel), stop);
+        assert_eq!(starts, [0, 50, 50].map(Duration::from_millis));
     }
 
     #[test]
