@@ -307,3 +307,61 @@ async fn a_job_that_is_not_rolling_is_asked_once_and_shows_no_strip() {
     assert_eq!(fake.step_queries.borrow().len(), 1);
     assert!(q(&root, "#batch-strip").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_rolling_retry_names_the_hosts_of_the_current_batch() {
+    let fake = Rc::new(Fake::default());
+    // Batch 1 (101, 102) had 102 fail and was ignored; batch 2 (103, 104) failed on 103 and
+    // paused the job; batch 3 (105, 106) waits. The status answer alone would count 2 failed.
+    let hosts = vec![
+        host(101, 9, ""),
+        host(102, 104, ""),
+        host(103, 104, ""),
+        host(104, 9, ""),
+        host(105, 5, ""),
+        host(106, 5, ""),
+    ];
+    *fake.fallback.borrow_mut() = Some(Ok(status_answer(4, true, hosts)));
+    *fake.step_answer.borrow_mut() = Some(Box::new(|q: StepQuery| {
+        // The batch strip learns batches 1 and 2 as well (this browser did not launch it).
+        Ok(match q.batch {
+            None => step_answer(0, &[(9, &[104]), (104, &[103])]),
+            Some(1) => step_answer(0, &[(9, &[101]), (104, &[102])]),
+            Some(2) => step_answer(0, &[(9, &[104]), (104, &[103])]),
+            other => panic!("batch {other:?} is not needed"),
+        })
+    }));
+    let current_reads = |f: &Fake| {
+        f.step_queries
+            .borrow()
+            .iter()
+            .filter(|&&q| q == StepQuery::current_batch())
+            .count()
+    };
+    let (root, _handle) = mount_view(&fake, fast_schedule());
+    wait_for("the buttons", || q(&root, "#op-retry-failed").is_some()).await;
+    wait_for("the current batch read", || current_reads(&fake) == 1).await;
+    click(&root, "#op-retry-failed");
+    wait_for("the exact count", || {
+        q(&root, "#op-dialog-question")
+            .and_then(|e| e.text_content())
+            .as_deref()
+            == Some(
+                "Run the script again on the 1 failed hosts of the current batch (6 hosts in all)?",
+            )
+    })
+    .await;
+    click(&root, "#op-cancel");
+    click(&root, "#op-retry-all");
+    wait_for("the batch's hosts", || {
+        q(&root, "#op-dialog-question")
+            .and_then(|e| e.text_content())
+            .as_deref()
+            == Some("Run the script again on the 2 hosts of the current batch (6 hosts in all)?")
+    })
+    .await;
+    // Read once for this status and round, however often the status is polled.
+    sleep(100).await;
+    assert_eq!(current_reads(&fake), 1);
+    assert!(fake.operate_calls.borrow().is_empty());
+}

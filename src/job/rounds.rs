@@ -31,6 +31,15 @@ impl StepQuery {
         }
     }
 
+    /// How the current batch of the current round stands (group sizes only).
+    pub fn current_batch() -> Self {
+        StepQuery {
+            execute_count: None,
+            batch: None,
+            max_hosts_per_group: Some(1),
+        }
+    }
+
     /// How many hosts batch `n` of the current round has (one host listed per group: the
     /// group sizes are what counts).
     pub fn batch_size(n: i32) -> Self {

@@ -15,9 +15,11 @@
 //! - "Ignore errors" (3) is offered on a failed step (4) only: BK-JOB accepts it on 9 too,
 //!   but its engine then does nothing.
 //! - "Failed" hosts are those BK-JOB retries with code 2: every host whose status is not 9
-//!   (success). Hosts waiting for a later rolling batch (5) are not counted: a retry of a
-//!   rolling step re-runs the current batch only. "Retry failed hosts" is not offered when
-//!   no host failed.
+//!   (success). A retry of a rolling step re-runs the current batch only: its hosts are
+//!   counted from `get_step_instance_status` without `batch` (the current batch,
+//!   [`StepFacts::batch`]); until that answer is in, from the status answer (hosts waiting for
+//!   a later batch left out, earlier batches' ignored failures counted: an upper bound).
+//!   "Retry failed hosts" is not offered when no host failed.
 
 use bkjob_api::{HostStatus, Lang, RunStatus, StepOperation, StepType};
 
@@ -102,6 +104,23 @@ impl HostCounts {
         c
     }
 
+    /// Count an answer's result groups (`get_step_instance_status`: every group's size,
+    /// however many hosts it lists).
+    pub fn of_groups(groups: &[bkjob_api::StepResultGroup]) -> Self {
+        let mut c = HostCounts::default();
+        for g in groups {
+            let n = g.host_size.max(0) as usize;
+            c.total += n;
+            match HostStatus::from_code(g.result_type) {
+                Some(HostStatus::Success) => c.success += n,
+                Some(HostStatus::Waiting) => c.waiting += n,
+                Some(HostStatus::Running) => c.running += n,
+                _ => {}
+            }
+        }
+        c
+    }
+
     /// Hosts that ran and did not succeed (neither 9 nor waiting nor running).
     pub fn failed(&self) -> usize {
         self.total - self.success - self.waiting - self.running
@@ -117,6 +136,8 @@ pub struct StepFacts {
     pub step_type: i32,
     /// Its hosts.
     pub hosts: HostCounts,
+    /// The hosts of a rolling step's current batch, when read for this status.
+    pub batch: Option<HostCounts>,
 }
 
 /// How many hosts an operation touches, of how many.
@@ -135,7 +156,13 @@ impl StepFacts {
             status,
             step_type,
             hosts: HostCounts::of(model),
+            batch: None,
         }
+    }
+
+    /// With the counts of the current batch (a rolling step).
+    pub fn with_batch(self, batch: Option<HostCounts>) -> Self {
+        StepFacts { batch, ..self }
     }
 
     fn run_status(&self) -> Option<RunStatus> {
@@ -179,8 +206,20 @@ impl StepFacts {
     pub fn targets(&self, op: StepOperation) -> Targets {
         let h = &self.hosts;
         let rolling = self.rolling();
-        let n = match op {
+        let n = match (op, self.batch.filter(|_| rolling)) {
             // BK-JOB re-runs every host that is not 9; a rolling step only its current batch.
+            (StepOperation::RetryFailIp, Some(b)) => b.total - b.success,
+            (StepOperation::RetryAllIp, Some(b)) => b.total,
+            (op, _) => self.estimate(op),
+        };
+        Targets { n, total: h.total }
+    }
+
+    /// [`Self::targets`] from the status answer alone.
+    fn estimate(&self, op: StepOperation) -> usize {
+        let h = &self.hosts;
+        let rolling = self.rolling();
+        match op {
             StepOperation::RetryFailIp => {
                 if rolling {
                     h.total - h.success - h.waiting
@@ -198,8 +237,7 @@ impl StepFacts {
             StepOperation::IgnoreError => h.failed(),
             StepOperation::RollingContinue => h.waiting,
             _ => h.total - h.success,
-        };
-        Targets { n, total: h.total }
+        }
     }
 }
 
@@ -357,6 +395,37 @@ mod tests {
         assert!(!running.rolling() && running.offered().is_empty());
         // a plain failed step is not rolling
         assert!(!facts(4, &[(9, 2), (104, 1)]).rolling());
+    }
+
+    #[test]
+    fn a_rolling_retry_counts_the_current_batch_once_it_is_read() {
+        use bkjob_api::StepResultGroup;
+        // Batch 1's failure (1 host) was ignored (op 3), batch 2 (3 hosts) failed on 2 and
+        // paused the job; 2 hosts wait for batch 3.
+        let f = facts(4, &[(9, 2), (104, 3), (5, 2)]);
+        assert_eq!(
+            f.targets(RetryFailIp).n,
+            3,
+            "the estimate counts batch 1's failure"
+        );
+        let group = |result_type, host_size| StepResultGroup {
+            result_type,
+            host_size,
+            ..Default::default()
+        };
+        let batch = HostCounts::of_groups(&[group(9, 1), group(104, 2)]);
+        assert_eq!((batch.total, batch.success, batch.failed()), (3, 1, 2));
+        let exact = f.with_batch(Some(batch));
+        assert_eq!(exact.targets(RetryFailIp), Targets { n: 2, total: 7 });
+        assert_eq!(exact.targets(RetryAllIp), Targets { n: 3, total: 7 });
+        assert_eq!(
+            question(RetryAllIp, &exact, Lang::En),
+            "Run the script again on the 3 hosts of the current batch (7 hosts in all)?"
+        );
+        // Not rolling: the batch counts are not used.
+        let plain = facts(4, &[(9, 2), (104, 1)]).with_batch(Some(batch));
+        assert_eq!(plain.targets(RetryAllIp).n, 3);
+        assert_eq!(plain.targets(RetryFailIp).n, 1);
     }
 
     #[test]

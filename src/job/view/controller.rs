@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 
 use super::hosts::HostListState;
 use super::log::LogState;
-use super::rounds::RoundView;
+use super::rounds::{BatchRead, RoundView};
 use crate::api::job::{CallError, JobApi};
 use crate::job::hosts::HostModel;
 use crate::job::ops::{OpGuard, OpOutcome};
@@ -83,6 +83,9 @@ pub(super) struct Ctx {
     pub(super) probe_busy: Arc<AtomicBool>,
     /// The launch settings give the batch plan: nothing to learn from the server.
     pub(super) plan_known: bool,
+    /// The current batch's hosts of a rolling step ([`super::rounds::BatchRead`]).
+    pub(super) batch_read: RwSignal<Option<BatchRead>>,
+    pub(super) batch_busy: Arc<AtomicBool>,
 }
 
 impl Ctx {
@@ -180,6 +183,7 @@ impl Ctx {
                     browser::storage_set(RECENT_JOBS_KEY, &list.to_json());
                 }
                 self.learn_batches();
+                self.read_current_batch();
                 // A log fetched while its host was still running is refreshed.
                 if !self.log_host_done.load(Ordering::SeqCst) {
                     if let Some(h) = self.hosts.selected.get_untracked() {

@@ -25,17 +25,20 @@ pub(super) fn step_facts(ctx: &Ctx) -> Memo<Option<StepFacts>> {
     let status = ctx.status;
     let model = ctx.model;
     let step_id = ctx.step_id;
+    let batch_read = ctx.batch_read;
     Memo::new(move |_| {
         let id = step_id.get()?;
-        let (st, ty) = status.with(|s| {
+        let (st, ty, round) = status.with(|s| {
             s.as_ref().and_then(|d| {
                 d.step_instance_list
                     .iter()
                     .find(|x| x.step_instance_id == id)
-                    .map(|x| (x.status, x.type_))
+                    .map(|x| (x.status, x.type_, x.execute_count))
             })
         })?;
-        Some(model.with(|m| StepFacts::new(st, ty, m)))
+        // The current batch's counts, when read for this very status and round.
+        let batch = batch_read.with(|b| b.filter(|b| b.key == (st, round)).map(|b| b.counts));
+        Some(model.with(|m| StepFacts::new(st, ty, m).with_batch(batch)))
     })
 }
 

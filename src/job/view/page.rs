@@ -123,6 +123,8 @@ pub fn JobViewWith(
         probe: RwSignal::new(BatchProbe::default()),
         probe_busy: Arc::new(AtomicBool::new(false)),
         plan_known: launched_with.is_some(),
+        batch_read: RwSignal::new(None),
+        batch_busy: Arc::new(AtomicBool::new(false)),
     };
     {
         let alive = ctx.alive.clone();

@@ -5,7 +5,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use bkjob_api::Lang;
+use bkjob_api::{Lang, StepOperation};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,7 +16,7 @@ use crate::api::job::CallError;
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
 use crate::job::hosts::HostModel;
-use crate::job::ops::round;
+use crate::job::ops::{round, HostCounts, StepFacts};
 use crate::job::rounds::{host_count, rounds, rows_of, BatchProbe, StepQuery};
 use crate::view_helpers::rv;
 
@@ -126,6 +126,76 @@ impl Ctx {
                 });
             }
             ctx.probe_busy.store(false, Ordering::SeqCst);
+        });
+    }
+}
+
+/// The current batch's host counts, and the step status and round they were read for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct BatchRead {
+    pub(super) key: (i32, i32),
+    pub(super) counts: HostCounts,
+}
+
+impl Ctx {
+    /// The step's status and round, as the last status answer gave them.
+    fn step_key(&self) -> Option<(i32, i32)> {
+        self.status.with_untracked(|s| {
+            s.as_ref().and_then(|d| {
+                d.step_instance_list
+                    .first()
+                    .map(|s| (s.status, s.execute_count))
+            })
+        })
+    }
+
+    /// Read the current batch's hosts of a rolling step that can be retried (for the
+    /// operations' exact counts), once per step status and round.
+    pub(super) fn read_current_batch(&self) {
+        let (Some(step), Some(key)) = (self.step_id.get_untracked(), self.step_key()) else {
+            return;
+        };
+        let facts = self.model.with_untracked(|m| {
+            let ty = self.status.with_untracked(|s| {
+                s.as_ref()
+                    .and_then(|d| d.step_instance_list.first().map(|s| s.type_))
+            });
+            StepFacts::new(key.0, ty.unwrap_or(1), m)
+        });
+        // Only where a retry is offered (a retry of a rolling step re-runs its current batch).
+        let retry = facts
+            .offered()
+            .iter()
+            .any(|op| matches!(op, StepOperation::RetryFailIp | StepOperation::RetryAllIp));
+        if !facts.rolling()
+            || !retry
+            || self
+                .batch_read
+                .with_untracked(|b| b.is_some_and(|b| b.key == key))
+            || self.batch_busy.swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
+        let ctx = self.clone();
+        spawn_local(async move {
+            let answer = ctx
+                .api
+                .step_status(&ctx.route, step, StepQuery::current_batch())
+                .await;
+            ctx.batch_busy.store(false, Ordering::SeqCst);
+            if !ctx.alive() {
+                return;
+            }
+            // An error leaves the estimate from the status answer in place.
+            if let Ok(d) = answer {
+                // The step may have moved on meanwhile: then this answer is not used.
+                if ctx.step_key() == Some(key) {
+                    ctx.batch_read.set(Some(BatchRead {
+                        key,
+                        counts: HostCounts::of_groups(&d.step_result_group_list),
+                    }));
+                }
+            }
         });
     }
 }
