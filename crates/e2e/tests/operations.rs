@@ -467,3 +467,65 @@ async fn an_operation_refused_in_the_steps_new_status_is_explained_and_the_statu
     assert!(buttons(d).await.is_empty(), "a running step offers nothing");
     wait_round_finished(d, 1, 4).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operation_the_user_may_not_do_shows_the_permission_answer_and_runs_nothing() {
+    // The demo plus "viewer", who may follow the business's jobs but not run scripts.
+    let demo_cfg = std::fs::read_to_string(e2e::project_root().join("fastexec.toml")).unwrap();
+    let cfg_dir = TempDir::new("fastexec-e2e-config");
+    let cfg = cfg_dir.0.join("fastexec.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "{demo_cfg}\n[[users]]\nname = \"viewer\"\ntokens = []\n\
+             grants = [{{ scope_type = \"biz\", scope_id = \"2\", \
+             actions = [\"access_business\", \"view_history\"] }}]\n"
+        ),
+    )
+    .unwrap();
+    let dir = TempDir::new("fastexec-e2e-ops");
+    let server = Server::start(&cfg);
+    let id = launch(&server, &counting_script(&dir.0, 102), None, "e2e viewer").await;
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(format!("{}jobs/biz/{}/{id}", server.url, demo::BIZ_ID))
+        .await
+        .unwrap();
+    wait_for(d, &format!(r#"#job-view[data-job-instance-id="{id}"]"#), 30).await;
+    connect_as(d, "viewer").await;
+    wait_round_finished(d, 0, 4).await;
+
+    open_dialog(d, "op-retry-failed", 1, 3).await;
+    d.find(By::Id("op-confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // BK-JOB's 9900403 with what is missing, next to the buttons; nothing ran again.
+    let panel = wait_for(d, r#"#op-note .job-error[data-code="9900403"]"#, 10).await;
+    let actions = panel
+        .find_all(By::Css("#job-permission li[data-action]"))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for a in actions {
+        ids.push(a.attr("data-action").await.unwrap().unwrap_or_default());
+    }
+    assert!(
+        ids.iter().any(|a| a == "quick_execute_script"),
+        "the missing execute permission is named: {ids:?}"
+    );
+    assert_eq!(
+        attr(d, "#op-note", "data-outcome").await.as_deref(),
+        Some("refused")
+    );
+    let s = status(&server, id).await;
+    assert_eq!(
+        s["data"]["step_instance_list"][0]["execute_count"], 0,
+        "{s}"
+    );
+    assert_eq!(runs(&dir.0, 102), "1", "host 102 did not run again");
+    // The buttons stay usable (another user, or after the permission is granted).
+    wait_for(d, r#"#step-ops[data-busy="false"]"#, 10).await;
+}
