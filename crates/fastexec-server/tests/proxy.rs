@@ -157,6 +157,29 @@ async fn launch_follow_and_fail_through_an_https_proxy() {
         "{v}"
     );
 
+    // The step's status by round (GET) and a step operation (POST) are forwarded too: here
+    // BK-JOB's refusal of "continue next batch" on a step that does not roll.
+    let step_path = format!(
+        "api/v3/get_step_instance_status?bk_scope_type=biz&bk_scope_id=2&job_instance_id={job}\
+         &step_instance_id={step}&execute_count=0"
+    );
+    let (s, v, t) = call(&api, "GET", &step_path, &with_cookie, &Value::Null).await;
+    answers += &t;
+    assert_eq!((s, v["code"].as_i64()), (200, Some(0)), "{v}");
+    assert_eq!(v["data"]["execute_count"], 0, "{v}");
+    let op = json!({"bk_scope_type": "biz", "bk_scope_id": "2", "job_instance_id": job,
+                    "step_instance_id": step, "operation_code": 13});
+    let (s, v, t) = call(
+        &api,
+        "POST",
+        "api/v3/operate_step_instance",
+        &with_cookie,
+        &op,
+    )
+    .await;
+    answers += &t;
+    assert_eq!((s, v["code"].as_i64()), (200, Some(1_241_003)), "{v}");
+
     // A user without the grant: JOB's permission answer, passed through whole.
     let limited = [("Cookie", "bk_token=limited-token")];
     let (s, v, t) = call(&api, "POST", "api/v3/fast_execute_script", &limited, &req).await;

@@ -26,6 +26,9 @@ pub const FORWARDED: &[(&str, Method)] = &[
     ("get_job_instance_ip_log", Method::GET),
     ("batch_get_job_instance_ip_log", Method::POST),
     ("operate_job_instance", Method::POST),
+    // The job view's step operations, earlier rounds and rolling batches.
+    ("operate_step_instance", Method::POST),
+    ("get_step_instance_status", Method::GET),
 ];
 
 /// Credential names ESB and the gateway read from a body or query (§9.1); the browser's are
@@ -309,6 +312,9 @@ mod tests {
         assert!(allowed("fast_execute_script", &Method::POST));
         assert!(!allowed("fast_execute_script", &Method::GET));
         assert!(!allowed("fast_execute_sql", &Method::POST));
+        assert!(allowed("operate_step_instance", &Method::POST));
+        assert!(allowed("get_step_instance_status", &Method::GET));
+        assert!(!allowed("get_step_instance_status", &Method::POST));
     }
 
     #[test]
