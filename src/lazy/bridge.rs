@@ -73,6 +73,41 @@ export function reset_job_module() {
   module = null;
   moduleFailures += 1;
 }
+// The code editor (src/form/editor/codemirror.mjs, built as fastexec-editor.js) loads on the
+// first focus of the script box and takes the textarea's place (each textarea once: the form
+// may be mounted again). Until then, or when it cannot load (a note says so; the next focus
+// tries again), the textarea is the editor. Plain JS here: the first visit carries no Rust
+// for it.
+let editor = null;
+let editorFailures = 0;
+document.addEventListener('focusin', (ev) => {
+  const ta = ev.target;
+  if (!(ta instanceof HTMLTextAreaElement) || ta.name !== 'script_content' || ta.fastexecEditor) {
+    return;
+  }
+  const box = ta.closest('.editor');
+  const note = () => box && box.parentElement.querySelector('.editor-note');
+  if (!editor) editor = import(url('fastexec-editor.js', editorFailures));
+  editor.then(
+    (m) => {
+      m.upgrade(ta);
+      const n = note();
+      if (n) n.remove();
+    },
+    () => {
+      editor = null;
+      editorFailures += 1;
+      if (!box || note()) return;
+      const p = document.createElement('p');
+      p.className = 'hint editor-note';
+      p.setAttribute('role', 'status');
+      p.textContent = document.documentElement.lang.startsWith('en')
+        ? 'The code editor could not load: use this text box (retried on next focus).'
+        : '代码编辑器未能加载，请使用此文本框（下次聚焦时重试）。';
+      box.after(p);
+    },
+  );
+});
 "#)]
 extern "C" {
     fn load_job_module() -> js_sys::Promise;

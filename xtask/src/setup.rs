@@ -26,7 +26,10 @@ pub fn ensure() -> Result<usize, String> {
         ("Chromium + ChromeDriver (Debian)", chromium),
         ("trunk", trunk),
         ("wasm-bindgen-cli", wasm_bindgen_cli),
-        ("npm tools (binaryen wasm-opt, terser)", npm_tools),
+        (
+            "npm packages (binaryen wasm-opt, terser, esbuild, CodeMirror)",
+            npm_tools,
+        ),
         ("crates (cargo fetch)", crates),
     ];
     let mut installed = 0;
@@ -127,12 +130,25 @@ fn wasm_bindgen_cli() -> Result<bool, String> {
     Ok(true)
 }
 
-/// The npm tools of package.json: binaryen's wasm-opt (checked by version) and terser (the
-/// release build's post-build hook, tools/post-build.mjs: JS minifier, precompression).
+/// The npm packages of package.json: binaryen's wasm-opt (checked by version), terser (the
+/// release build's post-build hook, tools/post-build.mjs), esbuild and CodeMirror (the
+/// on-demand script editor, tools/pre-build.mjs). `npm ci` again when any is missing.
 fn npm_tools() -> Result<bool, String> {
     let root = project_root();
     let bin = root.join("node_modules/.bin/wasm-opt");
-    if bin.exists() && root.join("node_modules/terser/package.json").exists() {
+    let manifest = std::fs::read_to_string(root.join("package.json"))
+        .map_err(|e| format!("cannot read package.json: {e}"))?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest).map_err(|e| format!("package.json: {e}"))?;
+    let all_there = manifest["devDependencies"].as_object().is_some_and(|deps| {
+        deps.keys().all(|name| {
+            root.join("node_modules")
+                .join(name)
+                .join("package.json")
+                .exists()
+        })
+    });
+    if bin.exists() && all_there {
         let v = output(command(bin.to_str().unwrap()).arg("--version")).unwrap_or_default();
         if v.contains(&format!("version {WASM_OPT_VERSION}")) {
             return Ok(false);

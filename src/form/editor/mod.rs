@@ -1,5 +1,7 @@
 //! The script editor component: a textarea with a line-number gutter, Tab indentation, a
-//! UTF-8 byte counter and opening a local file. What a key or a file means is decided in
+//! UTF-8 byte counter and opening a local file. On its first focus the code editor
+//! (`codemirror.mjs`, CodeMirror 6, loaded on demand by `src/lazy/bridge.rs`) takes the
+//! textarea's place; the textarea stays the form's control and the fallback. What a key or a file means is decided in
 //! [`model`]; this file only wires it to the DOM.
 
 use leptos::ev;
@@ -113,7 +115,10 @@ pub fn ScriptEditor() -> impl IntoView {
     view! {
         <div class="field">
             <label for="f-script_content">{tr(|t| t.script_content)}</label>
-            <div class="editor" class:invalid=move || !ui.visible_errors(field).is_empty()>
+            <div
+                class="editor"
+                class:invalid=move || !ui.visible_errors(field).is_empty()
+            >
                 <pre class="gutter" aria-hidden="true" node_ref=gutter_ref>
                     {rv(move || gutter.get())}
                 </pre>

@@ -1,0 +1,275 @@
+//! The code editor (CodeMirror 6, `fastexec-editor.js`, issue 13 part 1) against a real
+//! fastexec-server in headless Chromium: it is not part of the first visit, loads on the first
+//! focus of the script box and takes the textarea's place; typed by keyboard, its text is the
+//! form's (`name="script_content"`) and is launched; Tab / Esc+Tab / Shift+Tab behave as in
+//! the textarea; whatever sets the textarea (automation, a draft restored) is shown in it; its
+//! highlighting follows the script language; full screen; and a missing module leaves a
+//! working textarea with a note.
+
+use std::path::Path;
+use std::time::Duration;
+
+use e2e::form::{
+    choose, connect_as, fill, fill_valid_request, launch, outcome_kind, text_of, wait_form,
+};
+use e2e::{demo, project_root, wait_job_finished, Browser, Server, TempDir};
+use serde_json::{json, Value};
+use thirtyfour::prelude::*;
+
+async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
+    d.query(By::Css(css))
+        .wait(Duration::from_secs(30), Duration::from_millis(100))
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+}
+
+async fn js(d: &WebDriver, script: &str) -> Value {
+    d.execute(script, vec![]).await.unwrap().json().clone()
+}
+
+/// The form's value of the script (the hidden textarea).
+async fn form_script(d: &WebDriver) -> String {
+    js(
+        d,
+        "return document.querySelector('[name=script_content]').value;",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+/// The editor's text.
+async fn editor_text(d: &WebDriver) -> String {
+    js(
+        d,
+        "return document.querySelector('[name=script_content]').fastexecEditor.view.state.doc.toString();",
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+async fn active_name(d: &WebDriver) -> String {
+    js(
+        d,
+        "const a = document.activeElement; return a.closest('.cm-editor') ? 'editor' : (a.id || a.name || a.tagName);",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+async fn type_keys(d: &WebDriver, keys: impl Into<TypingData>) {
+    d.action_chain().send_keys(keys).perform().await.unwrap();
+}
+
+async fn fetched_editor(d: &WebDriver) -> bool {
+    js(
+        d,
+        "return performance.getEntriesByType('resource').some(e => e.name.includes('fastexec-editor'));",
+    )
+    .await
+    .as_bool()
+    .unwrap()
+}
+
+/// Clicks into the script box (the textarea, or the editor once it took its place) and waits
+/// for the editor.
+async fn open_editor(d: &WebDriver) -> WebElement {
+    let target = match d.find(By::Css(".editor.cm-active .cm-content")).await {
+        Ok(editor) => editor,
+        Err(_) => d.find(By::Id("f-script_content")).await.unwrap(),
+    };
+    target.click().await.unwrap();
+    wait_css(d, ".editor.cm-active .cm-content").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_loads_on_focus_is_typed_by_keyboard_and_launched() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    connect_as(d, demo::ADMIN).await;
+    fill_valid_request(d, "", "101").await;
+    assert!(!fetched_editor(d).await, "not part of the first visit");
+
+    let content = open_editor(d).await;
+    assert!(fetched_editor(d).await);
+    assert_eq!(
+        active_name(d).await,
+        "editor",
+        "the focus moved into the editor"
+    );
+    // The textarea made way; the editor is named like it.
+    let hidden = js(
+        d,
+        "const t = document.querySelector('[name=script_content]'); return getComputedStyle(t).display;",
+    )
+    .await;
+    assert_eq!(hidden, json!("none"));
+    assert_eq!(
+        content.attr("aria-label").await.unwrap().as_deref(),
+        Some("Script content")
+    );
+
+    // Typed by keyboard (keys to whatever has the focus, as a person types); Tab indents.
+    type_keys(d, "echo typed-in-editor").await;
+    type_keys(d, Key::Enter).await;
+    type_keys(d, Key::Tab).await;
+    type_keys(d, "echo second").await;
+    assert_eq!(
+        form_script(d).await,
+        "echo typed-in-editor\n    echo second",
+        "every edit is the form's value"
+    );
+    // Shift+Tab leaves backwards; Esc then Tab leaves forwards (nothing inserted).
+    d.action_chain()
+        .key_down(Key::Shift)
+        .send_keys(Key::Tab)
+        .key_up(Key::Shift)
+        .perform()
+        .await
+        .unwrap();
+    assert_ne!(active_name(d).await, "editor");
+    open_editor(d).await;
+    assert_eq!(active_name(d).await, "editor");
+    type_keys(d, Key::Escape).await;
+    type_keys(d, Key::Tab).await;
+    assert_ne!(active_name(d).await, "editor");
+    assert_eq!(
+        form_script(d).await,
+        "echo typed-in-editor\n    echo second"
+    );
+    assert!(content.is_present().await.unwrap());
+
+    // Launch: the job runs what was typed.
+    launch(d).await;
+    assert_eq!(outcome_kind(d).await, "success");
+    let id: i64 = text_of(d, "#outcome [data-field=job_instance_id]")
+        .await
+        .trim()
+        .parse()
+        .unwrap();
+    let api = wait_job_finished(&server, id, Duration::from_secs(20)).await;
+    assert_eq!(api["data"]["job_instance"]["status"], json!(3), "{api}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whatever_sets_the_form_is_shown_and_the_language_is_followed() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    choose(d, "script_source", "content").await;
+    choose(d, "script_language", "1").await;
+    fill(d, "script_content", "echo from-automation\n").await;
+    open_editor(d).await;
+    assert_eq!(editor_text(d).await, "echo from-automation\n");
+    // Automation after the editor loaded still reaches the form and the editor.
+    fill(d, "script_content", "print('hi')\n").await;
+    assert_eq!(editor_text(d).await, "print('hi')\n");
+    assert_eq!(form_script(d).await, "print('hi')\n");
+    let lang = "return document.querySelector('[name=script_content]').fastexecEditor.language();";
+    assert_eq!(js(d, lang).await, json!(1));
+    choose(d, "script_language", "4").await;
+    assert_eq!(js(d, lang).await, json!(4), "python highlighting");
+
+    // The draft survives a reload, and the editor shows it again.
+    d.refresh().await.unwrap();
+    wait_form(d).await;
+    open_editor(d).await;
+    assert_eq!(editor_text(d).await, "print('hi')\n");
+    assert_eq!(js(d, lang).await, json!(4));
+
+    // Full screen and back (keyboard).
+    let button = wait_css(d, "#editor-fullscreen").await;
+    button.send_keys(Key::Enter).await.unwrap();
+    let rect = js(
+        d,
+        "const r = document.querySelector('.editor').getBoundingClientRect(); \
+         const e = document.documentElement; return [r.width, r.height, e.clientWidth, e.clientHeight];",
+    )
+    .await;
+    assert_eq!(rect[0], rect[2], "full width: {rect}");
+    assert_eq!(rect[1], rect[3], "full height: {rect}");
+    assert_eq!(
+        button.attr("aria-pressed").await.unwrap().as_deref(),
+        Some("true")
+    );
+    button.send_keys(Key::Enter).await.unwrap();
+    assert_eq!(
+        button.attr("aria-pressed").await.unwrap().as_deref(),
+        Some("false")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_editor_module_the_textarea_stays_with_a_note() {
+    let dist = TempDir::new("fastexec-e2e-dist");
+    copy_dir(&project_root().join("dist"), &dist.0);
+    for f in [
+        "fastexec-editor.js",
+        "fastexec-editor.js.br",
+        "fastexec-editor.js.gz",
+    ] {
+        std::fs::remove_file(dist.0.join(f)).unwrap();
+    }
+    let server = Server::start_with(
+        Path::new("fastexec.toml"),
+        &dist.0,
+        TempDir::new("fastexec-e2e-data"),
+    );
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    choose(d, "script_source", "content").await;
+    let ta = d.find(By::Id("f-script_content")).await.unwrap();
+    ta.click().await.unwrap();
+    let note = wait_css(d, ".editor-note[role=\"status\"]").await;
+    assert!(!note.text().await.unwrap().is_empty());
+    // Still the editor: typed by keyboard, with Tab indentation.
+    ta.send_keys("echo plain").await.unwrap();
+    ta.send_keys(Key::Tab).await.unwrap();
+    assert_eq!(form_script(d).await, "echo plain    ");
+    assert!(d.find(By::Css(".cm-editor")).await.is_err());
+
+    // Back (the network returned): the next focus loads it and the note goes.
+    for f in [
+        "fastexec-editor.js",
+        "fastexec-editor.js.br",
+        "fastexec-editor.js.gz",
+    ] {
+        std::fs::copy(project_root().join("dist").join(f), dist.0.join(f)).unwrap();
+    }
+    d.find(By::Id("launch"))
+        .await
+        .unwrap()
+        .focus()
+        .await
+        .unwrap();
+    ta.click().await.unwrap();
+    wait_css(d, ".editor.cm-active .cm-content").await;
+    assert_eq!(editor_text(d).await, "echo plain    ");
+    assert!(d.find(By::Css(".editor-note")).await.is_err());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
