@@ -43,9 +43,10 @@ pub use status::{HostStatus, OperationCode, RunStatus, ScriptLanguage, StepType}
 pub use types::{
     AgentInfo, ApiResponse, BatchGetJobInstanceIpLogRequest, BatchIpLogData, CallbackBody,
     CallbackStep, DangerousRule, DynamicGroup, EsbCommonArgs, EsbRequest, FastExecuteScriptData,
-    FastExecuteScriptRequest, GatewayAuth, GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest,
-    GetStepInstanceStatusRequest, IpEntry, IpLogData, JobInstance, JobInstanceStatusData,
-    OperateJobInstanceData, OperateJobInstanceRequest, OperateStepInstanceData,
-    OperateStepInstanceRequest, RollingConfig, ScriptTaskLog, StepHostResult, StepInstance,
-    StepInstanceStatusData, StepIpResult, StepResultGroup, TargetServer, TopoNode,
+    FastExecuteScriptRequest, GatewayAuth, GetDangerousRuleListRequest, GetJobInstanceIpLogRequest,
+    GetJobInstanceStatusRequest, GetStepInstanceStatusRequest, IpEntry, IpLogData, JobInstance,
+    JobInstanceStatusData, OperateJobInstanceData, OperateJobInstanceRequest,
+    OperateStepInstanceData, OperateStepInstanceRequest, QueryAgentInfoData, QueryAgentInfoRequest,
+    RollingConfig, ScriptTaskLog, StepHostResult, StepInstance, StepInstanceStatusData,
+    StepIpResult, StepResultGroup, TargetServer, TopoNode, MAX_AGENT_QUERY_HOSTS,
 };
