@@ -86,6 +86,22 @@ pub fn opt_vec_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, 
     }
 }
 
+/// A Java `List<Byte>`: integers as [`opt_vec_i64`] reads them, each in -128..=127.
+pub fn opt_vec_byte<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i32>>, D::Error> {
+    match opt_vec_i64(d)? {
+        None => Ok(None),
+        Some(v) => v
+            .into_iter()
+            .map(|i| {
+                i8::try_from(i)
+                    .map(i32::from)
+                    .map_err(|_| D::Error::custom(format!("{i} is out of range for a byte")))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+    }
+}
+
 fn to_i64(v: &Value) -> Result<Option<i64>, String> {
     match v {
         Value::Null => Ok(None),

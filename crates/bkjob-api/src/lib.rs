@@ -4,10 +4,13 @@
 //! per-field errors, and a stand-in server rejects requests with BK-JOB's codes, order and
 //! zh/en messages. Both call the same rule functions in [`rules`], so each rule exists once.
 //!
-//! Everything compiles for `wasm32-unknown-unknown` (no clock, no I/O, no regex, no `url`).
+//! Everything compiles for `wasm32-unknown-unknown` (no clock, no I/O, no `url`). The one regex
+//! user, the dangerous-script matcher [`danger`], is behind the `danger` feature.
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "danger")]
+pub mod danger;
 pub mod draft;
 pub mod encoding;
 pub mod error_code;
@@ -38,11 +41,12 @@ pub use permission::{
 pub use rules::{first_error, validate_request, Limits, Rule, Severity, Violation};
 pub use status::{HostStatus, OperationCode, RunStatus, ScriptLanguage, StepType};
 pub use types::{
-    ApiResponse, BatchGetJobInstanceIpLogRequest, BatchIpLogData, CallbackBody, CallbackStep,
-    DynamicGroup, EsbCommonArgs, EsbRequest, FastExecuteScriptData, FastExecuteScriptRequest,
-    GatewayAuth, GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest,
-    GetStepInstanceStatusRequest, IpEntry, IpLogData, JobInstance, JobInstanceStatusData,
-    OperateJobInstanceData, OperateJobInstanceRequest, OperateStepInstanceData,
-    OperateStepInstanceRequest, RollingConfig, ScriptTaskLog, StepHostResult, StepInstance,
-    StepInstanceStatusData, StepIpResult, StepResultGroup, TargetServer, TopoNode,
+    AgentInfo, ApiResponse, BatchGetJobInstanceIpLogRequest, BatchIpLogData, CallbackBody,
+    CallbackStep, DangerousRule, DynamicGroup, EsbCommonArgs, EsbRequest, FastExecuteScriptData,
+    FastExecuteScriptRequest, GatewayAuth, GetDangerousRuleListRequest, GetJobInstanceIpLogRequest,
+    GetJobInstanceStatusRequest, GetStepInstanceStatusRequest, IpEntry, IpLogData, JobInstance,
+    JobInstanceStatusData, OperateJobInstanceData, OperateJobInstanceRequest,
+    OperateStepInstanceData, OperateStepInstanceRequest, QueryAgentInfoData, QueryAgentInfoRequest,
+    RollingConfig, ScriptTaskLog, StepHostResult, StepInstance, StepInstanceStatusData,
+    StepIpResult, StepResultGroup, TargetServer, TopoNode, MAX_AGENT_QUERY_HOSTS,
 };

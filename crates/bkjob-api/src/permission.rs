@@ -77,6 +77,8 @@ pub fn action_name(id: &str, lang: Lang) -> Option<&'static str> {
         "execute_public_script" => ("公共脚本执行", "Execute Public Script"),
         "use_account" => ("执行账号使用", "Use Account"),
         "view_history" => ("历史任务查看", "View History"),
+        // BK-JOB's IAM model (support-files/bkiam/0006_bk_job_20210909-1000_iam.json).
+        "high-risk_detect_rule" => ("高危语句规则管理", "High-risk Detect Rule Setting"),
         _ => return None,
     };
     Some(lang.pick(zh, en))
@@ -178,6 +180,12 @@ impl Permission {
     pub fn with_action(mut self, action: PermissionAction) -> Self {
         self.actions.push(action);
         self
+    }
+
+    /// An action on no resource (`NoResourceScopeAuthService`), e.g. `high-risk_detect_rule`
+    /// that `get_dangerous_rule_list` checks.
+    pub fn system_action(action: &str, lang: Lang) -> Self {
+        Permission::job(lang).with_action(PermissionAction::new(action, Vec::new(), lang))
     }
 
     /// What the business-access interceptor answers: one `access_business` action on the

@@ -9,10 +9,13 @@
 //!
 //! One file per API family: `launch` (`fast_execute_script` and its callback), `auth` (ESB
 //! arguments, the gateway header), `envelope` (the answer envelope), `job_status`, `logs`,
-//! `operate` (job and step operations) and `step_status`. Every type is
+//! `operate` (job and step operations), `step_status`, `danger` (dangerous-script rules) and
+//! `agent` (agent status of hosts). Every type is
 //! re-exported here, so `types::X` paths stay.
 
+mod agent;
 mod auth;
+mod danger;
 mod envelope;
 mod job_status;
 mod launch;
@@ -21,7 +24,9 @@ mod operate;
 mod step_status;
 
 pub use crate::rolling::{FileSourceRollingConfig, RollingConfig};
+pub use agent::*;
 pub use auth::*;
+pub use danger::*;
 pub use envelope::*;
 pub use job_status::*;
 pub use launch::*;

@@ -126,6 +126,16 @@ impl Directory {
         self.cfg.dynamic_groups.iter().find(|g| g.id == id)
     }
 
+    /// Does `user` hold an action on no resource (`high-risk_detect_rule`)? Any grant that
+    /// lists it, or `"*"`, whatever the grant's scope.
+    pub fn allowed_system(&self, user: &str, action: &str) -> bool {
+        self.user(user).is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.actions.iter().any(|a| a == "*" || a == action))
+        })
+    }
+
     /// Does `user` hold `action` in the scope?
     pub fn allowed(&self, user: &str, action: &str, scope_type: &str, scope_id: &str) -> bool {
         let Some(u) = self.user(user) else {

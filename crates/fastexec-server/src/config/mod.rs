@@ -32,6 +32,8 @@ pub const ALL_ACTIONS: &[&str] = &[
     "execute_script",
     "use_account",
     "view_history",
+    // On no resource: held by any grant that lists it (or "*"), whatever its scope.
+    "high-risk_detect_rule",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -263,9 +265,13 @@ pub struct HostConfig {
     #[serde(default)]
     pub cloud_id: i64,
     pub biz_id: i64,
-    /// Offline hosts never run anything (host status 1 "Agent 异常").
+    /// Offline hosts never run anything (host status 1 "Agent 异常") and their agent is
+    /// abnormal (status 0) in `query_agent_info`.
     #[serde(default = "yes")]
     pub agent_online: bool,
+    /// The agent version `query_agent_info` reports; default: this server's version.
+    #[serde(default)]
+    pub agent_version: Option<String>,
 }
 
 /// A CMDB topology node of a business: a set (集群) or a module (模块).

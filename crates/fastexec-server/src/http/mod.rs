@@ -8,8 +8,8 @@
 //! companion APIs share), [`guard`] (Host/Origin/Content-Type checks), [`web`] (static files,
 //! security headers), then the APIs: [`launch`] (`fast_execute_script`), [`status`] and
 //! [`logs`] (following a job), [`operate`] (terminate/start), [`step`] (step operations and
-//! one step's status by round and batch), and [`session`] (which mode the
-//! server is in, for the app). [`router`] picks the local API or the gateway proxy's routes
+//! one step's status by round and batch), [`danger`] (`get_dangerous_rule_list`), [`agent`]
+//! (`query_agent_info`), and [`session`] (which mode the server is in, for the app). [`router`] picks the local API or the gateway proxy's routes
 //! ([`crate::proxy`]); both share the guard, the headers and the app's files.
 //!
 //! Every API has two faces, declared together in [`app`]'s table: the API gateway's
@@ -18,7 +18,9 @@
 //! errors and `request_id`), each with and without the trailing slash, as both BlueKing
 //! front ends match them (contract bk-job-api-more.md §1).
 
+pub mod agent;
 pub mod auth;
+pub mod danger;
 pub mod error;
 pub mod esb;
 pub mod extractor;
@@ -121,6 +123,16 @@ pub fn app(state: Arc<AppState>) -> Router {
             "get_step_instance_status",
             get(step::get_step_instance_status).fallback(web::api_not_found),
         ),
+        // BK-JOB: gateway POST /api/v3/get_dangerous_rule_list (and /api/v3/system/…, app
+        // only) and an ESB channel (job.yaml): both faces are BK's.
+        (
+            "get_dangerous_rule_list",
+            post(danger::get_dangerous_rule_list),
+        ),
+        // BK-JOB's gateway has only /api/v3/system/query_agent_info (app authentication, no
+        // user) and ESB no channel; this server offers the user face on both routes, with
+        // the same handler, so the app can call it as it calls the others.
+        ("query_agent_info", post(agent::query_agent_info)),
     ];
     let mut api = Router::new()
         .route(

@@ -10,7 +10,7 @@ use bkjob_api::{
     BatchGetJobInstanceIpLogRequest, ErrorCode, FastExecuteScriptRequest,
     GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, GetStepInstanceStatusRequest,
     OperateJobInstanceRequest, OperateStepInstanceRequest, Permission, PermissionAction,
-    PermissionInstance, RelatedResourceType, Violation,
+    PermissionInstance, QueryAgentInfoRequest, RelatedResourceType, Violation,
 };
 
 use super::auth::Caller;
@@ -53,7 +53,8 @@ scoped_requests!(
     BatchGetJobInstanceIpLogRequest,
     OperateJobInstanceRequest,
     OperateStepInstanceRequest,
-    GetStepInstanceStatusRequest
+    GetStepInstanceStatusRequest,
+    QueryAgentInfoRequest
 );
 
 /// A resolved resource scope (business or business set).

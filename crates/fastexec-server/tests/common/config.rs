@@ -5,7 +5,8 @@ pub const SECRET: &str = "test-secret";
 /// The dynamic group of business 2 in [`test_config`].
 pub const DYN_GROUP: &str = "blo8gojho0skft7pr5q0";
 
-/// The test configuration: business 2 ("test-biz") with hosts 101-103 online and 104 offline,
+/// The test configuration: business 2 ("test-biz") with hosts 101-103 online (102 reports agent
+/// version 2.1.6, the others the server's) and 104 offline,
 /// business 3 with host 201, users admin (everything), limited (business access only),
 /// viewer (access + view_history), outsider (nothing). CMDB topology of business 2: set 100
 /// "test-set" with modules 1000 "web" (101, 102) and 1001 "db" (103, 104); dynamic group
@@ -61,6 +62,7 @@ biz_id = 2
 id = 102
 ip = "127.0.0.3"
 biz_id = 2
+agent_version = "2.1.6"
 
 [[hosts]]
 id = 103
