@@ -9,22 +9,29 @@
 //!
 //! One file per API family: `launch` (`fast_execute_script` and its callback), `auth` (ESB
 //! arguments, the gateway header), `envelope` (the answer envelope), `job_status`, `logs`,
-//! `operate` (job and step operations) and `step_status`. Every type is
+//! `operate` (job and step operations), `step_status`, `history` (the job list and the page
+//! of every list API), `account` and `script` (the script library). Every type is
 //! re-exported here, so `types::X` paths stay.
 
+mod account;
 mod auth;
 mod envelope;
+mod history;
 mod job_status;
 mod launch;
 mod logs;
 mod operate;
+mod script;
 mod step_status;
 
 pub use crate::rolling::{FileSourceRollingConfig, RollingConfig};
+pub use account::*;
 pub use auth::*;
 pub use envelope::*;
+pub use history::*;
 pub use job_status::*;
 pub use launch::*;
 pub use logs::*;
 pub use operate::*;
+pub use script::*;
 pub use step_status::*;
