@@ -179,7 +179,7 @@ fn create_within_quota(
     insert_job(tx, job, hosts, status).map(Ok)
 }
 
-fn insert_job(
+pub(super) fn insert_job(
     tx: &Transaction<'_>,
     job: &NewJob,
     hosts: &[NewHost],

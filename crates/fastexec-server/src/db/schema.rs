@@ -90,11 +90,13 @@ CREATE TABLE IF NOT EXISTS step_host_round (
 /// - `step_host.batch`: the rolling batch of the host (0 = not rolling);
 /// - `step_host.actual_count`: the round whose run this row shows (a success carried over
 ///   by "retry failed" keeps the round it ran in: its log is that round's);
-/// - `host_log.execute_count`: the round a chunk was written in.
+/// - `host_log.execute_count`: the round a chunk was written in;
+/// - `job_instance.type`: BK-JOB's task type (1 quick script; 0 plan and 2 file never here);
+/// - `job_instance.launch_mode`: how it was started (2 API: every launch here is an API call).
 ///
 /// `step_host` holds the current round; earlier rounds are copied to `step_host_round` when a
 /// retry starts.
-pub(super) const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
+pub(super) const ADDED_COLUMNS: [(&str, &str, &str); 8] = [
     (
         "step_instance",
         "execute_count",
@@ -105,11 +107,18 @@ pub(super) const ADDED_COLUMNS: [(&str, &str, &str); 6] = [
     ("step_host", "batch", "INTEGER NOT NULL DEFAULT 0"),
     ("step_host", "actual_count", "INTEGER NOT NULL DEFAULT 0"),
     ("host_log", "execute_count", "INTEGER NOT NULL DEFAULT 0"),
+    ("job_instance", "type", "INTEGER NOT NULL DEFAULT 1"),
+    ("job_instance", "launch_mode", "INTEGER NOT NULL DEFAULT 2"),
 ];
 
-/// After [`ADDED_COLUMNS`]: the index the per-round log reads use.
+/// After [`ADDED_COLUMNS`]: the index the per-round log reads use, and those of the job
+/// history (`get_job_instance_list`, [`super::history`]): a scope's jobs by creation time
+/// (the window, the order and the page; the rowid at its end breaks ties), and hosts by IP
+/// (the `ip` filter).
 pub(super) const AFTER_MIGRATION: &str = "
 CREATE INDEX IF NOT EXISTS host_log_round ON host_log(step_id, host_id, execute_count, id);
+CREATE INDEX IF NOT EXISTS job_instance_scope_time ON job_instance(scope_type, scope_id, create_time);
+CREATE INDEX IF NOT EXISTS step_host_ip ON step_host(ip);
 ";
 
 /// Add the missing [`ADDED_COLUMNS`] (idempotent; one transaction).
