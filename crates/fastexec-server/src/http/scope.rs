@@ -7,8 +7,10 @@ use bkjob_api::rules::{
     check_biz_id, check_scope_id, check_scope_type, is_biz_set_id, scope_type_known,
 };
 use bkjob_api::{
-    BatchGetJobInstanceIpLogRequest, ErrorCode, FastExecuteScriptRequest,
-    GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, GetStepInstanceStatusRequest,
+    BatchGetJobInstanceIpLogRequest, ErrorCode, FastExecuteScriptRequest, GetAccountListRequest,
+    GetJobInstanceIpLogRequest, GetJobInstanceListRequest, GetJobInstanceStatusRequest,
+    GetScriptListRequest, GetScriptVersionDetailRequest, GetScriptVersionListRequest,
+    GetStepInstanceStatusRequest,
     OperateJobInstanceRequest, OperateStepInstanceRequest, Permission, PermissionAction,
     PermissionInstance, RelatedResourceType, Violation,
 };
@@ -53,7 +55,12 @@ scoped_requests!(
     BatchGetJobInstanceIpLogRequest,
     OperateJobInstanceRequest,
     OperateStepInstanceRequest,
-    GetStepInstanceStatusRequest
+    GetStepInstanceStatusRequest,
+    GetJobInstanceListRequest,
+    GetAccountListRequest,
+    GetScriptListRequest,
+    GetScriptVersionListRequest,
+    GetScriptVersionDetailRequest
 );
 
 /// A resolved resource scope (business or business set).
