@@ -83,7 +83,10 @@ impl Config {
                 }
             }
             if s.versions.iter().any(|v| v.language != s.language()) {
-                bail!("script {:?}: every version must have the same language", s.id);
+                bail!(
+                    "script {:?}: every version must have the same language",
+                    s.id
+                );
             }
             let online = s
                 .versions
@@ -113,7 +116,9 @@ impl Config {
                     .iter()
                     .any(|s| s.id == sys && s.is_system() && s.biz_id == a.biz_id);
                 if a.is_system() || !ok {
-                    bail!("{what}: db_system_account_id must name a system account of its business");
+                    bail!(
+                        "{what}: db_system_account_id must name a system account of its business"
+                    );
                 }
             }
         }

@@ -250,7 +250,10 @@ impl ScriptVersionStatus {
 
     /// Only online and offline versions may run (contract §3.4, else 1244018).
     pub fn may_run(self) -> bool {
-        matches!(self, ScriptVersionStatus::Online | ScriptVersionStatus::Offline)
+        matches!(
+            self,
+            ScriptVersionStatus::Online | ScriptVersionStatus::Offline
+        )
     }
 }
 
@@ -271,7 +274,10 @@ mod tests {
         assert_eq!(t("t = 2024-01-01T08:00:00+08:00"), Ok(Some(DEFAULT_TIME)));
         assert_eq!(t("t = 2024-01-01T00:00:00"), Ok(Some(DEFAULT_TIME)));
         assert_eq!(t("t = 2024-01-01"), Ok(Some(DEFAULT_TIME)));
-        assert_eq!(t("t = 2024-01-01T00:00:01.5Z"), Ok(Some(DEFAULT_TIME + 1500)));
+        assert_eq!(
+            t("t = 2024-01-01T00:00:01.5Z"),
+            Ok(Some(DEFAULT_TIME + 1500))
+        );
         assert_eq!(t(""), Ok(None));
         assert!(t("t = 10:00:00").is_err());
         assert!(t("t = \"yesterday\"").is_err());

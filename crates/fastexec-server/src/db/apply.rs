@@ -240,5 +240,10 @@ pub(super) fn insert_job(
             h.batch
         ])?;
     }
+    let mut st =
+        tx.prepare_cached("INSERT OR IGNORE INTO job_host_ip (job_id, ip) VALUES (?1, ?2)")?;
+    for h in hosts {
+        st.execute(params![job_id, h.ip])?;
+    }
     Ok((job_id, step_id, now))
 }

@@ -89,17 +89,17 @@ fn where_clause(f: &JobListFilter) -> (String, Vec<Value>) {
         args.push(n.clone().into());
     }
     if let Some(ip) = &f.ip {
-        sql.push_str(
-            " AND id IN (SELECT s.job_id FROM step_host h JOIN step_instance s \
-             ON s.id = h.step_id WHERE h.ip = ?)",
-        );
+        sql.push_str(" AND id IN (SELECT job_id FROM job_host_ip WHERE ip = ?)");
         args.push(ip.clone().into());
     }
     (sql, args)
 }
 
 /// The total of matches and the page's rows, newest first (ties: the later job first).
-pub fn query_job_list(c: &Connection, f: &JobListFilter) -> rusqlite::Result<(i64, Vec<JobListRow>)> {
+pub fn query_job_list(
+    c: &Connection,
+    f: &JobListFilter,
+) -> rusqlite::Result<(i64, Vec<JobListRow>)> {
     let (cond, args) = where_clause(f);
     let total: i64 = c
         .prepare_cached(&format!("SELECT COUNT(*) FROM job_instance WHERE {cond}"))?

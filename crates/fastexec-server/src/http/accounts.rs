@@ -69,7 +69,11 @@ fn item(scope: &Scope, a: &AccountConfig) -> AccountItem {
         db_system_account_id: a.db_system_account_id,
         os: a.os().map(str::to_string),
         description: a.description.clone(),
-        last_modify_user: Some(a.last_modify_user.clone().unwrap_or_else(|| creator.clone())),
+        last_modify_user: Some(
+            a.last_modify_user
+                .clone()
+                .unwrap_or_else(|| creator.clone()),
+        ),
         creator: Some(creator),
         create_time: Some(created),
         last_modify_time: Some(a.last_modify_time.unwrap_or(created)),

@@ -32,7 +32,9 @@ pub async fn get_job_instance_list(
         return Err(meta.violation(&v));
     }
     let bad_mode = req.launch_mode.is_some_and(|m| !(1..=3).contains(&m));
-    let bad_status = req.status.is_some_and(|s| RunStatus::from_code(s).is_none());
+    let bad_status = req
+        .status
+        .is_some_and(|s| RunStatus::from_code(s).is_none());
     if bad_mode || bad_status {
         return Err(meta.err(ErrorCode::INTERNAL_ERROR, &[]));
     }
@@ -120,6 +122,9 @@ mod tests {
         let v = serde_json::to_value(item(row(3, Some(1500)), 0)).unwrap();
         assert_eq!(v["job_template_id"], serde_json::Value::Null);
         assert_eq!(v["bk_biz_id"], serde_json::Value::Null);
-        assert_eq!((v["type"].as_i64(), v["launch_mode"].as_i64()), (Some(1), Some(2)));
+        assert_eq!(
+            (v["type"].as_i64(), v["launch_mode"].as_i64()),
+            (Some(1), Some(2))
+        );
     }
 }

@@ -10,9 +10,8 @@ use bkjob_api::{
     BatchGetJobInstanceIpLogRequest, ErrorCode, FastExecuteScriptRequest, GetAccountListRequest,
     GetJobInstanceIpLogRequest, GetJobInstanceListRequest, GetJobInstanceStatusRequest,
     GetScriptListRequest, GetScriptVersionDetailRequest, GetScriptVersionListRequest,
-    GetStepInstanceStatusRequest,
-    OperateJobInstanceRequest, OperateStepInstanceRequest, Permission, PermissionAction,
-    PermissionInstance, RelatedResourceType, Violation,
+    GetStepInstanceStatusRequest, OperateJobInstanceRequest, OperateStepInstanceRequest,
+    Permission, PermissionAction, PermissionInstance, RelatedResourceType, Violation,
 };
 
 use super::auth::Caller;

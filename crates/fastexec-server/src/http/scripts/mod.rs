@@ -39,7 +39,12 @@ pub async fn get_script_list(
     BkRequest(req): BkRequest<GetScriptListRequest>,
 ) -> ApiResult<PageData<ScriptItem>> {
     let c = Companion::open(&state, &meta, &caller, &req)?;
-    let scripts = state.dir.cfg.scripts.iter().filter(|s| s.biz_id == c.scope.id);
+    let scripts = state
+        .dir
+        .cfg
+        .scripts
+        .iter()
+        .filter(|s| s.biz_id == c.scope.id);
     list_scripts(&meta, scripts, &req)
 }
 
@@ -86,7 +91,10 @@ pub async fn get_script_version_detail(
 /// `view_script` on `[scope, script]`, else 9900403 with that permission.
 fn authorize_view(c: &Companion<'_>, script_id: &str, name: &str) -> Result<(), ApiError> {
     let (scope, user) = (&c.scope, &c.caller.username);
-    if c.state.dir.allowed(user, "view_script", scope.type_, &scope.id_str()) {
+    if c.state
+        .dir
+        .allowed(user, "view_script", scope.type_, &scope.id_str())
+    {
         return Ok(());
     }
     let lang = c.meta.lang;
@@ -180,7 +188,11 @@ fn scope_of(s: &ScriptConfig) -> (Option<String>, Option<String>) {
     if s.is_public() {
         return (None, None);
     }
-    let t = if is_biz_set_id(s.biz_id) { "biz_set" } else { "biz" };
+    let t = if is_biz_set_id(s.biz_id) {
+        "biz_set"
+    } else {
+        "biz"
+    };
     (Some(t.to_string()), Some(s.biz_id.to_string()))
 }
 
