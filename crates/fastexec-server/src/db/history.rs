@@ -211,3 +211,54 @@ pub fn seed_history(data_dir: &Path, jobs: usize, now: i64, spacing_ms: i64) -> 
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(now: i64) -> JobListFilter {
+        JobListFilter {
+            scope_type: "biz".into(),
+            scope_id: "2".into(),
+            create_time_start: now - 3_600_000,
+            create_time_end: now,
+            start: 0,
+            length: 5,
+            ..Default::default()
+        }
+    }
+
+    /// A database of an older version (no `job_host_ip` rows) gets them at open, so its old
+    /// jobs are found by IP; the migration runs once.
+    #[tokio::test]
+    async fn ip_rows_are_filled_for_older_databases() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let now = 10_000_000;
+        seed_history(dir.path(), 30, now, 60_000).unwrap();
+        let c = Connection::open(dir.path().join("fastexec.sqlite3")).unwrap();
+        let count = |c: &Connection| -> i64 {
+            c.query_row("SELECT COUNT(*) FROM job_host_ip", [], |r| r.get(0))
+                .unwrap()
+        };
+        let seeded = count(&c);
+        assert_eq!(seeded, 45, "1 or 2 distinct IPs per job");
+        c.execute("DELETE FROM job_host_ip", []).unwrap();
+        let (db, _) = Db::open(dir.path()).unwrap();
+        assert_eq!(count(&c), seeded);
+        let f = JobListFilter {
+            ip: Some("127.0.0.2".into()),
+            ..filter(now)
+        };
+        let (total, rows) = db.job_list(f).await.unwrap();
+        assert_eq!((total, rows.len()), (15, 5));
+        assert!(rows.windows(2).all(|w| w[0].create_time > w[1].create_time));
+        let (total, _) = db.job_list(filter(now)).await.unwrap();
+        assert_eq!(total, 30);
+        let f = JobListFilter {
+            start: 30,
+            ..filter(now)
+        };
+        let (total, rows) = db.job_list(f).await.unwrap();
+        assert_eq!((total, rows.len()), (30, 0));
+    }
+}
