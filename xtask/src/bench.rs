@@ -7,7 +7,9 @@
 //! `<target>/bench-dist`: the same app plus the `#[wasm_bindgen]` exports of src/bench.rs, which
 //! the shipped bundle must not carry, for the wasm micro-benchmarks). Then a release build of
 //! `fastexec-server` → `cargo run -p e2e --release --bin bench` (headless Chromium against both
-//! builds; the server's throughput) which writes `results.json` → this module adds the machine,
+//! builds; the server's throughput) which writes `results.json` → the job history benchmark
+//! (`cargo run -p fastexec-server --profile server --example history_bench`, a database of
+//! 100,000 jobs, its own section) → this module adds the machine,
 //! the date and the sizes ([`crate::size`]) to that file and writes `BENCHMARKS.md` from it
 //! ([`crate::report`]).
 
@@ -120,10 +122,36 @@ pub fn run(args: &[String]) -> Result<(), String> {
             ),
     )?;
 
+    // The job history over 100,000 jobs: a database benchmark, no browser (its own section).
+    println!("\n==> job history benchmark (get_job_instance_list over 100,000 jobs)");
+    let history_out = crate::util::target_dir().join("history-bench.json");
+    run_cmd(
+        cargo()
+            .args([
+                "run",
+                "-p",
+                "fastexec-server",
+                "--profile",
+                "server",
+                "--locked",
+                "--example",
+                "history_bench",
+                "--",
+                "--out",
+            ])
+            .arg(&history_out),
+    )?;
+
     let text =
         std::fs::read_to_string(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
     let mut results: Value =
         serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", out.display()))?;
+    let history = std::fs::read_to_string(&history_out)
+        .map_err(|e| format!("cannot read {}: {e}", history_out.display()))
+        .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))?;
+    if let Some(sections) = results["sections"].as_array_mut() {
+        sections.push(history);
+    }
     results["machine"] = machine();
     results["date"] = Value::String(utc_now());
     results["size"] = size_json(&files, &visits);

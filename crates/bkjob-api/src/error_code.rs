@@ -38,6 +38,8 @@ impl ErrorCode {
     pub const JOB_ALREADY_STARTED: ErrorCode = ErrorCode(1_241_015);
     /// 1243001 脚本不存在.
     pub const SCRIPT_NOT_EXIST: ErrorCode = ErrorCode(1_243_001);
+    /// 1243004 脚本不属于该业务.
+    pub const SCRIPT_NOT_IN_SCOPE: ErrorCode = ErrorCode(1_243_004);
     /// 1243049 业务/业务集不存在或已被归档.
     pub const SCOPE_NOT_EXIST: ErrorCode = ErrorCode(1_243_049);
     /// 1244001 主机为空.
@@ -84,7 +86,7 @@ impl ErrorCode {
     pub const PERMISSION_DENIED: ErrorCode = ErrorCode(9_900_403);
 
     /// Every non-success code of the contract.
-    pub const ALL: [ErrorCode; 33] = [
+    pub const ALL: [ErrorCode; 34] = [
         ErrorCode::INTERNAL_ERROR,
         ErrorCode::BAD_REQUEST,
         ErrorCode::MISSING_PARAM,
@@ -96,6 +98,7 @@ impl ErrorCode {
         ErrorCode::ILLEGAL_PARAM_REASON,
         ErrorCode::JOB_ALREADY_STARTED,
         ErrorCode::SCRIPT_NOT_EXIST,
+        ErrorCode::SCRIPT_NOT_IN_SCOPE,
         ErrorCode::SCOPE_NOT_EXIST,
         ErrorCode::HOST_EMPTY,
         ErrorCode::HOST_INVALID,
@@ -156,6 +159,7 @@ impl ErrorCode {
                 "Unsupported operation, do not start the job repeatedly, job_instance_id={0}",
             ),
             1_243_001 => ("脚本不存在", "Script not exist"),
+            1_243_004 => ("脚本不属于该业务", "Script is not under this business"),
             1_243_049 => (
                 "业务/业务集不存在或已被归档",
                 "Business/Business Set not exist or archived",

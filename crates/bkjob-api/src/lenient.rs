@@ -47,6 +47,17 @@ pub fn opt_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error>
     }
 }
 
+/// A field whose explicit `null` differs from its absence: absent stays `None` (through
+/// `#[serde(default)]`), `null` (or `""`, `"null"`) is `Some(None)`, a number `Some(Some(n))`.
+pub fn opt_opt_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i32>>, D::Error> {
+    match to_i64(&Value::deserialize(d)?).map_err(D::Error::custom)? {
+        None => Ok(Some(None)),
+        Some(v) => i32::try_from(v)
+            .map(|v| Some(Some(v)))
+            .map_err(|_| D::Error::custom(format!("{v} is out of range for an int"))),
+    }
+}
+
 pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
@@ -211,6 +222,18 @@ mod tests {
             serde_json::from_str(r#"{"job_instance_id": " +42 ", "bk_biz_id": "null"}"#).unwrap();
         assert_eq!((r.job_instance_id, r.bk_biz_id), (Some(42), None));
         assert!(serde_json::from_str::<R>(r#"{"job_instance_id": "0x10"}"#).is_err());
+    }
+
+    #[test]
+    fn explicit_null_differs_from_absent() {
+        use crate::types::GetJobInstanceListRequest as R;
+        let len = |body: &str| serde_json::from_str::<R>(body).map(|r| r.length).ok();
+        assert_eq!(len("{}"), Some(None));
+        assert_eq!(len(r#"{"length": null}"#), Some(Some(None)));
+        assert_eq!(len(r#"{"length": ""}"#), Some(Some(None)));
+        assert_eq!(len(r#"{"length": "30"}"#), Some(Some(Some(30))));
+        assert_eq!(len(r#"{"length": 99999999999}"#), None);
+        assert_eq!(len(r#"{"length": "x"}"#), None);
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub use permission::{
 pub use rules::{first_error, validate_request, Limits, Rule, Severity, Violation};
 pub use status::{HostStatus, OperationCode, RunStatus, ScriptLanguage, StepType};
 pub use types::{
+    AccountItem, GetAccountListRequest, GetJobInstanceListRequest, GetScriptListRequest,
+    GetScriptVersionDetailRequest, GetScriptVersionListRequest, JobInstanceListItem, PageData,
+    ScriptItem, ScriptVersionItem,
+};
+pub use types::{
     AgentInfo, ApiResponse, BatchGetJobInstanceIpLogRequest, BatchIpLogData, CallbackBody,
     CallbackStep, DangerousRule, DynamicGroup, EsbCommonArgs, EsbRequest, FastExecuteScriptData,
     FastExecuteScriptRequest, GatewayAuth, GetDangerousRuleListRequest, GetJobInstanceIpLogRequest,

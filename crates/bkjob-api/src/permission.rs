@@ -79,6 +79,7 @@ pub fn action_name(id: &str, lang: Lang) -> Option<&'static str> {
         "view_history" => ("历史任务查看", "View History"),
         // BK-JOB's IAM model (support-files/bkiam/0006_bk_job_20210909-1000_iam.json).
         "high-risk_detect_rule" => ("高危语句规则管理", "High-risk Detect Rule Setting"),
+        "view_script" => ("脚本查看", "View Script"),
         _ => return None,
     };
     Some(lang.pick(zh, en))
@@ -255,6 +256,27 @@ impl Permission {
     }
 }
 
+impl Permission {
+    /// `view_script` on one `[scope, script]` path (the business script APIs).
+    pub fn view_script(
+        scope: PermissionInstance,
+        script_id: &str,
+        script_name: &str,
+        lang: Lang,
+    ) -> Self {
+        let script = PermissionInstance::new("script", script_id, script_name, lang);
+        Permission::job(lang).with_action(PermissionAction::new(
+            "view_script",
+            vec![RelatedResourceType::new(
+                "script",
+                vec![vec![scope, script]],
+                lang,
+            )],
+            lang,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,9 +313,28 @@ mod tests {
             "execute_public_script",
             "use_account",
             "view_history",
+            "view_script",
         ] {
             assert!(action_name(a, Lang::ZhCn).is_some());
         }
+    }
+
+    #[test]
+    fn view_script_shape() {
+        let biz = PermissionInstance::new("biz", "2", "my-biz", Lang::En);
+        let v =
+            serde_json::to_value(Permission::view_script(biz, "s1", "hello", Lang::En)).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "system_id": "bk_job", "system_name": "Job",
+                "actions": [{"id": "view_script", "name": "View Script",
+                  "related_resource_types": [{"system_id": "bk_job", "system_name": "Job",
+                    "type": "script", "type_name": "Scripts",
+                    "instances": [[{"id": "2", "type": "biz", "type_name": "Business", "name": "my-biz"},
+                                   {"id": "s1", "type": "script", "type_name": "Scripts", "name": "hello"}]]}]}]
+            })
+        );
     }
 
     #[test]

@@ -40,10 +40,12 @@
 //!   `script_param` sizes, the script source, `script_version_id`, `script_language`;
 //! - `targets`: where and as whom: each target list entry, [`is_ipv4`], the target count,
 //!   `target_server`, the account;
-//! - `companions`: the status, log and operate APIs' checks (not `fast_execute_script`'s).
+//! - `companions`: the status, log and operate APIs' checks (not `fast_execute_script`'s);
+//! - `lists`: the job history, account and script APIs' checks and paging.
 
 mod callback;
 mod companions;
+mod lists;
 mod scope;
 mod script;
 mod targets;
@@ -55,6 +57,11 @@ pub use callback::{
 pub use companions::{
     check_batch_log_hosts, check_ip_log_host, check_log_ids, check_operate_request,
     check_operate_step_request, check_status_job_instance_id, MAX_BATCH_LOG_HOSTS,
+};
+pub use lists::{
+    check_account_category, check_job_list, check_job_list_length, check_script_field,
+    check_script_language_filter, job_list_length, job_list_page, like_contains, list_page,
+    version_page, Page, MAX_HISTORY_RANGE_MS, MAX_PAGE_LENGTH,
 };
 pub use scope::{check_biz_id, check_scope_id, check_scope_type, is_biz_set_id, scope_type_known};
 pub use script::{
@@ -164,6 +171,14 @@ pub enum Rule {
     StepInstanceIdInvalid,
     LogHostMissing,
     OperateInvalid,
+    // List APIs (job history, accounts, scripts).
+    PageLengthRange,
+    HistoryWindowInvalid,
+    HistoryWindowTooWide,
+    HistoryTypeInvalid,
+    AccountCategoryInvalid,
+    ScriptLanguageFilterInvalid,
+    ScriptFieldBlank,
     // rolling_config (bean validation, the service's 1241012, and the form's parse).
     RollingTypeInvalid,
     RollingExecutionModeInvalid,
@@ -218,6 +233,13 @@ impl Rule {
             StepInstanceIdInvalid => "step_instance_id.invalid",
             LogHostMissing => "log.hosts.invalid",
             OperateInvalid => "operate.invalid",
+            PageLengthRange => "length.range",
+            HistoryWindowInvalid => "create_time.invalid",
+            HistoryWindowTooWide => "create_time.too_wide",
+            HistoryTypeInvalid => "type.invalid",
+            AccountCategoryInvalid => "category.invalid",
+            ScriptLanguageFilterInvalid => "script_language.filter_invalid",
+            ScriptFieldBlank => "script.field_blank",
             RollingTypeInvalid => "rolling_config.type.invalid",
             RollingExecutionModeInvalid => "rolling_config.execution_mode.invalid",
             RollingModeInvalid => "rolling_config.mode.invalid",

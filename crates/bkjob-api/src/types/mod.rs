@@ -9,27 +9,34 @@
 //!
 //! One file per API family: `launch` (`fast_execute_script` and its callback), `auth` (ESB
 //! arguments, the gateway header), `envelope` (the answer envelope), `job_status`, `logs`,
-//! `operate` (job and step operations), `step_status`, `danger` (dangerous-script rules) and
-//! `agent` (agent status of hosts). Every type is
-//! re-exported here, so `types::X` paths stay.
+//! `operate` (job and step operations), `step_status`, `danger` (dangerous-script rules),
+//! `agent` (agent status of hosts), `history` (the job list and the page of every list API),
+//! `account` and `script` (the script library). Every type is re-exported here, so
+//! `types::X` paths stay.
 
+mod account;
 mod agent;
 mod auth;
 mod danger;
 mod envelope;
+mod history;
 mod job_status;
 mod launch;
 mod logs;
 mod operate;
+mod script;
 mod step_status;
 
 pub use crate::rolling::{FileSourceRollingConfig, RollingConfig};
+pub use account::*;
 pub use agent::*;
 pub use auth::*;
 pub use danger::*;
 pub use envelope::*;
+pub use history::*;
 pub use job_status::*;
 pub use launch::*;
 pub use logs::*;
 pub use operate::*;
+pub use script::*;
 pub use step_status::*;

@@ -41,13 +41,7 @@ impl Config {
             self.hosts.iter().map(|h| (h.cloud_id, h.ip.as_str())),
         )?;
         dup("account id", self.accounts.iter().map(|a| a.id))?;
-        dup("script id", self.scripts.iter().map(|s| s.id.as_str()))?;
-        dup(
-            "script version id",
-            self.scripts
-                .iter()
-                .flat_map(|s| s.versions.iter().map(|v| v.id)),
-        )?;
+        self.check_library()?;
         for h in &self.hosts {
             if h.ip.parse::<std::net::Ipv4Addr>().is_err() {
                 bail!("host {}: ip {:?} is not IPv4", h.id, h.ip);
@@ -68,6 +62,66 @@ impl Config {
         }
         // Refuse bad rules now rather than at the first launch.
         DangerRules::compile(&self.dangerous_rules)?;
+        Ok(())
+    }
+
+    /// `[[accounts]]`, `[[scripts]]` and `[[public_scripts]]`: ids unique across business and
+    /// public scripts (BK-JOB keeps them in one table), business scripts name their business
+    /// and public ones none, one language and at most one online version per script, and
+    /// account kinds BK-JOB knows.
+    fn check_library(&self) -> anyhow::Result<()> {
+        let all = || self.scripts.iter().chain(&self.public_scripts);
+        let mut ids = std::collections::HashSet::new();
+        let mut version_ids = std::collections::HashSet::new();
+        for s in all() {
+            if !ids.insert(s.id.as_str()) {
+                bail!("duplicate script id {:?}", s.id);
+            }
+            for v in &s.versions {
+                if !version_ids.insert(v.id) {
+                    bail!("duplicate script version id {}", v.id);
+                }
+            }
+            if s.versions.iter().any(|v| v.language != s.language()) {
+                bail!(
+                    "script {:?}: every version must have the same language",
+                    s.id
+                );
+            }
+            let online = s
+                .versions
+                .iter()
+                .filter(|v| v.status == super::ScriptVersionStatus::Online)
+                .count();
+            if online > 1 {
+                bail!("script {:?}: at most one version may be online", s.id);
+            }
+        }
+        if let Some(s) = self.scripts.iter().find(|s| s.is_public()) {
+            bail!("script {:?}: a business script needs biz_id", s.id);
+        }
+        if let Some(s) = self.public_scripts.iter().find(|s| !s.is_public()) {
+            bail!("public script {:?}: public scripts have no biz_id", s.id);
+        }
+        for a in &self.accounts {
+            let what = format!("account {}", a.id);
+            match (a.category, a.type_) {
+                (1, 1 | 2) | (2, 9..=11) => {}
+                (1 | 2, t) => bail!("{what}: type {t} does not fit category {}", a.category),
+                (c, _) => bail!("{what}: category {c} is not 1 (system) or 2 (DB)"),
+            }
+            if let Some(sys) = a.db_system_account_id {
+                let ok = self
+                    .accounts
+                    .iter()
+                    .any(|s| s.id == sys && s.is_system() && s.biz_id == a.biz_id);
+                if a.is_system() || !ok {
+                    bail!(
+                        "{what}: db_system_account_id must name a system account of its business"
+                    );
+                }
+            }
+        }
         Ok(())
     }
 

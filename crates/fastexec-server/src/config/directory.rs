@@ -82,7 +82,25 @@ impl Directory {
         self.cfg.scripts.iter().find(|s| s.id == id)
     }
 
-    /// A script version and the script it belongs to.
+    /// A business or public script by id.
+    pub fn any_script(&self, id: &str) -> Option<&ScriptConfig> {
+        self.cfg
+            .scripts
+            .iter()
+            .chain(&self.cfg.public_scripts)
+            .find(|s| s.id == id)
+    }
+
+    /// A business or public script version and its script.
+    pub fn any_script_version(&self, id: i64) -> Option<(&ScriptConfig, &ScriptVersionConfig)> {
+        self.cfg
+            .scripts
+            .iter()
+            .chain(&self.cfg.public_scripts)
+            .find_map(|s| s.versions.iter().find(|v| v.id == id).map(|v| (s, v)))
+    }
+
+    /// A business script version and the script it belongs to (what a launch may run).
     pub fn script_version(&self, id: i64) -> Option<(&ScriptConfig, &ScriptVersionConfig)> {
         self.cfg
             .scripts

@@ -4,7 +4,8 @@
 //! (`[[apps]]`), the login service (`[[users]]` with their `bk_token`s), IAM (`grants`), CMDB
 //! (`[[businesses]]`, `[[biz_sets]]`, `[[hosts]]`, the topology `[[topo]]` and
 //! `[[dynamic_groups]]`) and JOB's own account and script
-//! libraries (`[[accounts]]`, `[[scripts]]`) and dangerous-script rules (`[[dangerous_rules]]`).
+//! libraries (`[[accounts]]`, `[[scripts]]`, `[[public_scripts]]`, see [`library`]) and
+//! dangerous-script rules (`[[dangerous_rules]]`).
 //! See `/fastexec.toml` at the repo root for a documented example.
 //!
 //! This file holds the sections' types; [`check`] refuses an inconsistent file at load time,
@@ -12,8 +13,10 @@
 
 mod check;
 mod directory;
+mod library;
 
 pub use directory::Directory;
+pub use library::*;
 
 use std::path::Path;
 
@@ -32,6 +35,7 @@ pub const ALL_ACTIONS: &[&str] = &[
     "execute_script",
     "use_account",
     "view_history",
+    "view_script",
     // On no resource: held by any grant that lists it (or "*"), whatever its scope.
     "high-risk_detect_rule",
 ];
@@ -61,6 +65,9 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     #[serde(default)]
     pub scripts: Vec<ScriptConfig>,
+    /// JOB's public scripts (公共脚本): every business sees them; no `biz_id`.
+    #[serde(default)]
+    pub public_scripts: Vec<ScriptConfig>,
     /// JOB's dangerous-script rules (高危语句规则, code 1244019).
     #[serde(default)]
     pub dangerous_rules: Vec<DangerousRuleConfig>,
@@ -302,68 +309,6 @@ pub struct DynamicGroupConfig {
     pub biz_id: i64,
     #[serde(default)]
     pub host_ids: Vec<i64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccountConfig {
-    pub id: i64,
-    pub alias: String,
-    pub biz_id: i64,
-    /// Local user the script runs as; `$SERVER_USER` = the user running the server.
-    #[serde(default = "server_user")]
-    pub os_user: String,
-}
-
-fn server_user() -> String {
-    SERVER_USER.to_string()
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptConfig {
-    /// BK-JOB script ids are strings (32 hex chars in real JOB).
-    pub id: String,
-    pub biz_id: i64,
-    pub name: String,
-    #[serde(default)]
-    pub versions: Vec<ScriptVersionConfig>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScriptVersionConfig {
-    pub id: i64,
-    #[serde(default)]
-    pub version: String,
-    /// `online`, `offline`, `draft` or `disabled` (BK-JOB `JobResourceStatusEnum`).
-    pub status: ScriptVersionStatus,
-    /// 1 shell, 2 bat, 3 perl, 4 python, 5 powershell.
-    pub language: i32,
-    /// Plain script text (not Base64).
-    pub content: String,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ScriptVersionStatus {
-    Draft,
-    Online,
-    Offline,
-    Disabled,
-}
-
-impl ScriptVersionStatus {
-    /// Localized status name as BK-JOB shows it in 1244018's `{0}`.
-    pub fn label(self, lang: bkjob_api::lang::Lang) -> &'static str {
-        // BK-JOB JobResourceStatusEnum i18n: 未上线/已上线/已下线/已禁用.
-        match self {
-            ScriptVersionStatus::Draft => lang.pick("未上线", "Unpublished"),
-            ScriptVersionStatus::Online => lang.pick("已上线", "Online"),
-            ScriptVersionStatus::Offline => lang.pick("已下线", "Offline"),
-            ScriptVersionStatus::Disabled => lang.pick("已禁用", "Disabled"),
-        }
-    }
 }
 
 impl Config {

@@ -179,7 +179,7 @@ fn create_within_quota(
     insert_job(tx, job, hosts, status).map(Ok)
 }
 
-fn insert_job(
+pub(super) fn insert_job(
     tx: &Transaction<'_>,
     job: &NewJob,
     hosts: &[NewHost],
@@ -239,6 +239,11 @@ fn insert_job(
             h.agent_online,
             h.batch
         ])?;
+    }
+    let mut st =
+        tx.prepare_cached("INSERT OR IGNORE INTO job_host_ip (job_id, ip) VALUES (?1, ?2)")?;
+    for h in hosts {
+        st.execute(params![job_id, h.ip])?;
     }
     Ok((job_id, step_id, now))
 }

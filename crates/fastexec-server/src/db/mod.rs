@@ -12,8 +12,10 @@
 //! Reads use a small pool of connections (WAL mode lets them run side by side and while the
 //! writer commits), so one large log read does not hold up other users' status polls.
 //! [`retention`] deletes old finished jobs; `max_data_bytes` caps the database file.
+//! [`history`] answers the job history (`get_job_instance_list`).
 
 mod apply;
+mod history;
 mod model;
 mod reads;
 mod retention;
@@ -29,6 +31,7 @@ use anyhow::Context;
 use rusqlite::{params, Connection};
 use tokio::sync::{oneshot, watch, Semaphore};
 
+pub use history::{query_job_list, seed_history, JobListFilter, JobListRow};
 pub use model::*;
 use reads::running_counts;
 pub use retention::Retention;

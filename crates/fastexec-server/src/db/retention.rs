@@ -74,6 +74,7 @@ pub(super) fn purge(tx: &Transaction<'_>, spec: &PurgeSpec) -> rusqlite::Result<
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     for &id in &jobs {
         tx.execute("DELETE FROM job_instance WHERE id = ?1", params![id])?;
+        tx.execute("DELETE FROM job_host_ip WHERE job_id = ?1", params![id])?;
     }
     // Orphaned steps: of the jobs just deleted, or left by an earlier op or a crash.
     let steps = tx

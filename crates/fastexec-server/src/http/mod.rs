@@ -9,7 +9,9 @@
 //! security headers), then the APIs: [`launch`] (`fast_execute_script`), [`status`] and
 //! [`logs`] (following a job), [`operate`] (terminate/start), [`step`] (step operations and
 //! one step's status by round and batch), [`danger`] (`get_dangerous_rule_list`), [`agent`]
-//! (`query_agent_info`), and [`session`] (which mode the server is in, for the app). [`router`] picks the local API or the gateway proxy's routes
+//! (`query_agent_info`), [`history`] (the job list), [`accounts`] and [`scripts`] (JOB's
+//! libraries), and [`session`] (which mode the server is in, for the app). [`router`] picks
+//! the local API or the gateway proxy's routes
 //! ([`crate::proxy`]); both share the guard, the headers and the app's files.
 //!
 //! Every API has two faces, declared together in [`app`]'s table: the API gateway's
@@ -18,6 +20,7 @@
 //! errors and `request_id`), each with and without the trailing slash, as both BlueKing
 //! front ends match them (contract bk-job-api-more.md §1).
 
+pub mod accounts;
 pub mod agent;
 pub mod auth;
 pub mod danger;
@@ -25,11 +28,13 @@ pub mod error;
 pub mod esb;
 pub mod extractor;
 pub mod guard;
+pub mod history;
 pub mod launch;
 pub mod logs;
 pub mod operate;
 pub mod query;
 pub mod scope;
+pub mod scripts;
 pub mod session;
 pub mod status;
 pub mod step;
@@ -133,6 +138,41 @@ pub fn app(state: Arc<AppState>) -> Router {
         // user) and ESB no channel; this server offers the user face on both routes, with
         // the same handler, so the app can call it as it calls the others.
         ("query_agent_info", post(agent::query_agent_info)),
+        (
+            "get_job_instance_list",
+            get(history::get_job_instance_list).post(history::get_job_instance_list),
+        ),
+        (
+            "get_account_list",
+            get(accounts::get_account_list).post(accounts::get_account_list),
+        ),
+        (
+            "get_script_list",
+            get(scripts::get_script_list).post(scripts::get_script_list),
+        ),
+        (
+            "get_script_version_list",
+            get(scripts::get_script_version_list).post(scripts::get_script_version_list),
+        ),
+        (
+            "get_script_version_detail",
+            get(scripts::get_script_version_detail).post(scripts::get_script_version_detail),
+        ),
+        (
+            "get_public_script_list",
+            get(scripts::public::get_public_script_list)
+                .post(scripts::public::get_public_script_list),
+        ),
+        (
+            "get_public_script_version_list",
+            get(scripts::public::get_public_script_version_list)
+                .post(scripts::public::get_public_script_version_list),
+        ),
+        (
+            "get_public_script_version_detail",
+            get(scripts::public::get_public_script_version_detail)
+                .post(scripts::public::get_public_script_version_detail),
+        ),
     ];
     let mut api = Router::new()
         .route(

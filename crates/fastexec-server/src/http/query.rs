@@ -18,7 +18,9 @@
 //!   conversion). A Long or boolean sent twice takes the first value.
 
 use bkjob_api::{
-    GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, GetStepInstanceStatusRequest,
+    GetAccountListRequest, GetJobInstanceIpLogRequest, GetJobInstanceListRequest,
+    GetJobInstanceStatusRequest, GetScriptListRequest, GetScriptVersionDetailRequest,
+    GetScriptVersionListRequest, GetStepInstanceStatusRequest,
 };
 use serde_json::{Map, Value};
 
@@ -110,6 +112,76 @@ impl GetParams for GetStepInstanceStatusRequest {
         opt("search_ip", Kind::Str),
         opt("status", Kind::Int),
         opt("tag", Kind::Str),
+    ];
+}
+
+impl GetParams for GetJobInstanceListRequest {
+    const PARAMS: &'static [Param] = &[
+        SCOPE[0],
+        SCOPE[1],
+        SCOPE[2],
+        req("create_time_start", Kind::Long),
+        req("create_time_end", Kind::Long),
+        opt("job_instance_id", Kind::Long),
+        opt("job_cron_id", Kind::Long),
+        opt("operator", Kind::Str),
+        opt("name", Kind::Str),
+        opt("launch_mode", Kind::Int),
+        opt("type", Kind::Int),
+        opt("status", Kind::Int),
+        opt("ip", Kind::Str),
+        opt("start", Kind::Int),
+        opt("length", Kind::Int),
+    ];
+}
+
+impl GetParams for GetAccountListRequest {
+    const PARAMS: &'static [Param] = &[
+        SCOPE[0],
+        SCOPE[1],
+        SCOPE[2],
+        opt("category", Kind::Int),
+        opt("account", Kind::Str),
+        opt("alias", Kind::Str),
+        opt("start", Kind::Int),
+        opt("length", Kind::Int),
+    ];
+}
+
+// The script requests serve the public twins too, whose GET handlers declare no scope: a
+// scope sent to them binds here and is then ignored.
+impl GetParams for GetScriptListRequest {
+    const PARAMS: &'static [Param] = &[
+        SCOPE[0],
+        SCOPE[1],
+        SCOPE[2],
+        opt("name", Kind::Str),
+        opt("script_language", Kind::Int),
+        opt("start", Kind::Int),
+        opt("length", Kind::Int),
+    ];
+}
+
+impl GetParams for GetScriptVersionListRequest {
+    const PARAMS: &'static [Param] = &[
+        SCOPE[0],
+        SCOPE[1],
+        SCOPE[2],
+        req("script_id", Kind::Str),
+        opt("return_script_content", Kind::Bool),
+        opt("start", Kind::Int),
+        opt("length", Kind::Int),
+    ];
+}
+
+impl GetParams for GetScriptVersionDetailRequest {
+    const PARAMS: &'static [Param] = &[
+        SCOPE[0],
+        SCOPE[1],
+        SCOPE[2],
+        opt("id", Kind::Long),
+        opt("script_id", Kind::Str),
+        opt("version", Kind::Str),
     ];
 }
 

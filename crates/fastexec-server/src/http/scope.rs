@@ -7,10 +7,12 @@ use bkjob_api::rules::{
     check_biz_id, check_scope_id, check_scope_type, is_biz_set_id, scope_type_known,
 };
 use bkjob_api::{
-    BatchGetJobInstanceIpLogRequest, ErrorCode, FastExecuteScriptRequest,
-    GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest, GetStepInstanceStatusRequest,
-    OperateJobInstanceRequest, OperateStepInstanceRequest, Permission, PermissionAction,
-    PermissionInstance, QueryAgentInfoRequest, RelatedResourceType, Violation,
+    BatchGetJobInstanceIpLogRequest, ErrorCode, FastExecuteScriptRequest, GetAccountListRequest,
+    GetJobInstanceIpLogRequest, GetJobInstanceListRequest, GetJobInstanceStatusRequest,
+    GetScriptListRequest, GetScriptVersionDetailRequest, GetScriptVersionListRequest,
+    GetStepInstanceStatusRequest, OperateJobInstanceRequest, OperateStepInstanceRequest,
+    Permission, PermissionAction, PermissionInstance, QueryAgentInfoRequest, RelatedResourceType,
+    Violation,
 };
 
 use super::auth::Caller;
@@ -54,7 +56,12 @@ scoped_requests!(
     OperateJobInstanceRequest,
     OperateStepInstanceRequest,
     GetStepInstanceStatusRequest,
-    QueryAgentInfoRequest
+    QueryAgentInfoRequest,
+    GetJobInstanceListRequest,
+    GetAccountListRequest,
+    GetScriptListRequest,
+    GetScriptVersionListRequest,
+    GetScriptVersionDetailRequest
 );
 
 /// A resolved resource scope (business or business set).

@@ -4,12 +4,15 @@
 #![allow(dead_code)]
 
 mod config;
+mod library;
 mod process;
 mod steps;
 
 // Not every test file uses every helper (as `dead_code` above).
 #[allow(unused_imports)]
 pub use config::*;
+#[allow(unused_imports)]
+pub use library::*;
 #[allow(unused_imports)]
 pub use process::*;
 #[allow(unused_imports)]

@@ -230,14 +230,16 @@ fn resolve_account<'a>(
     match req.account_id.filter(|&id| id >= 1) {
         Some(id) => dir
             .account(id)
-            .filter(|a| a.biz_id == scope.id)
+            // Scripts run as system accounts only: a DB account is not found (as BK-JOB
+            // looks script accounts up by the system category).
+            .filter(|a| a.biz_id == scope.id && a.is_system())
             .ok_or_else(|| meta.err(ErrorCode::ACCOUNT_NOT_EXIST, &[&format!("ID={id}")])),
         None => {
             let alias = non_blank(&req.account_alias).unwrap_or_default();
             dir.cfg
                 .accounts
                 .iter()
-                .find(|a| a.alias == alias && a.biz_id == scope.id)
+                .find(|a| a.alias == alias && a.biz_id == scope.id && a.is_system())
                 .ok_or_else(|| meta.err(ErrorCode::ACCOUNT_NOT_EXIST, &[alias]))
         }
     }

@@ -6,7 +6,7 @@ use bkjob_api::{decode_base64_lenient, ErrorCode, FastExecuteScriptRequest};
 use super::super::auth::Caller;
 use super::super::error::{ApiError, Meta};
 use super::super::scope::{non_blank, Scope};
-use crate::config::{Directory, ScriptVersionStatus};
+use crate::config::Directory;
 use crate::danger::{DangerRules, DangerousAction};
 
 /// What the step runs.
@@ -35,10 +35,7 @@ pub(super) fn resolve_script(
             return Err(meta.err(ErrorCode::SCRIPT_NOT_EXIST, &[]));
         };
         // Online and offline versions may run; draft and disabled may not (contract §3.4).
-        if !matches!(
-            ver.status,
-            ScriptVersionStatus::Online | ScriptVersionStatus::Offline
-        ) {
+        if !ver.status.may_run() {
             return Err(meta.err(
                 ErrorCode::SCRIPT_STATUS_NOT_EXECUTABLE,
                 &[ver.status.label(meta.lang)],
@@ -56,12 +53,7 @@ pub(super) fn resolve_script(
         let online = dir
             .script(sid)
             .filter(|s| s.biz_id == scope.id)
-            .and_then(|s| {
-                s.versions
-                    .iter()
-                    .find(|v| v.status == ScriptVersionStatus::Online)
-                    .map(|v| (s, v))
-            });
+            .and_then(|s| s.online().map(|v| (s, v)));
         let Some((script, ver)) = online else {
             return Err(meta.err(ErrorCode::SCRIPT_NOT_EXIST, &[]));
         };
