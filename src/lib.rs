@@ -20,6 +20,7 @@ pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod connection;
+pub mod danger;
 pub mod form;
 pub mod i18n;
 pub mod job;

@@ -33,6 +33,8 @@ pub enum Api {
     /// `get_step_instance_status` (GET only on the gateway; BK-JOB's ESB has no channel for
     /// it, `fastexec-server` answers the ESB POST too).
     StepStatus,
+    /// `get_dangerous_rule_list` (POST).
+    DangerRules,
 }
 
 impl Api {
@@ -46,6 +48,7 @@ impl Api {
             Api::Operate => "operate_job_instance",
             Api::OperateStep => "operate_step_instance",
             Api::StepStatus => "get_step_instance_status",
+            Api::DangerRules => "get_dangerous_rule_list",
         }
     }
 

@@ -16,8 +16,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use bkjob_api::{
-    BatchIpLogData, ErrorCode, FastExecuteScriptData, IpLogData, JobInstanceStatusData,
-    OperateJobInstanceData, OperateStepInstanceData, StepInstanceStatusData,
+    BatchIpLogData, DangerousRule, ErrorCode, FastExecuteScriptData, IpLogData,
+    JobInstanceStatusData, OperateJobInstanceData, OperateStepInstanceData, StepInstanceStatusData,
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -135,7 +135,8 @@ serde_payload!(
     BatchIpLogData,
     OperateJobInstanceData,
     OperateStepInstanceData,
-    StepInstanceStatusData
+    StepInstanceStatusData,
+    Vec<DangerousRule>
 );
 
 /// The envelope deserialized straight from the text into typed fields (IDs into `i64`, exact

@@ -36,6 +36,16 @@ pub struct PanelTexts {
     /// `{n}` topology nodes / dynamic groups not counted.
     pub rolling_plan_groups: &'static str,
     pub rolling_plan_invalid: &'static str,
+    /// `{n}` rules, nothing matched.
+    pub danger_clear: &'static str,
+    pub danger_title: &'static str,
+    /// `{line}` number.
+    pub danger_line: &'static str,
+    pub danger_intercept: &'static str,
+    pub danger_scan: &'static str,
+    pub danger_no_rules: &'static str,
+    pub danger_failed: &'static str,
+    pub danger_loading: &'static str,
 }
 
 const ZH: PanelTexts = PanelTexts {
@@ -67,6 +77,14 @@ const ZH: PanelTexts = PanelTexts {
     rolling_plan_empty: "填写主机 ID 或 IP 后，这里显示每批的主机数。",
     rolling_plan_groups: "另有 {n} 个拓扑节点或动态分组：其主机在执行时才确定，未计入预览。",
     rolling_plan_invalid: "分批策略有误，暂无预览。",
+    danger_clear: "已按 {n} 条高危语句规则检查：未发现高危语句。",
+    danger_title: "高危语句",
+    danger_line: "第 {line} 行",
+    danger_intercept: "拦截：无法执行",
+    danger_scan: "扫描：执行前需确认",
+    danger_no_rules: "服务器没有提供高危语句规则；执行时仍由服务器检查。",
+    danger_failed: "无法读取高危语句规则；执行时仍由服务器检查。",
+    danger_loading: "正在读取高危语句规则…",
 };
 
 const EN: PanelTexts = PanelTexts {
@@ -98,6 +116,14 @@ const EN: PanelTexts = PanelTexts {
     rolling_plan_empty: "Once host IDs or IPs are filled in, the size of each batch shows here.",
     rolling_plan_groups: "Plus {n} topology nodes or dynamic groups: their hosts are resolved at launch and not counted here.",
     rolling_plan_invalid: "The batches are invalid: no plan yet.",
+    danger_clear: "Checked against {n} high-risk rules: nothing found.",
+    danger_title: "High-risk statements",
+    danger_line: "Line {line}",
+    danger_intercept: "intercepted: cannot launch",
+    danger_scan: "scan: asks before launching",
+    danger_no_rules: "No high-risk rules from the server; the server still checks at launch.",
+    danger_failed: "The high-risk rules could not be read; the server still checks at launch.",
+    danger_loading: "Reading the high-risk rules…",
 };
 
 /// The panel strings of `lang`.

@@ -4,12 +4,12 @@ use leptos::prelude::document;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The bytes of a picked file.
-pub async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buf = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+/// The bytes of a picked file; `None` when the browser could not read it (the caller says
+/// so; the browser's error object adds nothing for the user, and formatting it would bring
+/// Rust's debug formatting into the first visit).
+pub async fn file_bytes(file: &web_sys::File) -> Option<Vec<u8>> {
+    let buf = JsFuture::from(file.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
 /// Offer `text` as a file download (Blob + object URL); false when the browser refused.

@@ -9,14 +9,14 @@
 //! are ordered by line, then by rule order. A trailing `\r` is dropped first, so `$` matches
 //! at the end of a CRLF line as Java's `$` does before a final line terminator.
 //!
-//! Expressions are Rust `regex` syntax (BK-JOB's are Java's): look-around and backreferences
-//! do not compile. This crate asks `regex` only for `std`, `unicode-perl` (`\w`, `\s`, `\d`,
-//! `\b`) and `unicode-case` (`(?i)`); `\p{..}` classes compile only where another crate of the
-//! build turns on more of `regex`'s Unicode tables.
+//! Expressions are `regex-lite` syntax, the regex project's small engine, the same in the
+//! server and the browser (BK-JOB's are Java's): look-around and backreferences do not
+//! compile, classes are ASCII (`\w` = `[0-9A-Za-z_]`, `(?i)` folds ASCII), as Java's are by
+//! default, and `\p{..}` classes are refused.
 
 use core::ops::Range;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::types::DangerousRule;
 

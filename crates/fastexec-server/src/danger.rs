@@ -25,7 +25,7 @@ pub struct DangerousRuleConfig {
     /// `[[dangerous_rules]]`, so ids stay put as long as rules are only appended.
     #[serde(default)]
     pub id: Option<i64>,
-    /// Regular expression (Rust `regex` syntax), searched for in each line.
+    /// Regular expression (`regex-lite` syntax, shared with the browser), searched for in each line.
     pub expression: String,
     /// `script_language` codes (1..=6) the rule applies to; empty = every language.
     #[serde(default)]

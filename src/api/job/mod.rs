@@ -230,6 +230,16 @@ pub fn body_text(mut bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+impl HttpJobApi {
+    /// `get_dangerous_rule_list`, every rule (BK-JOB's rules are global).
+    pub fn dangerous_rules(&self) -> LocalFuture<Result<Vec<bkjob_api::DangerousRule>, CallError>> {
+        self.call(
+            Api::DangerRules,
+            &bkjob_api::GetDangerousRuleListRequest::default(),
+        )
+    }
+}
+
 impl JobApi for HttpJobApi {
     fn status(&self, route: &JobRoute) -> LocalFuture<Result<JobInstanceStatusData, CallError>> {
         self.call(Api::Status, &requests::status(route))

@@ -356,13 +356,16 @@ export function upgrade(textarea) {
     view.focus();
   }
   const dropButton = fullscreenButton(box, view);
+  // Lines the high-risk check marked before the editor loaded (src/danger/view.rs).
+  if (textarea.fastexecMarks) handle_marks(textarea.fastexecMarks);
+  function handle_marks(list) {
+    view.dispatch({ effects: setMarks.of(marksFor(view.state.doc, list)) });
+  }
   const handle = {
     view,
     // The script_language code the highlighting follows.
     language: () => shown,
-    setMarks(list) {
-      view.dispatch({ effects: setMarks.of(marksFor(view.state.doc, list)) });
-    },
+    setMarks: handle_marks,
     // Back to the plain textarea (tests; a failure after loading).
     destroy() {
       watch.disconnect();

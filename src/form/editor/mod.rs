@@ -96,7 +96,7 @@ pub fn ScriptEditor() -> impl IntoView {
         input.set_value("");
         spawn_local(async move {
             let fname = file.name();
-            let bytes = web::file_bytes(&file).await.ok();
+            let bytes = web::file_bytes(&file).await;
             let opened = open_script_file(&fname, bytes.as_deref());
             let msg = file_message(&fname, opened.as_ref().map(|_| ()), ui.lang.get_untracked());
             if let Ok(OpenedFile { text, language }) = opened {

@@ -129,7 +129,7 @@ fn bad_expressions_are_reported() {
     ];
     let e = DangerMatcher::compile(rules.clone()).unwrap_err();
     assert_eq!((e.index, e.id), (1, 2));
-    assert!(e.message.contains("unclosed"), "{}", e.message);
+    assert!(e.message.contains("without closing"), "{}", e.message);
     let (m, errors) = DangerMatcher::compile_lenient(rules);
     assert_eq!(errors.iter().map(|e| e.id).collect::<Vec<_>>(), vec![2, 3]);
     // The good rule still works; the broken ones never match.

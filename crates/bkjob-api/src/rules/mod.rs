@@ -188,6 +188,8 @@ pub enum Rule {
     RollingDelayInvalid,
     RollingScatterInvalid,
     RollingExpressionInvalid,
+    // The dangerous-script rules (1244019), matched in the browser with `danger`.
+    DangerousScript,
 }
 
 impl Rule {
@@ -248,6 +250,7 @@ impl Rule {
             RollingDelayInvalid => "rolling_config.delay.invalid",
             RollingScatterInvalid => "rolling_config.scatter.invalid",
             RollingExpressionInvalid => "rolling_config.expression.invalid",
+            DangerousScript => "script_content.dangerous",
         }
     }
 }
