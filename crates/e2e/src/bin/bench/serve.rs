@@ -17,6 +17,11 @@ pub struct BenchServer {
 }
 
 impl BenchServer {
+    /// The copy of the build it serves.
+    pub fn dist(&self) -> &Path {
+        &self._dist.0
+    }
+
     pub fn start(build: &Path) -> Self {
         let root = project_root();
         let dist = TempDir::new("fastexec-bench-dist");

@@ -12,6 +12,29 @@ use crate::stats::{median, not_measured, row, section, verdict};
 const VALIDATE_RUNS: usize = 30;
 
 const TYPE_IN_FORM: &str = include_str!("js/type_in_form.js");
+const TYPE_IN_EDITOR: &str = include_str!("js/type_in_editor.js");
+
+/// Runs [`TYPE_IN_EDITOR`] on the open app: the editor's load on first focus, then per
+/// keystroke (app work, keystroke → next task).
+async fn type_in_editor(d: &WebDriver) -> Option<(f64, Vec<f64>, Vec<f64>)> {
+    let r = d
+        .execute_async(
+            TYPE_IN_EDITOR,
+            vec![json!(1 << 20), json!(5000), json!(VALIDATE_RUNS)],
+        )
+        .await
+        .map_err(|e| eprintln!("bench: typing in the editor failed: {e}"))
+        .ok()?;
+    let v = r.json();
+    let list = |k: &str| -> Vec<f64> {
+        v[k].as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let (work, total) = (list("work"), list("total"));
+    let load = v["load"].as_f64()?;
+    (!work.is_empty() && work.len() == total.len()).then_some((load, work, total))
+}
 
 /// Runs [`TYPE_IN_FORM`] on the open page: per keystroke, (app work, keystroke → next task).
 async fn type_in_form(d: &WebDriver) -> Option<(Vec<f64>, Vec<f64>)> {
@@ -88,12 +111,15 @@ pub async fn typing(d: &WebDriver, server: &BenchServer, ready: bool) -> Value {
     // work are judged.
     let _ = open_app(d, server).await;
     let app = type_in_form(d).await;
+    let _ = open_app(d, server).await;
+    let editor = type_in_editor(d).await;
     let base_url = format!("{}{BASELINE_FILE}", server.url);
     let base = if d.goto(&base_url).await.is_ok() {
         type_in_form(d).await
     } else {
         None
     };
+    editor_rows(&mut rows, &mut notes, server, editor, base.as_ref());
     match (app, base) {
         (Some((work, total)), Some((_, base_total))) => {
             rows.push(row(
@@ -144,4 +170,84 @@ pub async fn typing(d: &WebDriver, server: &BenchServer, ready: bool) -> Value {
         )),
     }
     section(title, how, rows, notes)
+}
+
+/// The code editor's rows: its keystroke against the plain textarea of the baseline page (the
+/// same run), its size and its load on first focus.
+fn editor_rows(
+    rows: &mut Vec<Value>,
+    notes: &mut Vec<String>,
+    server: &BenchServer,
+    editor: Option<(f64, Vec<f64>, Vec<f64>)>,
+    base: Option<&(Vec<f64>, Vec<f64>)>,
+) {
+    let size = std::fs::metadata(server.dist().join("fastexec-editor.js.br"))
+        .map(|m| m.len() as f64 / 1024.0)
+        .ok();
+    match size {
+        Some(kb) => rows.push(row(
+            "Code editor module (fastexec-editor.js, brotli q11; not in the first visit)",
+            "KB",
+            &[kb],
+            "reference",
+            None,
+        )),
+        None => rows.push(not_measured(
+            "Code editor module size",
+            "reference",
+            "fastexec-editor.js.br is not in the build",
+        )),
+    }
+    let Some((load, work, total)) = editor else {
+        rows.push(not_measured(
+            "Code editor: keystroke → next task",
+            "≤ 0.5× the plain textarea",
+            "the editor did not load on focus",
+        ));
+        return;
+    };
+    rows.push(row(
+        "Code editor: load on first focus (import + mount, served from loopback)",
+        "ms",
+        &[load],
+        "reference",
+        None,
+    ));
+    rows.push(row(
+        "Code editor: app work per keystroke (editor + form), 1 MiB script + 5,000 targets",
+        "ms",
+        &work,
+        "one frame (16 ms)",
+        verdict(median(&work) < 16.0),
+    ));
+    rows.push(row(
+        "Code editor: keystroke → next task",
+        "ms",
+        &total,
+        "reference",
+        None,
+    ));
+    if let Some((_, base_total)) = base {
+        let ratios: Vec<f64> = total
+            .iter()
+            .zip(base_total)
+            .map(|(a, b)| a / b.max(0.001))
+            .collect();
+        rows.push(row(
+            "Ratio code editor ÷ plain textarea (keystroke → next task)",
+            "×",
+            &ratios,
+            "≤ 0.5×",
+            verdict(median(&ratios) <= 0.5),
+        ));
+    }
+    notes.push(
+        "Code editor keystroke: one character inserted (or deleted) at the end of the 1 MiB \
+         script the way CodeMirror applies a key (`view.dispatch` with `userEvent: input.type`): \
+         the editor's update and drawing of the visible lines, the text written back to the \
+         form's hidden textarea and its input event (the form's validation and draft). The \
+         browser's own key event handling is not included; the textarea rows are the same \
+         keystroke through the plain textarea."
+            .to_string(),
+    );
 }
