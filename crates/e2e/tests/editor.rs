@@ -273,3 +273,95 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_fill_an_empty_editor_ask_before_replacing_and_can_be_saved() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    choose(d, "script_source", "content").await;
+    choose(d, "script_language", "1").await;
+    fill(d, "script_content", "").await;
+    open_editor(d).await;
+    let pick = |v: &'static str| async move {
+        d.execute(
+            "const s = document.getElementById('editor-template'); s.value = arguments[0]; \
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![json!(v)],
+        )
+        .await
+        .unwrap();
+    };
+
+    // The default shell template, into an empty editor: no question.
+    pick("default").await;
+    wait_css(d, "#editor-template-insert")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let text = form_script(d).await;
+    assert!(text.starts_with("#!/bin/bash\n"), "{text}");
+    assert!(
+        text.contains("set -euo pipefail") && text.contains("$1"),
+        "{text}"
+    );
+    assert_eq!(editor_text(d).await, text);
+
+    // Over a script: asked first; "no" keeps the script.
+    fill(d, "script_content", "echo mine\n").await;
+    pick("default").await;
+    d.find(By::Id("editor-template-insert"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    d.dismiss_alert().await.unwrap();
+    assert_eq!(form_script(d).await, "echo mine\n");
+
+    // Saved as the user's own (named at the prompt), listed for shell only, and deleted.
+    d.find(By::Id("editor-template-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    d.send_alert_text("check disk").await.unwrap();
+    d.accept_alert().await.unwrap();
+    let stored = js(d, "return localStorage.getItem('fastexec.templates.v1');").await;
+    assert!(stored.as_str().unwrap().contains("check disk"), "{stored}");
+    wait_css(d, r#"#editor-template option[value="mine:check disk"]"#).await;
+    choose(d, "script_language", "4").await;
+    assert!(d
+        .find(By::Css(
+            r#"#editor-template option[value="mine:check disk"]"#
+        ))
+        .await
+        .is_err());
+    choose(d, "script_language", "1").await;
+    fill(d, "script_content", "").await;
+    pick("mine:check disk").await;
+    d.find(By::Id("editor-template-insert"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(form_script(d).await, "echo mine\n");
+    d.find(By::Id("editor-template-delete"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    d.accept_alert().await.unwrap();
+    assert!(d
+        .find(By::Css(
+            r#"#editor-template option[value="mine:check disk"]"#
+        ))
+        .await
+        .is_err());
+}

@@ -135,14 +135,111 @@ const theme = EditorView.theme({
 
 // The editor's own controls; the page's language is the app's (<html lang>).
 const TEXT = {
-  zh: { full: '全屏', exit: '退出全屏' },
-  en: { full: 'Full screen', exit: 'Exit full screen' },
+  zh: {
+    full: '全屏',
+    exit: '退出全屏',
+    templates: '模板',
+    pick: '选择模板…',
+    insert: '插入',
+    builtIn: '默认模板',
+    mine: '我的模板',
+    save: '存为模板',
+    remove: '删除模板',
+    name: '模板名称（保存在本浏览器中，请勿包含密码等敏感信息）：',
+    replace: '用模板替换编辑器中的脚本？',
+    removeAsk: '删除模板“{name}”？',
+    none: '（本语言没有默认模板）',
+  },
+  en: {
+    full: 'Full screen',
+    exit: 'Exit full screen',
+    templates: 'Templates',
+    pick: 'Choose a template…',
+    insert: 'Insert',
+    builtIn: 'Default templates',
+    mine: 'My templates',
+    save: 'Save as template',
+    remove: 'Delete template',
+    name: 'Template name (kept in this browser; never put passwords or other secrets in it):',
+    replace: 'Replace the script in the editor with the template?',
+    removeAsk: 'Delete the template "{name}"?',
+    none: '(no default template for this language)',
+  },
 };
+
+// Default scripts per script_language, in the spirit of BK-JOB's: how arguments arrive, and
+// what the exit code means for the host.
+const DEFAULTS = {
+  1: `#!/bin/bash
+# BK-JOB runs this script on every target host, as the execution account.
+# Script parameters arrive as $1, $2, ... (e.g. "web01 80").
+set -euo pipefail
+
+name="\${1:-world}"
+echo "hello, \${name}, from $(hostname)"
+
+# Exit code 0: this host succeeded. Anything else marks the host failed.
+exit 0
+`,
+  2: `@echo off
+rem BK-JOB runs this script on every target host. Parameters arrive as %1, %2, ...
+setlocal
+set "NAME=%~1"
+if "%NAME%"=="" set "NAME=world"
+echo hello, %NAME%, from %COMPUTERNAME%
+rem Exit code 0: this host succeeded. Anything else marks the host failed.
+exit /b 0
+`,
+  3: `#!/usr/bin/perl
+# BK-JOB runs this script on every target host. Parameters arrive in @ARGV.
+use strict;
+use warnings;
+
+my $name = $ARGV[0] // 'world';
+print "hello, $name\n";
+
+# Exit code 0: this host succeeded. Anything else marks the host failed.
+exit 0;
+`,
+  4: `#!/usr/bin/env python3
+# BK-JOB runs this script on every target host. Parameters arrive in sys.argv[1:].
+import socket
+import sys
+
+name = sys.argv[1] if len(sys.argv) > 1 else "world"
+print(f"hello, {name}, from {socket.gethostname()}")
+
+# Exit code 0: this host succeeded. Anything else marks the host failed.
+sys.exit(0)
+`,
+  5: `# BK-JOB runs this script on every target host. Parameters arrive in $args.
+$ErrorActionPreference = "Stop"
+
+$name = if ($args.Count -gt 0) { $args[0] } else { "world" }
+Write-Output "hello, $name, from $env:COMPUTERNAME"
+
+# Exit code 0: this host succeeded. Anything else marks the host failed.
+exit 0
+`,
+};
+
+// The user's own templates: [{name, language, text}] in localStorage (never a secret: the
+// prompt says so, and nothing is stored without the user asking).
+const STORE = 'fastexec.templates.v1';
+const loadMine = () => {
+  try {
+    const v = JSON.parse(localStorage.getItem(STORE) || '[]');
+    return Array.isArray(v) ? v.filter((t) => t && typeof t.name === 'string' && typeof t.text === 'string') : [];
+  } catch (e) {
+    return [];
+  }
+};
+const saveMine = (list) => localStorage.setItem(STORE, JSON.stringify(list));
 const text = () => TEXT[(document.documentElement.lang || 'zh').startsWith('en') ? 'en' : 'zh'];
 
 // Full screen: the box covers the page (CodeMirror follows its size); the button, or Esc
 // pressed twice, leaves.
-function fullscreenButton(box, view) {
+function fullscreenButton(box, toolbar, view) {
   const button = document.createElement('button');
   button.type = 'button';
   button.id = 'editor-fullscreen';
@@ -163,21 +260,107 @@ function fullscreenButton(box, view) {
         box.style[k] = v;
       } else box.style[k] = saved[k] || '';
     }
-    box.style.setProperty('--editor-height', on ? 'calc(100vh - 2px)' : '');
+    box.style.setProperty('--editor-height', on ? 'calc(100vh - 3.2em)' : '');
     render();
     view.focus();
   });
-  Object.assign(button.style, { position: 'absolute', top: '4px', right: '4px', zIndex: '5' });
   render();
   const langWatch = new MutationObserver(render);
   langWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
-  box.style.position = box.style.position || 'relative';
-  box.appendChild(button);
+  toolbar.appendChild(button);
   return () => {
     langWatch.disconnect();
     if (box.classList.contains('fullscreen')) button.click();
     button.remove();
   };
+}
+
+// The template menu: defaults for the script's language and the user's own templates; a
+// template replaces a non-empty script only after a confirmation. Save / delete the user's.
+function templateMenu(toolbar, view, language) {
+  const bar = document.createElement('span');
+  bar.className = 'editor-templates';
+  Object.assign(bar.style, { display: 'inline-flex', gap: '4px', flexWrap: 'wrap' });
+  const select = document.createElement('select');
+  select.id = 'editor-template';
+  const use = document.createElement('button');
+  use.type = 'button';
+  use.id = 'editor-template-insert';
+  const save = document.createElement('button');
+  save.type = 'button';
+  save.id = 'editor-template-save';
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.id = 'editor-template-delete';
+  const fill = (s, name) => s.replace('{name}', name);
+  const render = () => {
+    const t = text();
+    select.setAttribute('aria-label', t.templates);
+    use.textContent = t.insert;
+    save.textContent = t.save;
+    remove.textContent = t.remove;
+    select.replaceChildren();
+    const first = new Option(t.pick, '');
+    select.add(first);
+    const builtIn = document.createElement('optgroup');
+    builtIn.label = t.builtIn;
+    if (DEFAULTS[language()]) builtIn.append(new Option(t.builtIn, 'default'));
+    else builtIn.append(Object.assign(new Option(t.none, ''), { disabled: true }));
+    select.add(builtIn);
+    const mine = loadMine().filter((m) => m.language === language());
+    if (mine.length) {
+      const group = document.createElement('optgroup');
+      group.label = t.mine;
+      mine.forEach((m) => group.append(new Option(m.name, 'mine:' + m.name)));
+      select.add(group);
+    }
+    states();
+  };
+  const chosen = () => {
+    if (select.value === 'default') return DEFAULTS[language()];
+    if (select.value.startsWith('mine:')) {
+      const name = select.value.slice(5);
+      const m = loadMine().find((x) => x.name === name && x.language === language());
+      return m && m.text;
+    }
+    return null;
+  };
+  const states = () => {
+    remove.disabled = !select.value.startsWith('mine:');
+    use.disabled = !select.value;
+  };
+  select.addEventListener('change', states);
+  // Inserting is a separate, deliberate step (a select changes with every arrow key).
+  const insert = () => {
+    const body = chosen();
+    if (body == null) return;
+    const doc = view.state.doc;
+    if (doc.length > 0 && !window.confirm(text().replace)) return;
+    view.dispatch({ changes: { from: 0, to: doc.length, insert: body }, selection: { anchor: 0 }, userEvent: 'input.paste' });
+    view.focus();
+  };
+  use.addEventListener('click', insert);
+  save.addEventListener('click', () => {
+    const name = (window.prompt(text().name) || '').trim();
+    if (!name) return;
+    const list = loadMine().filter((m) => !(m.name === name && m.language === language()));
+    list.push({ name, language: language(), text: view.state.doc.toString() });
+    saveMine(list);
+    render();
+  });
+  remove.addEventListener('click', () => {
+    if (!select.value.startsWith('mine:')) return;
+    const name = select.value.slice(5);
+    if (!window.confirm(fill(text().removeAsk, name))) return;
+    saveMine(loadMine().filter((m) => !(m.name === name && m.language === language())));
+    render();
+  });
+  bar.append(select, use, save, remove);
+  toolbar.appendChild(bar);
+  render();
+  const langWatch = new MutationObserver(render);
+  langWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  return { render, drop: () => { langWatch.disconnect(); bar.remove(); } };
 }
 
 // The textarea's own `value` accessor (the instance gets one that also updates the editor).
@@ -242,6 +425,7 @@ export function upgrade(textarea) {
     }
     return out;
   };
+  let templates = null;
   // Writing back to the textarea must not come back as a change of its value.
   let writing = false;
   const host = document.createElement('div');
@@ -330,6 +514,7 @@ export function upgrade(textarea) {
     if (now !== shown) {
       shown = now;
       view.dispatch({ effects: lang.reconfigure(languageOf(now)) });
+      if (templates) templates.render();
     }
   };
   const onChange = (e) => {
@@ -355,7 +540,21 @@ export function upgrade(textarea) {
     view.dispatch({ selection: { anchor: Math.min(caret, view.state.doc.length) }, scrollIntoView: true });
     view.focus();
   }
-  const dropButton = fullscreenButton(box, view);
+  // The editor's own controls, in a row above the text (inside the box: full screen keeps it).
+  const toolbar = document.createElement('div');
+  toolbar.className = 'editor-toolbar';
+  Object.assign(toolbar.style, {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: '4px',
+    justifyContent: 'flex-end',
+    padding: '4px',
+    borderBottom: '1px solid #d0d4da',
+  });
+  box.insertBefore(toolbar, box.firstChild);
+  box.style.flexDirection = 'column';
+  const dropButton = fullscreenButton(box, toolbar, view);
+  templates = templateMenu(toolbar, view, () => shown);
   // Lines the high-risk check marked before the editor loaded (src/danger/view.rs).
   if (textarea.fastexecMarks) handle_marks(textarea.fastexecMarks);
   function handle_marks(list) {
@@ -371,6 +570,9 @@ export function upgrade(textarea) {
       watch.disconnect();
       document.removeEventListener('change', onChange);
       dropButton();
+      templates.drop();
+      toolbar.remove();
+      box.style.flexDirection = '';
       if (label) label.removeEventListener('click', onLabel);
       delete textarea.value;
       view.destroy();
