@@ -33,6 +33,8 @@ pub enum Api {
     /// `get_step_instance_status` (GET only on the gateway; BK-JOB's ESB has no channel for
     /// it, `fastexec-server` answers the ESB POST too).
     StepStatus,
+    /// `get_job_instance_list` (the history page; GET on the gateway).
+    JobList,
 }
 
 impl Api {
@@ -46,15 +48,17 @@ impl Api {
             Api::Operate => "operate_job_instance",
             Api::OperateStep => "operate_step_instance",
             Api::StepStatus => "get_step_instance_status",
+            Api::JobList => "get_job_instance_list",
         }
     }
 
     /// The method in `mode`: GET only for the gateway's read APIs.
     pub fn method(self, mode: AuthMode) -> Method {
         match (mode, self) {
-            (AuthMode::Gateway | AuthMode::None, Api::Status | Api::IpLog | Api::StepStatus) => {
-                Method::Get
-            }
+            (
+                AuthMode::Gateway | AuthMode::None,
+                Api::Status | Api::IpLog | Api::StepStatus | Api::JobList,
+            ) => Method::Get,
             _ => Method::Post,
         }
     }

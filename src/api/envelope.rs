@@ -16,8 +16,9 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use bkjob_api::{
-    BatchIpLogData, ErrorCode, FastExecuteScriptData, IpLogData, JobInstanceStatusData,
-    OperateJobInstanceData, OperateStepInstanceData, StepInstanceStatusData,
+    BatchIpLogData, ErrorCode, FastExecuteScriptData, IpLogData, JobInstanceListItem,
+    JobInstanceStatusData, OperateJobInstanceData, OperateStepInstanceData, PageData,
+    StepInstanceStatusData,
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -135,7 +136,8 @@ serde_payload!(
     BatchIpLogData,
     OperateJobInstanceData,
     OperateStepInstanceData,
-    StepInstanceStatusData
+    StepInstanceStatusData,
+    PageData<JobInstanceListItem>
 );
 
 /// The envelope deserialized straight from the text into typed fields (IDs into `i64`, exact
