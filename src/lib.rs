@@ -21,6 +21,7 @@ pub mod app;
 pub mod bench;
 pub mod connection;
 pub mod form;
+pub mod history;
 pub mod i18n;
 pub mod job;
 pub mod launch;

@@ -16,6 +16,7 @@ use std::cell::{Cell, RefCell};
 
 use bkjob_api::Lang;
 use fastexec::connection::Connection;
+use fastexec::history::HistoryView;
 use fastexec::job::{parse_job_route, JobRoute, JobView, RecentJobsList};
 use fastexec::lazy::Panel;
 use fastexec::outcome::permission::PermissionView;
@@ -100,6 +101,11 @@ pub fn mount_panel(
         Panel::Rolling => Box::new(leptos::mount::mount_to(parent, move || {
             let on_change = Callback::new(move |text: String| send(&callback, &text));
             view! { <RollingView payload=p lang=l on_change /> }
+        })),
+        Panel::History => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_open = Callback::new(move |path: String| send(&callback, &path));
+            let default_scope = p.get_untracked();
+            view! { <HistoryView default_scope conn=Signal::from(c) lang=Signal::from(l) on_open /> }
         })),
     };
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));

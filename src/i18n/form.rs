@@ -137,6 +137,7 @@ pub struct Texts {
     pub recent_load_failed: &'static str,
     pub permission_load_failed: &'static str,
     pub recent_title: &'static str,
+    pub history_link: &'static str,
     pub recent_empty: &'static str,
 }
 
@@ -268,7 +269,8 @@ pub static ZH: Texts = Texts {
     preview_load_failed: "请求预览加载失败（网络中断或应用已更新）。",
     recent_load_failed: "最近执行列表加载失败（网络中断或应用已更新）。",
     permission_load_failed: "权限详情加载失败（网络中断或应用已更新）。错误码和消息见上方。",
-    recent_title: "最近执行",
+    recent_title: "本浏览器发起的作业",
+    history_link: "作业历史",
     recent_empty: "暂无执行记录",
 };
 
@@ -400,7 +402,8 @@ pub static EN: Texts = Texts {
     preview_load_failed: "The request preview could not be loaded (network lost, or the app was updated).",
     recent_load_failed: "The recent jobs could not be loaded (network lost, or the app was updated).",
     permission_load_failed: "The permission details could not be loaded (network lost, or the app was updated). The code and message are above.",
-    recent_title: "Recent jobs",
+    recent_title: "Launched from this browser",
+    history_link: "Job history",
     recent_empty: "No jobs launched yet",
 };
 

@@ -1,8 +1,10 @@
 //! The app's two pages: the launch form (with its recent-jobs section) and the job view.
 
+pub mod history;
 pub mod job;
 pub mod launch;
 pub mod recent;
 
+pub use history::HistoryPage;
 pub use job::JobPage;
 pub use launch::LaunchPage;
