@@ -94,13 +94,9 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| web::set_document_lang(lang_tag(ui.lang.get())));
-    // Only a new page is mounted again: Back between two searches of the history page is
-    // the history panel's own business.
+    // Back / Forward mounts the page again (the history page then reads its URL's filters).
     let popstate = window_event_listener(ev::popstate, move |_| {
-        let r = route::parse(&web::pathname());
-        if ui.route.with_untracked(|now| *now != r) {
-            ui.route.set(r);
-        }
+        ui.route.set(route::parse(&web::pathname()));
     });
     on_cleanup(move || popstate.remove());
     // Mounted and restored: tell the benchmark, once per page.
@@ -137,7 +133,6 @@ pub fn App() -> impl IntoView {
                 <a
                     href="/jobs"
                     id="history-link"
-                    aria-current=move || (ui.route.get() == Route::History).then_some("page")
                     on:click=move |ev: ev::MouseEvent| {
                         ev.prevent_default();
                         ui.navigate("/jobs");

@@ -1,10 +1,8 @@
 //! The app's two pages: the launch form (with its recent-jobs section) and the job view.
 
-pub mod history;
 pub mod job;
 pub mod launch;
 pub mod recent;
 
-pub use history::HistoryPage;
-pub use job::JobPage;
+pub use job::{HistoryPage, JobPage};
 pub use launch::LaunchPage;

@@ -127,16 +127,7 @@ pub fn HistoryViewWith(
         }
         applied.set(q);
     });
-    // Back / Forward between searches.
-    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
-        if web::pathname() == HISTORY_PATH {
-            let q = applied.with_untracked(|a| {
-                HistoryQuery::from_search(&web::search(), (&a.scope_type, &a.scope_id))
-            });
-            applied.set(q);
-        }
-    });
-    on_cleanup(move || popstate.remove());
+    // Back / Forward between searches: the app mounts the page again, which reads the URL.
     let open = Callback::new(move |path: String| match on_open {
         Some(cb) => cb.run(path),
         None => web::navigate(&path),
