@@ -117,15 +117,23 @@ pub fn HistoryViewWith(
             }
         });
     });
-    // New filters: into the URL (shareable, kept by a reload), then searched.
+    // New filters: into the URL (shareable, kept by a reload), then searched. Mounted
+    // elsewhere (tests) the URL is left alone.
     let apply = Callback::new(move |q: HistoryQuery| {
         let path = q.path();
-        if web::pathname() == HISTORY_PATH
-            && format!("{}{}", web::pathname(), web::search()) != path
+        let here = web::pathname();
+        if here.trim_end_matches('/') == HISTORY_PATH && format!("{here}{}", web::search()) != path
         {
             web::push_path(&path);
         }
         applied.set(q);
+    });
+    // After "Previous" / "Next" the focus goes to the results (the buttons are replaced), so
+    // a keyboard user goes on from the new page's summary.
+    let focus_results = StoredValue::new(false);
+    let page_to = Callback::new(move |q: HistoryQuery| {
+        focus_results.set_value(true);
+        apply.run(q);
     });
     // Back / Forward between searches: the app mounts the page again, which reads the URL.
     let open = Callback::new(move |path: String| match on_open {
@@ -146,15 +154,21 @@ pub fn HistoryViewWith(
         Load::Failed(error) => view! { <ErrorPanel lang error /> }.into_any(),
         Load::Done { page, window } => {
             let q = applied.get_untracked();
-            view! { <table::Results page window query=q lang apply open /> }.into_any()
+            view! { <table::Results page window query=q lang apply=page_to open /> }.into_any()
         }
     }
     };
+    Effect::new(move |_| {
+        if matches!(load.get(), Load::Done { .. } | Load::Failed(_)) && focus_results.get_value() {
+            focus_results.set_value(false);
+            web::focus_id("history-results");
+        }
+    });
     view! {
         <section class="history-view" id="history-view" aria-labelledby="history-title">
             <h2 id="history-title">{rv(move || t().title)}</h2>
             <filters::Filters applied lang apply />
-            <div class="history-results" aria-live="polite">{rv(results)}</div>
+            <div class="history-results" id="history-results" tabindex="-1">{rv(results)}</div>
         </section>
         <section class="history-local" aria-labelledby="history-local-title">
             <h2 id="history-local-title">{rv(move || t().launched_here)}</h2>
