@@ -1,5 +1,5 @@
 //! The on-demand module: what the app shows only after the user asks for it — the job view,
-//! the recent-jobs list, the request preview, the details of a permission answer and the
+//! the job history, the recent-jobs list, the request preview, the details of a permission answer and the
 //! rolling settings. The app
 //! (`fastexec::lazy`) imports it the first time one of them is needed, so a first visit to
 //! the form does not download it. Its exports are the other half of that bridge; the views
