@@ -216,7 +216,7 @@ async fn jobs_are_found_by_ip_and_status_opened_and_the_filters_survive_a_reload
     d.set_window_rect(0, 0, 1280, 900).await.unwrap();
 
     // a row opens the job view
-    d.find(By::Css(&format!(
+    d.find(By::Css(format!(
         r#"#history-table tr[data-job-instance-id="{other}"] a"#
     )))
     .await
