@@ -10,7 +10,7 @@ use crate::connection::panel::ConnectionPanel;
 use crate::connection::session::asks_session;
 use crate::connection::Session;
 use crate::i18n::{lang_from_tag, lang_tag};
-use crate::pages::{JobPage, LaunchPage};
+use crate::pages::{HistoryPage, JobPage, LaunchPage};
 use crate::route::{self, Route};
 use crate::state::{attempt_launch, tr, Ui};
 use crate::storage;
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| web::set_document_lang(lang_tag(ui.lang.get())));
+    // Back / Forward mounts the page again (the history page then reads its URL's filters).
     let popstate = window_event_listener(ev::popstate, move |_| {
         ui.route.set(route::parse(&web::pathname()));
     });
@@ -128,6 +129,18 @@ pub fn App() -> impl IntoView {
                 <h1 id="product-name">{PRODUCT_NAME}</h1>
                 <p class="tagline">{tr(|t| t.tagline)}</p>
             </div>
+            <nav class="app-nav">
+                <a
+                    href="/jobs"
+                    id="history-link"
+                    on:click=move |ev: ev::MouseEvent| {
+                        ev.prevent_default();
+                        ui.navigate("/jobs");
+                    }
+                >
+                    {tr(|t| t.history_link)}
+                </a>
+            </nav>
             <div class="lang-switch">
                 <label for="ui-lang">{tr(|t| t.ui_lang)}</label>
                 <select id="ui-lang" on:change=on_lang>
@@ -147,6 +160,7 @@ pub fn App() -> impl IntoView {
             {rv(move || match ui.route.get() {
                 Route::Launch => view! { <LaunchPage /> }.into_any(),
                 Route::Job(route) => view! { <JobPage route=route /> }.into_any(),
+                Route::History => view! { <HistoryPage /> }.into_any(),
             })}
         </main>
     }

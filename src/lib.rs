@@ -9,8 +9,8 @@
 //! contract logic (validation, Base64, API messages) comes from `bkjob-api`.
 //!
 //! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
-//! (`src/bin/fastexec-job.rs`: [`job`]'s view and recent-jobs list, the request preview's body
-//! and the permission details) that the form loads through [`lazy`] when one of those is shown.
+//! (`src/bin/fastexec-job.rs`: [`job`]'s view and recent-jobs list, [`history`]'s job history,
+//! the request preview's body and the permission details) that the form loads through [`lazy`] when one of those is shown.
 //! The form module reads JSON with `tinyjson`, not serde's deserializers, to keep its
 //! download small.
 
@@ -22,6 +22,7 @@ pub mod bench;
 pub mod connection;
 pub mod danger;
 pub mod form;
+pub mod history;
 pub mod i18n;
 pub mod job;
 pub mod launch;

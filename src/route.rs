@@ -10,6 +10,8 @@ pub enum Route {
     Launch,
     /// `/jobs/{scope_type}/{scope_id}/{job_instance_id}`: the job view.
     Job(JobRoute),
+    /// `/jobs` (its filters in the query): the job history.
+    History,
 }
 
 /// The link of a job.
@@ -19,6 +21,9 @@ pub fn job_path(scope_type: &str, scope_id: &str, job_instance_id: i64) -> Strin
 
 /// Parse a pathname.
 pub fn parse(pathname: &str) -> Route {
+    if matches!(pathname, "/jobs" | "/jobs/") {
+        return Route::History;
+    }
     parse_job_route(pathname).map_or(Route::Launch, Route::Job)
 }
 
@@ -34,6 +39,14 @@ mod tests {
             parse(&p),
             Route::Job(JobRoute::new("biz", "2", 9_007_199_254_740_993))
         );
+    }
+
+    #[test]
+    fn jobs_is_the_history() {
+        assert_eq!(parse("/jobs"), Route::History);
+        assert_eq!(parse("/jobs/"), Route::History);
+        assert_eq!(parse("/jobs/biz"), Route::Launch);
+        assert_eq!(parse("/jobsx"), Route::Launch);
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub enum Api {
     StepStatus,
     /// `get_dangerous_rule_list` (POST).
     DangerRules,
+    /// `get_job_instance_list` (the history page; GET on the gateway).
+    JobList,
 }
 
 impl Api {
@@ -49,15 +51,17 @@ impl Api {
             Api::OperateStep => "operate_step_instance",
             Api::StepStatus => "get_step_instance_status",
             Api::DangerRules => "get_dangerous_rule_list",
+            Api::JobList => "get_job_instance_list",
         }
     }
 
     /// The method in `mode`: GET only for the gateway's read APIs.
     pub fn method(self, mode: AuthMode) -> Method {
         match (mode, self) {
-            (AuthMode::Gateway | AuthMode::None, Api::Status | Api::IpLog | Api::StepStatus) => {
-                Method::Get
-            }
+            (
+                AuthMode::Gateway | AuthMode::None,
+                Api::Status | Api::IpLog | Api::StepStatus | Api::JobList,
+            ) => Method::Get,
             _ => Method::Post,
         }
     }

@@ -17,7 +17,8 @@ use std::marker::PhantomData;
 
 use bkjob_api::{
     BatchIpLogData, DangerousRule, ErrorCode, FastExecuteScriptData, IpLogData,
-    JobInstanceStatusData, OperateJobInstanceData, OperateStepInstanceData, StepInstanceStatusData,
+    JobInstanceListItem, JobInstanceStatusData, OperateJobInstanceData, OperateStepInstanceData,
+    PageData, StepInstanceStatusData,
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -136,7 +137,8 @@ serde_payload!(
     OperateJobInstanceData,
     OperateStepInstanceData,
     StepInstanceStatusData,
-    Vec<DangerousRule>
+    Vec<DangerousRule>,
+    PageData<JobInstanceListItem>
 );
 
 /// The envelope deserialized straight from the text into typed fields (IDs into `i64`, exact

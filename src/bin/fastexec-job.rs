@@ -1,5 +1,5 @@
 //! The on-demand module: what the app shows only after the user asks for it — the job view,
-//! the recent-jobs list, the request preview, the details of a permission answer and the
+//! the job history, the recent-jobs list, the request preview, the details of a permission answer and the
 //! rolling settings. The app
 //! (`fastexec::lazy`) imports it the first time one of them is needed, so a first visit to
 //! the form does not download it. Its exports are the other half of that bridge; the views
@@ -16,6 +16,7 @@ use std::cell::{Cell, RefCell};
 
 use bkjob_api::Lang;
 use fastexec::connection::Connection;
+use fastexec::history::HistoryView;
 use fastexec::job::{parse_job_route, JobRoute, JobView, RecentJobsList};
 use fastexec::lazy::Panel;
 use fastexec::outcome::permission::PermissionView;
@@ -100,6 +101,11 @@ pub fn mount_panel(
         Panel::Rolling => Box::new(leptos::mount::mount_to(parent, move || {
             let on_change = Callback::new(move |text: String| send(&callback, &text));
             view! { <RollingView payload=p lang=l on_change /> }
+        })),
+        Panel::History => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_open = Callback::new(move |path: String| send(&callback, &path));
+            let default_scope = p.get_untracked();
+            view! { <HistoryView default_scope conn=Signal::from(c) lang=Signal::from(l) on_open /> }
         })),
     };
     let id = NEXT_ID.with(|n| n.replace(n.get() + 1));

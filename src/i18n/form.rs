@@ -129,7 +129,6 @@ pub struct Texts {
     pub unknown_fate: &'static str,
     pub ack_checked: &'static str,
     pub back_to_form: &'static str,
-    pub job_view_loading: &'static str,
     pub job_view_load_failed: &'static str,
     pub remote_retry: &'static str,
     pub panel_loading: &'static str,
@@ -137,6 +136,7 @@ pub struct Texts {
     pub recent_load_failed: &'static str,
     pub permission_load_failed: &'static str,
     pub recent_title: &'static str,
+    pub history_link: &'static str,
     pub recent_empty: &'static str,
 }
 
@@ -261,14 +261,14 @@ pub static ZH: Texts = Texts {
     unknown_fate: "作业可能已经创建！请先到作业历史中确认，不要直接重新执行。",
     ack_checked: "我已确认，允许再次执行",
     back_to_form: "返回快速执行",
-    job_view_loading: "正在加载作业视图…",
-    job_view_load_failed: "作业视图加载失败（网络中断或应用已更新）。作业本身不受影响。",
+    job_view_load_failed: "页面加载失败（网络中断或应用已更新）。作业本身不受影响。",
     remote_retry: "重试",
     panel_loading: "正在加载…",
     preview_load_failed: "请求预览加载失败（网络中断或应用已更新）。",
     recent_load_failed: "最近执行列表加载失败（网络中断或应用已更新）。",
     permission_load_failed: "权限详情加载失败（网络中断或应用已更新）。错误码和消息见上方。",
     recent_title: "最近执行",
+    history_link: "作业历史",
     recent_empty: "暂无执行记录",
 };
 
@@ -393,14 +393,14 @@ pub static EN: Texts = Texts {
     unknown_fate: "The job MAY have been created. Check the job history first; do not simply launch again.",
     ack_checked: "I have checked, allow a new launch",
     back_to_form: "Back to the launch form",
-    job_view_loading: "Loading the job view…",
-    job_view_load_failed: "The job view could not be loaded (network lost, or the app was updated). The job itself is not affected.",
+    job_view_load_failed: "This page could not be loaded (network lost, or the app was updated). Jobs are not affected.",
     remote_retry: "Retry",
     panel_loading: "Loading…",
     preview_load_failed: "The request preview could not be loaded (network lost, or the app was updated).",
     recent_load_failed: "The recent jobs could not be loaded (network lost, or the app was updated).",
     permission_load_failed: "The permission details could not be loaded (network lost, or the app was updated). The code and message are above.",
     recent_title: "Recent jobs",
+    history_link: "Job history",
     recent_empty: "No jobs launched yet",
 };
 

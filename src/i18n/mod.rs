@@ -8,6 +8,7 @@
 use bkjob_api::Lang;
 
 pub mod form;
+pub mod history;
 pub mod job;
 pub mod panels;
 

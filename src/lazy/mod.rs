@@ -31,16 +31,20 @@ pub enum Panel {
     /// [`crate::rolling::RollingPayload`] as JSON; its message: a
     /// [`crate::rolling::RollingMessage`] as JSON, after every change.
     Rolling,
+    /// The job history (`/jobs`). Payload: the form's business as `"{scope_type}/{scope_id}"`
+    /// (the URL's query names the filters); its message: the link of the job clicked.
+    History,
 }
 
 impl Panel {
     /// Every panel.
-    pub const ALL: [Panel; 5] = [
+    pub const ALL: [Panel; 6] = [
         Panel::Job,
         Panel::Recent,
         Panel::Preview,
         Panel::Permission,
         Panel::Rolling,
+        Panel::History,
     ];
 
     /// The name that crosses the bridge (and the host element's `data-panel`).
@@ -51,6 +55,7 @@ impl Panel {
             Panel::Preview => "preview",
             Panel::Permission => "permission",
             Panel::Rolling => "rolling",
+            Panel::History => "history",
         }
     }
 

@@ -1,5 +1,6 @@
-//! The job page: the job view (a panel of the on-demand module) under the app's connection
-//! settings and language, and the way back to the form. "Redo" from the view lands here.
+//! The job page and the history page: a panel of the on-demand module (the job view, the job
+//! history) under the app's connection settings and language, and the way back to the form.
+//! "Redo" from the job view lands here; a job clicked in the history opens its view.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -25,12 +26,33 @@ pub fn JobPage(route: JobRoute) -> impl IntoView {
             ui.navigate("/");
         }
     });
+    panel_page(Panel::Job, path, on_redo)
+}
+
+/// The job history (`/jobs`, its filters in the URL's query); its business is the form's
+/// unless the URL names one. A job clicked opens its view.
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let ui = ui();
+    let scope = ui
+        .draft
+        .with_untracked(|d| format!("{}/{}", d.scope_type.trim(), d.scope_id.trim()));
+    panel_page(
+        Panel::History,
+        scope,
+        Callback::new(move |path: String| ui.navigate(&path)),
+    )
+}
+
+/// One panel of the module on a page of its own, with the way back to the form.
+fn panel_page(panel: Panel, payload: String, on_message: Callback<String>) -> impl IntoView {
+    let ui = ui();
     view! {
         <Remote
-            panel=Panel::Job
-            payload=Signal::stored(path)
-            on_message=on_redo
-            loading=|t| t.job_view_loading
+            panel
+            payload=Signal::stored(payload)
+            on_message
+            loading=|t| t.panel_loading
             failed=|t| t.job_view_load_failed
         />
         <p class="back-link">

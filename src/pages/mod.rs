@@ -4,5 +4,5 @@ pub mod job;
 pub mod launch;
 pub mod recent;
 
-pub use job::JobPage;
+pub use job::{HistoryPage, JobPage};
 pub use launch::LaunchPage;

@@ -16,7 +16,7 @@ pub use clipboard::{copy_text, copy_to_clipboard};
 pub use clock::{now_ms, now_ms_local, performance_mark, utc_offset_minutes};
 pub use files::{download_text, file_bytes};
 pub use page::{
-    confirm, focus_id, href, navigate, navigator_language, origin, pathname, push_path,
+    confirm, focus_id, href, navigate, navigator_language, origin, pathname, push_path, search,
     set_document_lang,
 };
 pub use storage::{storage_get, storage_set};

@@ -13,6 +13,11 @@ pub fn pathname() -> String {
     window().location().pathname().unwrap_or_default()
 }
 
+/// `location.search` (with its `?`, or "").
+pub fn search() -> String {
+    window().location().search().unwrap_or_default()
+}
+
 /// `location.origin`.
 pub fn origin() -> String {
     window().location().origin().unwrap_or_default()

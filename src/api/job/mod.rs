@@ -157,6 +157,9 @@ pub const OPERATE_TIMEOUT_SECS: u32 = 30;
 /// The requests, in plain Rust.
 pub mod requests;
 
+mod list;
+pub use list::JobListApi;
+
 /// The real client: the app's connection settings (read at each call, so edits apply to the
 /// next poll) and the UI language (for `Blueking-Language`).
 #[derive(Clone, Copy)]

@@ -10,7 +10,7 @@ use crate::i18n::job::job_texts;
 
 /// An API / network error shown in place, with a permission panel for 9900403.
 #[component]
-pub(super) fn ErrorPanel(#[prop(into)] lang: Signal<Lang>, error: CallError) -> impl IntoView {
+pub(crate) fn ErrorPanel(#[prop(into)] lang: Signal<Lang>, error: CallError) -> impl IntoView {
     let t = job_texts(lang.get_untracked());
     let kind = error.kind();
     let code = error.code().map(|c| c.to_string()).unwrap_or_default();

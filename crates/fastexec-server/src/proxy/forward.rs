@@ -29,6 +29,8 @@ pub const FORWARDED: &[(&str, Method)] = &[
     // The job view's step operations, earlier rounds and rolling batches.
     ("operate_step_instance", Method::POST),
     ("get_step_instance_status", Method::GET),
+    // The history page.
+    ("get_job_instance_list", Method::GET),
 ];
 
 /// Credential names ESB and the gateway read from a body or query (§9.1); the browser's are
@@ -315,6 +317,8 @@ mod tests {
         assert!(allowed("operate_step_instance", &Method::POST));
         assert!(allowed("get_step_instance_status", &Method::GET));
         assert!(!allowed("get_step_instance_status", &Method::POST));
+        assert!(allowed("get_job_instance_list", &Method::GET));
+        assert!(!allowed("get_job_instance_list", &Method::POST));
     }
 
     #[test]
