@@ -206,3 +206,45 @@ async fn draft_survives_a_reload_but_the_secret_does_not() {
     );
     browser.driver.clone().quit().await.unwrap();
 }
+
+/// Issue 14 (layout): on a long form the launch bar sticks to the bottom of the window, so
+/// Launch is reachable wherever the user is in the form, and it never covers the last field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_launch_button_stays_in_view_on_a_long_form() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = open_app(&server).await;
+    let d = &browser.driver;
+    fill_valid_request(d).await;
+    let in_view = |scroll: &'static str| async move {
+        d.execute(
+            &format!(
+                "window.scrollTo(0, {scroll}); \
+                 const r = document.getElementById('launch').getBoundingClientRect(); \
+                 return r.top >= 0 && r.bottom <= window.innerHeight;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .as_bool()
+        .unwrap()
+    };
+    let long = d
+        .execute(
+            "return document.documentElement.scrollHeight > window.innerHeight * 1.5;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .as_bool()
+        .unwrap();
+    assert!(long, "the form is longer than the window");
+    assert!(in_view("0").await, "at the top");
+    assert!(
+        in_view("document.body.scrollHeight / 3").await,
+        "in the middle"
+    );
+    assert!(in_view("document.body.scrollHeight").await, "at the end");
+}
