@@ -365,3 +365,44 @@ async fn templates_fill_an_empty_editor_ask_before_replacing_and_can_be_saved() 
         .await
         .is_err());
 }
+
+/// The largest script BK-JOB takes (16 MiB) stays editable in the editor: loaded, typed into
+/// by keyboard at its end, and the form keeps the whole text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sixteen_mib_script_stays_editable() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = Browser::start().await;
+    let d = &browser.driver;
+    d.goto(&server.url).await.unwrap();
+    wait_form(d).await;
+    choose(d, "script_source", "content").await;
+    open_editor(d).await;
+    // Built in the page (16 MiB through WebDriver would be slow): 16 Mi bytes, 1 Mi lines.
+    js(
+        d,
+        "const t = document.querySelector('[name=script_content]'); \
+         t.value = 'echo 0123456789\\n'.repeat(1 << 20); \
+         t.dispatchEvent(new Event('input', {bubbles: true})); return 1;",
+    )
+    .await;
+    let len = "return document.querySelector('[name=script_content]').fastexecEditor.view.state.doc.length;";
+    assert_eq!(js(d, len).await, json!(16 << 20));
+    // The caret to the end (Ctrl+End) and one line typed.
+    let content = wait_css(d, ".cm-content").await;
+    content.click().await.unwrap();
+    d.action_chain()
+        .key_down(Key::Control)
+        .send_keys(Key::End)
+        .key_up(Key::Control)
+        .perform()
+        .await
+        .unwrap();
+    type_keys(d, "echo end").await;
+    assert_eq!(js(d, len).await, json!((16 << 20) + 8));
+    let tail = js(
+        d,
+        "const v = document.querySelector('[name=script_content]').value; return [v.length, v.slice(-9)];",
+    )
+    .await;
+    assert_eq!(tail, json!([(16 << 20) + 8, "\necho end"]));
+}
