@@ -81,8 +81,8 @@ pub async fn send(call: HttpCall) -> Result<Reply, Failure> {
             Some(body) => builder.body(body),
             None => builder.build(),
         }
-        .map_err(|e| failed(e.to_string()))?;
-        let response = request.send().await.map_err(|e| failed(e.to_string()))?;
+        .map_err(|e| failed(error_text(e)))?;
+        let response = request.send().await.map_err(|e| failed(error_text(e)))?;
         let status = response.status();
         let raw: web_sys::Response = response.into();
         match body_bytes(raw.into(), call.max_answer_bytes).await {
@@ -104,4 +104,15 @@ pub async fn send(call: HttpCall) -> Result<Reply, Failure> {
         t.clear();
     }
     result
+}
+
+/// The browser's text of a failed request. A match rather than `to_string()`: gloo's error
+/// also has a JSON variant (never produced here) whose formatting would bring serde_json's and
+/// std::io's error texts into the first visit.
+fn error_text(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(js) => js.to_string(),
+        gloo_net::Error::GlooError(text) => text,
+        _ => String::new(),
+    }
 }
