@@ -11,9 +11,6 @@
 
 use bkjob_api::{check_rolling, Draft, RunStatus};
 
-/// Host status 5: waiting (a batch not yet run).
-const HOST_WAITING: i32 = 5;
-
 /// Where one batch is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BatchState {
@@ -66,13 +63,18 @@ pub fn plan_of(draft: &Draft, hosts: usize) -> Option<Vec<usize>> {
     check_rolling(&draft.rolling, hosts).plan
 }
 
-/// The strip for a step in `step_status` whose current round lists `host_statuses`, with the
-/// plan `plan`; `None` when the plan does not fit (its sizes do not add up to the hosts).
-pub fn batch_strip(plan: &[usize], step_status: i32, host_statuses: &[i32]) -> Option<BatchStrip> {
-    if plan.is_empty() || plan.iter().sum::<usize>() != host_statuses.len() {
+/// The strip for a step in `step_status` whose current round has `total` hosts, `started` of
+/// them no longer waiting (host status 5; counted from the host groups, not row by row), with
+/// the plan `plan`; `None` when the plan does not fit (its sizes do not add up to the hosts).
+pub fn batch_strip(
+    plan: &[usize],
+    step_status: i32,
+    started: usize,
+    total: usize,
+) -> Option<BatchStrip> {
+    if plan.is_empty() || plan.iter().sum::<usize>() != total {
         return None;
     }
-    let started = host_statuses.iter().filter(|&&s| s != HOST_WAITING).count();
     let step = RunStatus::from_code(step_status);
     // The batches whose hosts all left "waiting", and whether the last of them ran to its end.
     let mut done_before = 0;
@@ -131,6 +133,12 @@ mod tests {
     use super::*;
     use BatchState::*;
 
+    /// The strip for hosts in these statuses.
+    fn strip(plan: &[usize], step_status: i32, hosts: &[i32]) -> Option<BatchStrip> {
+        let started = hosts.iter().filter(|&&s| s != 5).count();
+        batch_strip(plan, step_status, started, hosts.len())
+    }
+
     fn states(s: &BatchStrip) -> Vec<BatchState> {
         s.batches.iter().map(|b| b.state).collect()
     }
@@ -144,55 +152,55 @@ mod tests {
     fn mode_3_waits_before_each_later_batch() {
         // "1 +1" over three hosts: batches 1, 2.
         let plan = [1, 2];
-        let s = batch_strip(&plan, 2, &hosts(1, 3)).unwrap();
+        let s = strip(&plan, 2, &hosts(1, 3)).unwrap();
         assert_eq!((states(&s), s.current), (vec![Running, Pending], Some(1)));
-        let s = batch_strip(&plan, 7, &hosts(1, 3)).unwrap();
+        let s = strip(&plan, 7, &hosts(1, 3)).unwrap();
         assert_eq!(
             (states(&s), s.current),
             (vec![Done, AwaitingConfirmation], Some(2))
         );
-        let s = batch_strip(&plan, 2, &hosts(3, 3)).unwrap();
+        let s = strip(&plan, 2, &hosts(3, 3)).unwrap();
         assert_eq!((states(&s), s.current), (vec![Done, Running], Some(2)));
-        let s = batch_strip(&plan, 3, &hosts(3, 3)).unwrap();
+        let s = strip(&plan, 3, &hosts(3, 3)).unwrap();
         assert_eq!((states(&s), s.current), (vec![Done, Done], None));
     }
 
     #[test]
     fn modes_1_and_2_between_batches_and_on_failure() {
         let plan = [2, 2, 2];
-        let s = batch_strip(&plan, 15, &hosts(2, 6)).unwrap();
+        let s = strip(&plan, 15, &hosts(2, 6)).unwrap();
         assert_eq!(states(&s), vec![Done, Starting, Pending]);
         let mut h = hosts(4, 6);
         h[3] = 104;
-        let s = batch_strip(&plan, 4, &h).unwrap();
+        let s = strip(&plan, 4, &h).unwrap();
         assert_eq!(
             (states(&s), s.current),
             (vec![Done, Failed, Pending], Some(2))
         );
         // Ignored (mode 2, or op 3): the step shows 6 while the next batch is about to start.
-        let s = batch_strip(&plan, 6, &h).unwrap();
+        let s = strip(&plan, 6, &h).unwrap();
         assert_eq!(states(&s), vec![Done, Done, Starting]);
     }
 
     #[test]
     fn a_partly_started_batch_is_the_running_one() {
-        let s = batch_strip(&[3, 3], 2, &hosts(4, 6)).unwrap();
+        let s = strip(&[3, 3], 2, &hosts(4, 6)).unwrap();
         assert_eq!((states(&s), s.current), (vec![Done, Running], Some(2)));
         // Nothing started yet.
-        let s = batch_strip(&[3, 3], 1, &hosts(0, 6)).unwrap();
+        let s = strip(&[3, 3], 1, &hosts(0, 6)).unwrap();
         assert_eq!(states(&s), vec![Starting, Pending]);
     }
 
     #[test]
     fn a_terminated_job_stops_at_its_batch() {
-        let s = batch_strip(&[1, 2], 11, &hosts(1, 3)).unwrap();
+        let s = strip(&[1, 2], 11, &hosts(1, 3)).unwrap();
         assert_eq!((states(&s), s.current), (vec![Stopped, Pending], Some(1)));
     }
 
     #[test]
     fn a_plan_that_does_not_fit_gives_no_strip() {
-        assert_eq!(batch_strip(&[1, 2], 2, &hosts(1, 4)), None);
-        assert_eq!(batch_strip(&[], 2, &[]), None);
+        assert_eq!(strip(&[1, 2], 2, &hosts(1, 4)), None);
+        assert_eq!(strip(&[], 2, &[]), None);
     }
 
     #[test]

@@ -7,9 +7,6 @@
 
 use bkjob_api::{RunStatus, StepInstanceStatusData, StepIpResult};
 
-/// Host status 5: waiting (a batch not yet run).
-const HOST_WAITING: i32 = 5;
-
 /// One `get_step_instance_status` query of the job view's step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StepQuery {
@@ -110,17 +107,16 @@ pub struct BatchProbe {
 
 impl BatchProbe {
     /// Whether the step looks like a rolling one mid-way, so asking is worth it: it waits
-    /// between batches or for a confirmation, or some of its hosts ran while others still
-    /// wait.
-    pub fn worth_asking(step_status: i32, host_statuses: &[i32]) -> bool {
+    /// between batches or for a confirmation, or some of its `total` hosts ran while `waiting`
+    /// others still wait.
+    pub fn worth_asking(step_status: i32, waiting: usize, total: usize) -> bool {
         if matches!(
             RunStatus::from_code(step_status),
             Some(RunStatus::RollingWaiting | RunStatus::WaitingUser)
         ) {
             return true;
         }
-        let waiting = host_statuses.iter().filter(|&&s| s == HOST_WAITING).count();
-        waiting > 0 && waiting < host_statuses.len()
+        waiting > 0 && waiting < total
     }
 
     /// The batch to ask for next, given how many of the `total` hosts left "waiting"; `None`
@@ -241,12 +237,13 @@ mod tests {
 
     #[test]
     fn only_a_step_mid_way_through_its_batches_is_asked_about() {
-        assert!(BatchProbe::worth_asking(7, &[9, 5, 5]));
-        assert!(BatchProbe::worth_asking(15, &[9, 9, 9]));
-        assert!(BatchProbe::worth_asking(2, &[9, 7, 5]));
-        assert!(!BatchProbe::worth_asking(2, &[5, 5, 5]));
-        assert!(!BatchProbe::worth_asking(3, &[9, 9, 9]));
-        assert!(!BatchProbe::worth_asking(2, &[]));
+        // (step status, hosts waiting, hosts)
+        assert!(BatchProbe::worth_asking(7, 2, 3));
+        assert!(BatchProbe::worth_asking(15, 0, 3));
+        assert!(BatchProbe::worth_asking(2, 1, 3));
+        assert!(!BatchProbe::worth_asking(2, 3, 3));
+        assert!(!BatchProbe::worth_asking(3, 0, 3));
+        assert!(!BatchProbe::worth_asking(2, 0, 0));
     }
 
     #[test]

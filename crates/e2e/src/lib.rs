@@ -77,7 +77,55 @@ pub struct Server {
     pub log: mpsc::Receiver<String>,
 }
 
+/// Copies the folder `from` into `to` (hidden entries such as Trunk's `.stage` left out).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return;
+    };
+    for entry in entries.map_while(Result::ok) {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).expect("copy file");
+        }
+    }
+}
+
+/// Puts the build's `file` (and its precompressed copies) back into the copy `dist` (e.g. the
+/// network returned).
+pub fn put_back(dist: &TempDir, file: &str) {
+    let built = project_root().join("dist");
+    for f in [file.to_owned(), format!("{file}.br"), format!("{file}.gz")] {
+        if built.join(&f).exists() {
+            std::fs::copy(built.join(&f), dist.0.join(&f)).expect("copy file back");
+        }
+    }
+}
+
 impl Server {
+    /// The shipped demo on a copy of the build without `file` (nor its precompressed copies,
+    /// which the server would send in its place); also the folder of that copy, for
+    /// [`put_back`].
+    pub fn start_without(file: &str) -> (Self, TempDir) {
+        let dist = TempDir::new("fastexec-e2e-dist");
+        copy_dir(&project_root().join("dist"), &dist.0);
+        for f in [file.to_owned(), format!("{file}.br"), format!("{file}.gz")] {
+            let _ = std::fs::remove_file(dist.0.join(f));
+        }
+        let server = Self::start_with(
+            Path::new("fastexec.toml"),
+            &dist.0,
+            TempDir::new("fastexec-e2e-data"),
+        );
+        (server, dist)
+    }
+
     /// Starts the server binary with `config` (relative to the root or absolute).
     pub fn start(config: &Path) -> Self {
         Self::start_in(config, TempDir::new("fastexec-e2e-data"))

@@ -12,7 +12,7 @@ use std::time::Duration;
 use e2e::form::{
     choose, connect_as, fill, fill_valid_request, launch, outcome_kind, text_of, wait_form,
 };
-use e2e::{demo, project_root, wait_job_finished, Browser, Server, TempDir};
+use e2e::{demo, put_back, wait_job_finished, Browser, Server};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
@@ -28,39 +28,36 @@ async fn js(d: &WebDriver, script: &str) -> Value {
     d.execute(script, vec![]).await.unwrap().json().clone()
 }
 
+/// A script's text result ("" when it is not text).
+async fn js_text(d: &WebDriver, script: &str) -> String {
+    js(d, script).await.as_str().unwrap_or_default().to_owned()
+}
+
 /// The form's value of the script (the hidden textarea).
 async fn form_script(d: &WebDriver) -> String {
-    js(
+    js_text(
         d,
         "return document.querySelector('[name=script_content]').value;",
     )
     .await
-    .as_str()
-    .unwrap()
-    .to_owned()
 }
 
 /// The editor's text.
 async fn editor_text(d: &WebDriver) -> String {
-    js(
+    js_text(
         d,
         "return document.querySelector('[name=script_content]').fastexecEditor.view.state.doc.toString();",
     )
     .await
-    .as_str()
-    .unwrap()
-    .to_owned()
 }
 
+/// "editor" while the code editor has the focus, else the focused element's id or name.
 async fn active_name(d: &WebDriver) -> String {
-    js(
+    js_text(
         d,
         "const a = document.activeElement; return a.closest('.cm-editor') ? 'editor' : (a.id || a.name || a.tagName);",
     )
     .await
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
 }
 
 async fn type_keys(d: &WebDriver, keys: impl Into<TypingData>) {
@@ -212,20 +209,7 @@ async fn whatever_sets_the_form_is_shown_and_the_language_is_followed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_editor_module_the_textarea_stays_with_a_note() {
-    let dist = TempDir::new("fastexec-e2e-dist");
-    copy_dir(&project_root().join("dist"), &dist.0);
-    for f in [
-        "fastexec-editor.js",
-        "fastexec-editor.js.br",
-        "fastexec-editor.js.gz",
-    ] {
-        std::fs::remove_file(dist.0.join(f)).unwrap();
-    }
-    let server = Server::start_with(
-        Path::new("fastexec.toml"),
-        &dist.0,
-        TempDir::new("fastexec-e2e-data"),
-    );
+    let (server, dist) = Server::start_without("fastexec-editor.js");
     let browser = Browser::start().await;
     let d = &browser.driver;
     d.goto(&server.url).await.unwrap();
@@ -242,13 +226,7 @@ async fn without_the_editor_module_the_textarea_stays_with_a_note() {
     assert!(d.find(By::Css(".cm-editor")).await.is_err());
 
     // Back (the network returned): the next focus loads it and the note goes.
-    for f in [
-        "fastexec-editor.js",
-        "fastexec-editor.js.br",
-        "fastexec-editor.js.gz",
-    ] {
-        std::fs::copy(project_root().join("dist").join(f), dist.0.join(f)).unwrap();
-    }
+    put_back(&dist, "fastexec-editor.js");
     d.find(By::Id("launch"))
         .await
         .unwrap()
@@ -259,19 +237,6 @@ async fn without_the_editor_module_the_textarea_stays_with_a_note() {
     wait_css(d, ".editor.cm-active .cm-content").await;
     assert_eq!(editor_text(d).await, "echo plain    ");
     assert!(d.find(By::Css(".editor-note")).await.is_err());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

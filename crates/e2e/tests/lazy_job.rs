@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use e2e::form::{connect_as, fill, fill_valid_request, wait_form};
-use e2e::{api_call, demo, project_root, Browser, Server, TempDir};
+use e2e::{api_call, demo, put_back, Browser, Server};
 use thirtyfour::prelude::*;
 
 /// Every URL the page has fetched so far (Resource Timing).
@@ -354,33 +354,12 @@ async fn a_module_stylesheet_that_cannot_be_fetched_is_reported_and_retried() {
     missing_file_is_reported_and_retried("job.css").await;
 }
 
-/// A server on a copy of the build without `file` (nor its precompressed copies, which the
-/// server would send in its place); also the folder of that copy.
-fn server_without(file: &str) -> (Server, TempDir) {
-    let dist = TempDir::new("fastexec-e2e-dist");
-    copy_dir(&project_root().join("dist"), &dist.0);
-    for f in [file.to_owned(), format!("{file}.br"), format!("{file}.gz")] {
-        let _ = std::fs::remove_file(dist.0.join(f));
-    }
-    let server = Server::start_with(
-        Path::new("fastexec.toml"),
-        &dist.0,
-        TempDir::new("fastexec-e2e-data"),
-    );
-    (server, dist)
-}
-
-/// Puts `file` back into the copy `dist` (e.g. the network returned).
-fn put_back(dist: &TempDir, file: &str) {
-    std::fs::copy(project_root().join("dist").join(file), dist.0.join(file)).unwrap();
-}
-
 /// The rolling settings are the module's too: while they cannot load, the launch is blocked
 /// (nothing is sent with rules that were never checked), and "Retry" loads them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rolling_settings_that_cannot_load_block_the_launch_until_retried() {
     let file = "fastexec-job_bg.wasm";
-    let (server, dist) = server_without(file);
+    let (server, dist) = Server::start_without(file);
     let browser = open_form(&server).await;
     let d = &browser.driver;
     fill_valid_form(d, "echo never\n").await;
@@ -402,7 +381,7 @@ async fn rolling_settings_that_cannot_load_block_the_launch_until_retried() {
 }
 
 async fn missing_file_is_reported_and_retried(file: &str) {
-    let (server, dist) = server_without(file);
+    let (server, dist) = Server::start_without(file);
     let browser = Browser::start().await;
     let d = &browser.driver;
 
@@ -418,17 +397,4 @@ async fn missing_file_is_reported_and_retried(file: &str) {
     click(d, ".remote-failed button").await;
     wait_css(d, r#"#job-view[data-job-instance-id="424242"]"#).await;
     assert!(d.find(By::Css(".remote-failed")).await.is_err());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }

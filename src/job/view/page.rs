@@ -24,7 +24,7 @@ use crate::job::batches::{batch_strip, plan_of, BatchStrip};
 use crate::job::format::{format_duration, format_time};
 use crate::job::hosts::{log_batches, HostModel};
 use crate::job::logtext::{combined_section, group_log_file_name};
-use crate::job::ops::{note_text, round, status_note, OpGuard};
+use crate::job::ops::{note_text, round, status_note, HostCounts, OpGuard};
 use crate::job::poll::{whole_seconds, PollSchedule};
 use crate::job::recent::redo_draft;
 use crate::job::rounds::BatchProbe;
@@ -183,12 +183,13 @@ pub fn JobViewWith(
     let probe = ctx.probe;
     let strip = Memo::new(move |_| {
         let step_status = status.with(|s| Some(s.as_ref()?.step_instance_list.first()?.status))?;
-        let hosts: Vec<i32> = model.with(|m| m.rows.iter().map(|h| h.status).collect());
+        let c = model.with(|m| HostCounts::of(m));
+        let started = c.total - c.waiting;
         match launched_with.as_ref() {
-            Some(d) => batch_strip(&plan_of(d, hosts.len())?, step_status, &hosts),
+            Some(d) => batch_strip(&plan_of(d, c.total)?, step_status, started, c.total),
             None => {
-                let (plan, later) = probe.with(|p| p.plan(hosts.len()))?;
-                batch_strip(&plan, step_status, &hosts).map(|s| BatchStrip { later, ..s })
+                let (plan, later) = probe.with(|p| p.plan(c.total))?;
+                batch_strip(&plan, step_status, started, c.total).map(|s| BatchStrip { later, ..s })
             }
         }
     });

@@ -82,21 +82,13 @@ impl Ctx {
         let Some(step) = self.step_id.get_untracked() else {
             return;
         };
-        let Some(step_status) = self.status.with_untracked(|s| {
-            s.as_ref()
-                .and_then(|d| d.step_instance_list.first().map(|s| s.status))
-        }) else {
+        let Some((step_status, _)) = self.step_key() else {
             return;
         };
-        let (started, total, worth) = self.model.with_untracked(|m| {
-            let statuses: Vec<i32> = m.rows.iter().map(|r| r.status).collect();
-            let started = statuses.iter().filter(|&&s| s != 5).count();
-            (
-                started,
-                statuses.len(),
-                BatchProbe::worth_asking(step_status, &statuses),
-            )
-        });
+        // From the host groups: no pass over 50,000 rows per status answer.
+        let c = self.model.with_untracked(|m| HostCounts::of(m));
+        let (started, total) = (c.total - c.waiting, c.total);
+        let worth = BatchProbe::worth_asking(step_status, c.waiting, total);
         if !worth
             || self
                 .probe

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use e2e::{project_root, Server, TempDir};
+use e2e::{copy_dir, project_root, Server, TempDir};
 
 use crate::page::BASELINE_FILE;
 
@@ -62,26 +62,6 @@ impl BenchServer {
             _server: server,
             url,
             _dist: dist,
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create folder");
-    let Ok(entries) = std::fs::read_dir(from) else {
-        return;
-    };
-    for entry in entries.map_while(Result::ok) {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(&name));
-        } else {
-            // A file may vanish under a concurrent build; the completeness check catches it.
-            let _ = std::fs::copy(&path, to.join(&name));
         }
     }
 }

@@ -11,8 +11,14 @@ use crate::stats::{median, not_measured, row, section, verdict};
 /// Validations timed, one per run.
 const VALIDATE_RUNS: usize = 30;
 
-const TYPE_IN_FORM: &str = include_str!("js/type_in_form.js");
-const TYPE_IN_EDITOR: &str = include_str!("js/type_in_editor.js");
+const TYPE_IN_FORM: &str = concat!(
+    include_str!("js/typing_setup.js"),
+    include_str!("js/type_in_form.js")
+);
+const TYPE_IN_EDITOR: &str = concat!(
+    include_str!("js/typing_setup.js"),
+    include_str!("js/type_in_editor.js")
+);
 
 /// Runs [`TYPE_IN_EDITOR`] on the open app: the editor's load on first focus, then per
 /// keystroke (app work, keystroke → next task).
