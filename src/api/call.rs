@@ -37,6 +37,20 @@ pub enum Api {
     DangerRules,
     /// `get_job_instance_list` (the history page; GET on the gateway).
     JobList,
+    /// `get_account_list` (the account picker; GET on the gateway).
+    AccountList,
+    /// `get_script_list` (the script picker, the business's library; GET on the gateway).
+    ScriptList,
+    /// `get_script_version_list` (GET on the gateway).
+    ScriptVersionList,
+    /// `get_script_version_detail` (GET on the gateway).
+    ScriptVersionDetail,
+    /// `get_public_script_list` (the public library; GET on the gateway).
+    PublicScriptList,
+    /// `get_public_script_version_list` (GET on the gateway).
+    PublicScriptVersionList,
+    /// `get_public_script_version_detail` (GET on the gateway).
+    PublicScriptVersionDetail,
 }
 
 impl Api {
@@ -52,15 +66,33 @@ impl Api {
             Api::StepStatus => "get_step_instance_status",
             Api::DangerRules => "get_dangerous_rule_list",
             Api::JobList => "get_job_instance_list",
+            Api::AccountList => "get_account_list",
+            Api::ScriptList => "get_script_list",
+            Api::ScriptVersionList => "get_script_version_list",
+            Api::ScriptVersionDetail => "get_script_version_detail",
+            Api::PublicScriptList => "get_public_script_list",
+            Api::PublicScriptVersionList => "get_public_script_version_list",
+            Api::PublicScriptVersionDetail => "get_public_script_version_detail",
         }
     }
 
-    /// The method in `mode`: GET only for the gateway's read APIs.
+    /// The method in `mode`: GET only for the gateway's read APIs (contract
+    /// bk-job-api-more.md §1: the library's seven are GET resources too).
     pub fn method(self, mode: AuthMode) -> Method {
         match (mode, self) {
             (
                 AuthMode::Gateway | AuthMode::None,
-                Api::Status | Api::IpLog | Api::StepStatus | Api::JobList,
+                Api::Status
+                | Api::IpLog
+                | Api::StepStatus
+                | Api::JobList
+                | Api::AccountList
+                | Api::ScriptList
+                | Api::ScriptVersionList
+                | Api::ScriptVersionDetail
+                | Api::PublicScriptList
+                | Api::PublicScriptVersionList
+                | Api::PublicScriptVersionDetail,
             ) => Method::Get,
             _ => Method::Post,
         }
