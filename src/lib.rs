@@ -30,6 +30,7 @@ pub mod lazy;
 pub mod limit;
 pub mod outcome;
 pub mod pages;
+pub mod pickers;
 pub mod preview;
 pub mod rolling;
 pub mod route;
