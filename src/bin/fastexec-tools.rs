@@ -1,5 +1,6 @@
 //! The tools module: the form's on-demand panels (the request preview, the rolling settings,
-//! the permission details, the recent jobs) and the job history. The app (`fastexec::lazy`)
+//! the permission details, the recent jobs, the account and script pickers) and the job
+//! history. The app (`fastexec::lazy`)
 //! imports it the first time one of them is shown, so a first visit to the form does not
 //! download it, and a job link does not either (the job view is `src/bin/fastexec-job.rs`).
 
@@ -10,6 +11,7 @@ use fastexec::job::{JobRoute, RecentJobsList};
 use fastexec::lazy::host::{send, Inputs};
 use fastexec::lazy::Panel;
 use fastexec::outcome::permission::PermissionView;
+use fastexec::pickers::{AccountPicker, ScriptPicker};
 use fastexec::preview::view::PreviewView;
 use fastexec::rolling::view::RollingView;
 use leptos::prelude::*;
@@ -52,6 +54,14 @@ fn mount(
             let on_open = Callback::new(move |path: String| send(&callback, &path));
             let default_scope = p.get_untracked();
             view! { <HistoryView default_scope conn=Signal::from(c) lang=Signal::from(l) on_open /> }
+        })),
+        Panel::AccountPicker => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_message = Callback::new(move |text: String| send(&callback, &text));
+            view! { <AccountPicker payload=p conn=c lang=l on_message /> }
+        })),
+        Panel::ScriptPicker => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_message = Callback::new(move |text: String| send(&callback, &text));
+            view! { <ScriptPicker payload=p conn=c lang=l on_message /> }
         })),
     })
 }

@@ -38,17 +38,33 @@ pub enum Panel {
     /// The job history (`/jobs`). Payload: the form's business as `"{scope_type}/{scope_id}"`
     /// (the URL's query names the filters); its message: the link of the job clicked.
     History,
+    /// The execution account picker ([`crate::pickers`]). Payload: the form's business as
+    /// `"{scope_type}/{scope_id}"` (a new one asks again). Its messages
+    /// ([`crate::pickers::PickerMessage`]): `account_id\t{id}` or `account_alias\t{alias}` (the
+    /// user's choice of field, kept in localStorage by the picker) when an account is chosen;
+    /// `close` when the user closes it (Close, or Esc on an empty search).
+    AccountPicker,
+    /// The script library picker ([`crate::pickers`]). Payload: a
+    /// [`crate::pickers::script::ScriptPayload`], `"{scope_type}/{scope_id}\t{source}"` with
+    /// the form's script source `script_id` or `script_version_id` (what "Use" fills; anything
+    /// else picks by version). Its messages: `script_id\t{id}` or `script_version_id\t{id}`
+    /// when a version that may run by that source is chosen; `copy\t{script_language}\t{content}`
+    /// for "Copy into the editor" (plain text, tabs and newlines kept; the app switches the
+    /// source to typed content); `close`.
+    ScriptPicker,
 }
 
 impl Panel {
     /// Every panel.
-    pub const ALL: [Panel; 6] = [
+    pub const ALL: [Panel; 8] = [
         Panel::Job,
         Panel::Recent,
         Panel::Preview,
         Panel::Permission,
         Panel::Rolling,
         Panel::History,
+        Panel::AccountPicker,
+        Panel::ScriptPicker,
     ];
 
     /// The name that crosses the bridge (and the host element's `data-panel`).
@@ -60,6 +76,8 @@ impl Panel {
             Panel::Permission => "permission",
             Panel::Rolling => "rolling",
             Panel::History => "history",
+            Panel::AccountPicker => "account-picker",
+            Panel::ScriptPicker => "script-picker",
         }
     }
 
