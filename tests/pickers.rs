@@ -560,6 +560,11 @@ async fn the_script_picker_lists_opens_previews_and_fills_by_the_forms_source() 
         .unchecked_into::<web_sys::HtmlButtonElement>()
         .disabled());
     assert!(text(&root, "#script-use-why").contains("only the online version"));
+
+    // Esc closes the picker from anywhere in it
+    press(&element(&root, "#script-search"), "Escape");
+    wait_for("closed", || sent_of(&sent).len() == 4).await;
+    assert_eq!(sent_of(&sent)[3], "close");
 }
 
 #[wasm_bindgen_test]
@@ -598,10 +603,18 @@ async fn the_public_library_pages_and_a_permission_answer_is_said() {
     assert_eq!(fake.scripts.borrow().last().unwrap().1.start, Some(20));
     click(&root, "#script-prev");
     wait_for("page 1 again", || script_rows(&root) == 20).await;
+    click(&root, "#script-next");
+    wait_for("page 2 again", || script_rows(&root) == 5).await;
 
-    // back to the business: a version list the user may not see
+    // back to the business (its first page, nothing open): a version list the user may not see
+    let asked = fake.scripts.borrow().len();
     click(&root, "#script-tab-business");
     wait_for("the business scripts again", || script_rows(&root) == 2).await;
+    assert_eq!(
+        fake.scripts.borrow().len(),
+        asked,
+        "page 1 of the business was kept"
+    );
     click(
         &root,
         r#"[data-script-id="disk-usage"] .picker-script-open"#,

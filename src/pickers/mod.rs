@@ -159,9 +159,16 @@ pub fn classify(e: &CallError) -> Problem {
             excerpt,
         } => Problem::Unsupported(format!("HTTP {http_status}: {excerpt}")),
         CallError::Network { detail } => Problem::Unreachable(detail.clone()),
-        CallError::TooLarge { http_status, .. } => {
-            Problem::Failed(0, format!("HTTP {http_status}: too large"))
-        }
+        CallError::TooLarge {
+            http_status,
+            max_bytes,
+        } => Problem::Failed(
+            0,
+            format!(
+                "HTTP {http_status}: > {}",
+                crate::limit::cap_text(*max_bytes)
+            ),
+        ),
     }
 }
 

@@ -15,8 +15,8 @@ use crate::connection::Connection;
 use crate::history::query::Paging;
 use crate::i18n::fill;
 use crate::i18n::pickers::picker_texts;
-use crate::pickers::cache;
 use crate::pickers::script::ScriptPayload;
+use crate::pickers::{cache, PickerMessage};
 use crate::view_helpers::{memo, rv};
 use crate::web;
 
@@ -104,16 +104,24 @@ pub fn ScriptPickerWith(
         }
         s.attempt.track();
     };
-    // Another business or library: what was open belongs to the old one.
-    let place = memo(move || (s.payload.with(ScriptPayload::scope), s.library.get()));
-    Effect::new(move |prev: Option<(String, Library)>| {
-        let now = place.get();
+    // Another business: what was open belongs to the old one.
+    let scope = memo(move || s.payload.with(ScriptPayload::scope));
+    Effect::new(move |prev: Option<String>| {
+        let now = scope.get();
         if prev.is_some_and(|p| p != now) {
             s.open_script(None);
             search.update(|q| q.1 = 1);
         }
         now
     });
+    // Another library: from its first page, nothing open (set together, asked once).
+    let switch = move |lib: Library| {
+        if s.library.get_untracked() != lib {
+            s.open_script(None);
+            search.update(|q| q.1 = 1);
+            s.library.set(lib);
+        }
+    };
     Effect::new(move |_| {
         track();
         let p = s.payload.get();
@@ -163,7 +171,7 @@ pub fn ScriptPickerWith(
             if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
                 ev.prevent_default();
                 let (other, other_name) = TABS[usize::from(lib == Library::Business)];
-                s.library.set(other);
+                switch(other);
                 web::focus_id(&format!("script-tab-{other_name}"));
             }
         };
@@ -177,7 +185,7 @@ pub fn ScriptPickerWith(
                 aria-controls="script-tabpanel"
                 aria-selected=move || if on() { "true" } else { "false" }
                 tabindex=move || if on() { "0" } else { "-1" }
-                on:click=move |_| s.library.set(lib)
+                on:click=move |_| switch(lib)
                 on:keydown=on_key
             >
                 {rv(label)}
@@ -226,6 +234,14 @@ pub fn ScriptPickerWith(
         }
         _ => ().into_any(),
     };
+    // Esc anywhere in the picker closes it; the search box has the focus when it opens.
+    let on_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            on_message.run(PickerMessage::Close.write());
+        }
+    };
+    Effect::new(move |_| web::focus_id("script-search"));
     let panel_label = move || {
         format!(
             "script-tab-{}",
@@ -233,7 +249,7 @@ pub fn ScriptPickerWith(
         )
     };
     view! {
-        <section class="picker" id="script-picker" aria-labelledby="script-picker-title">
+        <section class="picker" id="script-picker" aria-labelledby="script-picker-title" on:keydown=on_key>
             {head("script-picker-title", "script-picker-close", |t| t.script_title, lang, on_message)}
             <div class="picker-tabs" role="tablist" aria-label=move || t().libraries>
                 {TABS.map(tab)}
