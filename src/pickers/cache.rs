@@ -6,7 +6,6 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -15,7 +14,8 @@ use crate::api::job::{CallError, LocalFuture};
 use crate::api::Api;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Rc<dyn Any>>> = RefCell::new(HashMap::new());
+    // A list, not a map: a session asks a few dozen things, and the module stays smaller.
+    static CACHE: RefCell<Vec<(String, Rc<dyn Any>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The key of an answer: `{api} {scope} {query as JSON}`.
@@ -26,17 +26,21 @@ pub fn key(api: Api, scope: &str, query: &impl Serialize) -> String {
 
 /// The answer kept under `key`, if one of type `T` is.
 pub fn get<T: Clone + 'static>(key: &str) -> Option<T> {
-    CACHE.with_borrow(|c| c.get(key)?.downcast_ref::<T>().cloned())
+    let v = CACHE.with_borrow(|c| Some(c.iter().find(|(k, _)| k == key)?.1.clone()))?;
+    v.downcast_ref::<T>().cloned()
 }
 
-/// Keep `value` under `key`.
+/// Keep `value` under `key` (in place of what was there).
 pub fn put<T: 'static>(key: String, value: T) {
-    CACHE.with_borrow_mut(|c| c.insert(key, Rc::new(value)));
+    CACHE.with_borrow_mut(|c| {
+        c.retain(|(k, _)| *k != key);
+        c.push((key, Rc::new(value)));
+    });
 }
 
 /// Forget every answer.
 pub fn clear() {
-    CACHE.with_borrow_mut(HashMap::clear);
+    CACHE.with_borrow_mut(Vec::clear);
 }
 
 /// The kept answer under `key`, else `call()`'s (kept when it succeeds).
@@ -112,6 +116,8 @@ mod tests {
         assert_eq!(calls.get(), 2, "the kept answer is used");
         // another type under the same key is not this one
         assert_eq!(get::<String>("k"), None);
+        put("k".into(), 9u32);
+        assert_eq!(get::<u32>("k"), Some(9), "replaced");
         clear();
         assert_eq!(get::<u32>("k"), None);
     }

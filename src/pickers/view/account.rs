@@ -60,7 +60,11 @@ pub fn AccountPickerWith(
     let chosen = RwSignal::new(None::<String>);
     let mode = RwSignal::new(FillMode::from_stored(web::storage_get(KEY_FILL).as_deref()));
 
-    Effect::new(move |_| {
+    Effect::new(move |ran: Option<()>| {
+        // The search box has the focus when the picker opens (it was opened to choose).
+        if ran.is_none() {
+            web::focus_id("account-search");
+        }
         if let Some(w) = wake {
             w.track();
         }
@@ -224,8 +228,6 @@ pub fn AccountPickerWith(
             })
             .collect_view()
     };
-    // The search box has the focus when the picker opens: it was opened to choose.
-    Effect::new(move |_| web::focus_id("account-search"));
     view! {
         <section class="picker" id="account-picker" aria-labelledby="account-picker-title">
             {head("account-picker-title", "account-picker-close", |t| t.account_title, lang, on_message)}

@@ -104,10 +104,14 @@ pub fn ScriptPickerWith(
         }
         s.attempt.track();
     };
-    // Another business: what was open belongs to the old one.
+    // Another business: what was open belongs to the old one. (At the start: the search box
+    // has the focus.)
     let scope = memo(move || s.payload.with(ScriptPayload::scope));
     Effect::new(move |prev: Option<String>| {
         let now = scope.get();
+        if prev.is_none() {
+            web::focus_id("script-search");
+        }
         if prev.is_some_and(|p| p != now) {
             s.open_script(None);
             search.update(|q| q.1 = 1);
@@ -234,14 +238,13 @@ pub fn ScriptPickerWith(
         }
         _ => ().into_any(),
     };
-    // Esc anywhere in the picker closes it; the search box has the focus when it opens.
+    // Esc anywhere in the picker closes it.
     let on_key = move |ev: ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
             on_message.run(PickerMessage::Close.write());
         }
     };
-    Effect::new(move |_| web::focus_id("script-search"));
     let panel_label = move || {
         format!(
             "script-tab-{}",
