@@ -1,10 +1,11 @@
 //! The tools module: the form's on-demand panels (the request preview, the rolling settings,
-//! the permission details, the recent jobs) and the job history. The app (`fastexec::lazy`)
+//! the high-risk check, the permission details, the recent jobs) and the job history. The app (`fastexec::lazy`)
 //! imports it the first time one of them is shown, so a first visit to the form does not
 //! download it, and a job link does not either (the job view is `src/bin/fastexec-job.rs`).
 
 use std::any::Any;
 
+use fastexec::danger::view::DangerView;
 use fastexec::history::HistoryView;
 use fastexec::job::{JobRoute, RecentJobsList};
 use fastexec::lazy::host::{send, Inputs};
@@ -52,6 +53,10 @@ fn mount(
             let on_open = Callback::new(move |path: String| send(&callback, &path));
             let default_scope = p.get_untracked();
             view! { <HistoryView default_scope conn=Signal::from(c) lang=Signal::from(l) on_open /> }
+        })),
+        Panel::Danger => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_change = Callback::new(move |text: String| send(&callback, &text));
+            view! { <DangerView payload=p conn=c lang=l on_change /> }
         })),
     })
 }

@@ -38,17 +38,22 @@ pub enum Panel {
     /// The job history (`/jobs`). Payload: the form's business as `"{scope_type}/{scope_id}"`
     /// (the URL's query names the filters); its message: the link of the job clicked.
     History,
+    /// The high-risk check under the script editor ([`crate::danger`]). Payload:
+    /// [`crate::danger::payload`]; its message: a [`crate::danger::Gate`] as text, after every
+    /// change.
+    Danger,
 }
 
 impl Panel {
     /// Every panel.
-    pub const ALL: [Panel; 6] = [
+    pub const ALL: [Panel; 7] = [
         Panel::Job,
         Panel::Recent,
         Panel::Preview,
         Panel::Permission,
         Panel::Rolling,
         Panel::History,
+        Panel::Danger,
     ];
 
     /// The name that crosses the bridge (and the host element's `data-panel`).
@@ -60,6 +65,7 @@ impl Panel {
             Panel::Permission => "permission",
             Panel::Rolling => "rolling",
             Panel::History => "history",
+            Panel::Danger => "danger",
         }
     }
 
