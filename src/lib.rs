@@ -23,6 +23,7 @@ pub mod connection;
 pub mod danger;
 pub mod form;
 pub mod history;
+pub mod hostcheck;
 pub mod i18n;
 pub mod job;
 pub mod launch;
