@@ -8,9 +8,11 @@
 //! components ([`app`] the shell, [`pages`], [`form`], [`preview`], the panels) stay thin; all
 //! contract logic (validation, Base64, API messages) comes from `bkjob-api`.
 //!
-//! Two wasm modules ship: the form (`src/main.rs`) and an on-demand module
-//! (`src/bin/fastexec-job.rs`: [`job`]'s view and recent-jobs list, [`history`]'s job history,
-//! the request preview's body and the permission details) that the form loads through [`lazy`] when one of those is shown.
+//! Three wasm modules ship: the form (`src/main.rs`) and two on-demand modules the form loads
+//! through [`lazy`] when one of their panels is shown: the job view (`src/bin/fastexec-job.rs`,
+//! [`job`]'s view) and the tools (`src/bin/fastexec-tools.rs`: the recent-jobs list,
+//! [`history`]'s job history, the request preview's body, the rolling settings and the
+//! permission details).
 //! The form module reads JSON with `tinyjson`, not serde's deserializers, to keep its
 //! download small.
 

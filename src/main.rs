@@ -1,5 +1,5 @@
-//! The form module (Trunk's main binary): mounts [`fastexec::App`]. The on-demand module is
-//! `src/bin/fastexec-job.rs`.
+//! The form module (Trunk's main binary): mounts [`fastexec::App`]. The on-demand modules are
+//! `src/bin/fastexec-job.rs` and `src/bin/fastexec-tools.rs`.
 
 fn main() {
     // Debug builds only: the hook's message formatting is dead weight in the release bundle.

@@ -7,7 +7,8 @@
 //! confirmations, the never-twice guard); its zh/en labels are [`crate::i18n::job`]. Its calls to BK-JOB are [`crate::api::job`]'s; components (thin)
 //! are in [`view`]; browser calls go through [`crate::web`].
 //!
-//! These views ship in the on-demand module (`src/bin/fastexec-job.rs`); the form mounts them
+//! The job view ships in the job module (`src/bin/fastexec-job.rs`), the recent-jobs list in
+//! the tools module (`src/bin/fastexec-tools.rs`); the form mounts them
 //! through [`crate::lazy`]. Wiring (module side):
 //! - route: `parse_job_route(&pathname)` → `view! { <JobView route conn lang on_redo/> }` with
 //!   `conn: Signal<Connection>` (read at each call; a change polls again at once), `lang:

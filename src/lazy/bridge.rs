@@ -1,7 +1,7 @@
-//! The app's side of the bridge to the on-demand module (bin `fastexec-job`, built by Trunk as
-//! `fastexec-job.js` + `fastexec-job_bg.wasm`, with its stylesheet `job.css`): load the module
-//! once, then mount / update / unmount its [`Panel`]s through its exports
-//! (`src/bin/fastexec-job.rs`).
+//! The app's side of the bridge to the on-demand modules (bins `fastexec-job` and
+//! `fastexec-tools`, built by Trunk as `{stem}.js` + `{stem}_bg.wasm`, with the panels'
+//! stylesheet `job.css`): load a module once, then mount / update / unmount its [`Panel`]s
+//! through its exports (`super::host`).
 //!
 //! Everything crosses as strings: the panel's payload, the stored (secret-free) connection
 //! JSON, the secret and the token separately (memory only, never stored), the language code
@@ -9,13 +9,13 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::Panel;
+use super::{Module, Panel};
 
 #[wasm_bindgen(inline_js = r#"
-// The module and its stylesheet load side by side, each remembered once it succeeds and
-// forgotten when it fails, so a retry fetches only what failed.
-let module = null;
-let moduleFailures = 0;
+// A module and the panels' stylesheet load side by side, each remembered once it succeeds
+// and forgotten when it fails, so a retry fetches only what failed.
+const modules = new Map();
+const moduleFailures = new Map();
 let css = null;
 let cssFailures = 0;
 // Relative to this snippet (dist/snippets/<crate>/), so the app works under any base path.
@@ -51,13 +51,17 @@ function load_css(href) {
     document.head.appendChild(link);
   });
 }
-export function load_job_module() {
+// `stem`: fastexec-job or fastexec-tools (both share job.css).
+export function load_module(stem) {
+  let module = modules.get(stem);
   if (!module) {
-    module = import(url('fastexec-job.js', moduleFailures)).then(async (m) => {
-      await m.default({ module_or_path: url('fastexec-job_bg.wasm', moduleFailures) });
+    const failures = moduleFailures.get(stem) || 0;
+    module = import(url(stem + '.js', failures)).then(async (m) => {
+      await m.default({ module_or_path: url(stem + '_bg.wasm', failures) });
       return m;
     });
-    module.catch(() => reset_job_module());
+    modules.set(stem, module);
+    module.catch(() => reset_module(stem));
   }
   if (!css) {
     css = load_css(url('job.css', cssFailures));
@@ -69,9 +73,9 @@ export function load_job_module() {
   return Promise.all([module, css]).then(([m]) => m);
 }
 // Also after a failed mount: the instance may be broken, the next try loads a fresh one.
-export function reset_job_module() {
-  module = null;
-  moduleFailures += 1;
+export function reset_module(stem) {
+  modules.delete(stem);
+  moduleFailures.set(stem, (moduleFailures.get(stem) || 0) + 1);
 }
 // The code editor (src/form/editor/codemirror.mjs, built as fastexec-editor.js) loads on the
 // first focus of the script box and takes the textarea's place (each textarea once: the form
@@ -110,18 +114,18 @@ document.addEventListener('focusin', (ev) => {
 });
 "#)]
 extern "C" {
-    fn load_job_module() -> js_sys::Promise;
+    fn load_module(stem: &str) -> js_sys::Promise;
 
-    fn reset_job_module();
+    fn reset_module(stem: &str);
 
-    /// The module's namespace object (its exports).
+    /// A module's namespace object (its exports).
     #[derive(Clone)]
-    pub type JobModule;
+    pub type PanelModule;
 
     #[wasm_bindgen(method, catch)]
     #[allow(clippy::too_many_arguments)]
     fn mount_panel(
-        this: &JobModule,
+        this: &PanelModule,
         kind: &str,
         parent: &web_sys::HtmlElement,
         payload: &str,
@@ -133,21 +137,21 @@ extern "C" {
     ) -> Result<u32, JsValue>;
 
     #[wasm_bindgen(method)]
-    fn set_panel_payload(this: &JobModule, id: u32, payload: &str);
+    fn set_panel_payload(this: &PanelModule, id: u32, payload: &str);
 
     #[wasm_bindgen(method)]
-    fn set_panel_conn(this: &JobModule, id: u32, conn: &str, secret: &str, token: &str);
+    fn set_panel_conn(this: &PanelModule, id: u32, conn: &str, secret: &str, token: &str);
 
     #[wasm_bindgen(method)]
-    fn set_panel_lang(this: &JobModule, id: u32, lang: &str);
+    fn set_panel_lang(this: &PanelModule, id: u32, lang: &str);
 
     #[wasm_bindgen(method)]
-    fn unmount_panel(this: &JobModule, id: u32);
+    fn unmount_panel(this: &PanelModule, id: u32);
 }
 
-/// Load (or reuse) the on-demand module.
-pub async fn load() -> Result<JobModule, String> {
-    wasm_bindgen_futures::JsFuture::from(load_job_module())
+/// Load (or reuse) an on-demand module.
+pub async fn load(module: Module) -> Result<PanelModule, String> {
+    wasm_bindgen_futures::JsFuture::from(load_module(module.stem()))
         .await
         .map(JsCast::unchecked_into)
         .map_err(|e| error_text(&e))
@@ -162,7 +166,7 @@ fn error_text(e: &JsValue) -> String {
         .unwrap_or_default()
 }
 
-impl JobModule {
+impl PanelModule {
     /// Mount `panel` into `parent`; returns its ID.
     pub fn mount(
         &self,
@@ -184,7 +188,7 @@ impl JobModule {
             callback,
         )
         .map_err(|e| {
-            reset_job_module();
+            reset_module(panel.module().stem());
             error_text(&e)
         })
     }

@@ -1,14 +1,18 @@
-//! What loads on demand: the on-demand module (bin `fastexec-job`) and the app's bridge to it.
-//! A first visit to the form downloads none of the module; the app imports it the first time
-//! one of its [`Panel`]s is shown.
+//! What loads on demand: two on-demand modules and the app's bridge to them. The job module
+//! (bin `fastexec-job`) holds the job view alone, so a job link downloads little beside the
+//! form; the tools module (bin `fastexec-tools`) holds the form's other panels and the history.
+//! A first visit to the form downloads neither; the app imports one the first time one of its
+//! [`Panel`]s is shown ([`Panel::module`]).
 //!
-//! - [`Panel`]: the kinds of panel the module mounts, shared by both sides of the bridge
+//! - [`Panel`]: the kinds of panel the modules mount, shared by both sides of the bridge
 //!   (plain Rust, tested natively).
-//! - [`bridge`]: loading the module (and its stylesheet) and calling its exports.
+//! - [`bridge`]: loading a module (and the panels' stylesheet) and calling its exports.
+//! - [`host`]: the modules' side: the mounted panels and the exports that reach them.
 //! - [`remote`]: the component that shows one panel of the module in the app, with a loading
 //!   note and a Retry when the module cannot be loaded.
 
 pub mod bridge;
+pub mod host;
 pub mod remote;
 
 pub use remote::Remote;
@@ -59,10 +63,37 @@ impl Panel {
         }
     }
 
+    /// The module that holds this panel.
+    pub fn module(self) -> Module {
+        match self {
+            Panel::Job => Module::Job,
+            _ => Module::Tools,
+        }
+    }
+
     /// The panel a name stands for: the module and the app may come from different builds
     /// (a cached app, a new module), so an unknown name is an error to report, not a panic.
     pub fn from_name(name: &str) -> Option<Panel> {
         Panel::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// An on-demand module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    /// `fastexec-job.js` + `fastexec-job_bg.wasm`: the job view.
+    Job,
+    /// `fastexec-tools.js` + `fastexec-tools_bg.wasm`: everything else.
+    Tools,
+}
+
+impl Module {
+    /// Its files' stem in `dist/` (`{stem}.js`, `{stem}_bg.wasm`).
+    pub fn stem(self) -> &'static str {
+        match self {
+            Module::Job => "fastexec-job",
+            Module::Tools => "fastexec-tools",
+        }
     }
 }
 
@@ -81,5 +112,14 @@ mod tests {
         assert_eq!(names.len(), Panel::ALL.len());
         assert_eq!(Panel::from_name("Job"), None);
         assert_eq!(Panel::from_name(""), None);
+    }
+
+    #[test]
+    fn only_the_job_view_is_in_the_job_module() {
+        // A job link downloads the form and the job module: nothing else may be there.
+        for p in Panel::ALL {
+            assert_eq!(p.module() == Module::Job, p == Panel::Job, "{p:?}");
+        }
+        assert_ne!(Module::Job.stem(), Module::Tools.stem());
     }
 }

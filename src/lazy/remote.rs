@@ -36,7 +36,7 @@ pub fn Remote(
     let host: NodeRef<html::Div> = NodeRef::new();
     let state = RwSignal::new(RemoteState::Loading);
     let attempt = RwSignal::new(0u32);
-    let mounted = StoredValue::new_local(None::<(bridge::JobModule, u32)>);
+    let mounted = StoredValue::new_local(None::<(bridge::PanelModule, u32)>);
     // False once this component is gone: a load finishing later must not mount anything.
     let alive = StoredValue::new(true);
     let callback = StoredValue::new_local(wasm_bindgen::closure::Closure::<dyn Fn(String)>::new(
@@ -52,7 +52,7 @@ pub fn Remote(
         let Some(el) = host.get() else { return };
         state.set(RemoteState::Loading);
         spawn_local(async move {
-            let result = bridge::load().await.and_then(|m| {
+            let result = bridge::load(panel.module()).await.and_then(|m| {
                 if !still() {
                     return Ok(());
                 }

@@ -1,8 +1,10 @@
-//! The job view, the recent-jobs list, the request preview and the permission details are a
-//! second wasm module (`fastexec-job.js` / `_bg.wasm`, with `job.css`) the app imports only
-//! when one of them is shown. Real server, real Chromium: the form's first visit must not
-//! download it, a job link and an opened preview must, the bridge must carry language and
-//! credentials, and a module that cannot be fetched must say so and recover on "Retry".
+//! The job view is a wasm module of its own (`fastexec-job.js` / `_bg.wasm`, with `job.css`),
+//! and the form's other panels (the request preview, the rolling settings, the recent jobs,
+//! the permission details) and the history another (`fastexec-tools`); the app imports each
+//! only when one of its panels is shown. Real server, real Chromium: the form's first visit
+//! must download neither, a job link the job module only, an opened preview the tools module
+//! only; the bridge must carry language and credentials, and a module that cannot be fetched
+//! must say so and recover on "Retry".
 
 use std::path::Path;
 use std::time::Duration;
@@ -26,8 +28,15 @@ async fn fetched(d: &WebDriver) -> Vec<String> {
 }
 
 fn has_job_module(urls: &[String]) -> bool {
-    urls.iter()
-        .any(|u| u.contains("fastexec-job") || u.contains("job.css"))
+    urls.iter().any(|u| u.contains("fastexec-job"))
+}
+
+fn has_tools_module(urls: &[String]) -> bool {
+    urls.iter().any(|u| u.contains("fastexec-tools"))
+}
+
+fn has_module_css(urls: &[String]) -> bool {
+    urls.iter().any(|u| u.contains("job.css"))
 }
 
 async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
@@ -94,8 +103,8 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
     let d = &browser.driver;
     let urls = fetched(d).await;
     assert!(
-        !has_job_module(&urls),
-        "the form's first visit fetched the job module: {urls:?}"
+        !has_job_module(&urls) && !has_tools_module(&urls) && !has_module_css(&urls),
+        "the form's first visit fetched an on-demand module: {urls:?}"
     );
 
     // A job that does not exist, with an ID above 2^53: the link crosses the bridge exactly,
@@ -115,6 +124,11 @@ async fn the_form_does_not_load_the_job_module_and_a_job_link_does() {
             "{file} not fetched: {urls:?}"
         );
     }
+    // A job link costs the form and the job view, nothing else.
+    assert!(
+        !has_tools_module(&urls),
+        "a job link fetched the tools module: {urls:?}"
+    );
     assert!(
         d.find(By::Css(".remote-loading")).await.is_err(),
         "the loading notice is gone once mounted"
@@ -143,7 +157,7 @@ async fn opening_the_preview_loads_the_module_and_shows_the_request() {
     let d = &browser.driver;
     fill_valid_form(d, "echo 你好").await;
     assert!(
-        !has_job_module(&fetched(d).await),
+        !has_tools_module(&fetched(d).await),
         "nothing loaded before the preview is opened"
     );
 
@@ -161,7 +175,12 @@ async fn opening_the_preview_loads_the_module_and_shows_the_request() {
         !headers.contains(demo::APP_SECRET),
         "the secret is never shown: {headers}"
     );
-    assert!(has_job_module(&fetched(d).await));
+    let urls = fetched(d).await;
+    assert!(has_tools_module(&urls) && has_module_css(&urls), "{urls:?}");
+    assert!(
+        !has_job_module(&urls),
+        "the preview needs no job view: {urls:?}"
+    );
 
     // An edit in the form reaches the open preview.
     fill(d, "host_id_list", "101\n102").await;
@@ -354,11 +373,11 @@ async fn a_module_stylesheet_that_cannot_be_fetched_is_reported_and_retried() {
     missing_file_is_reported_and_retried("job.css").await;
 }
 
-/// The rolling settings are the module's too: while they cannot load, the launch is blocked
+/// The rolling settings are the tools module's: while they cannot load, the launch is blocked
 /// (nothing is sent with rules that were never checked), and "Retry" loads them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rolling_settings_that_cannot_load_block_the_launch_until_retried() {
-    let file = "fastexec-job_bg.wasm";
+    let file = "fastexec-tools_bg.wasm";
     let (server, dist) = Server::start_without(file);
     let browser = open_form(&server).await;
     let d = &browser.driver;

@@ -180,6 +180,31 @@ async fn launch_follow_and_fail_through_an_https_proxy() {
     answers += &t;
     assert_eq!((s, v["code"].as_i64()), (200, Some(1_241_003)), "{v}");
 
+    // What the form asks before a launch: the high-risk rules and the host check (POST), the
+    // accounts and the script libraries (GET).
+    let scope = json!({"bk_scope_type": "biz", "bk_scope_id": "2"});
+    let agents = json!({"bk_scope_type": "biz", "bk_scope_id": "2", "host_id_list": [101]});
+    for (method, path, body) in [
+        ("POST", "api/v3/get_dangerous_rule_list", &scope),
+        ("POST", "api/v3/query_agent_info", &agents),
+        (
+            "GET",
+            "api/v3/get_account_list?bk_scope_type=biz&bk_scope_id=2&category=1",
+            &Value::Null,
+        ),
+        (
+            "GET",
+            "api/v3/get_script_list?bk_scope_type=biz&bk_scope_id=2",
+            &Value::Null,
+        ),
+        ("GET", "api/v3/get_public_script_list", &Value::Null),
+    ] {
+        let (s, v, t) = call(&api, method, path, &with_cookie, body).await;
+        answers += &t;
+        assert_eq!((s, v["code"].as_i64()), (200, Some(0)), "{path}: {v}");
+        assert!(!v["data"].is_null(), "{path}: {v}");
+    }
+
     // A user without the grant: JOB's permission answer, passed through whole.
     let limited = [("Cookie", "bk_token=limited-token")];
     let (s, v, t) = call(&api, "POST", "api/v3/fast_execute_script", &limited, &req).await;

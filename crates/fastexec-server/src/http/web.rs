@@ -265,6 +265,8 @@ mod tests {
             "/jobs/biz/2/5",
             "/fastexec-job.js",
             "/fastexec-job_bg.wasm",
+            "/fastexec-tools.js",
+            "/fastexec-tools_bg.wasm",
             "/snippets/fastexec-ba7639ddade2950a/inline0.js",
             "/main-8611d5d3f3.css",
         ] {

@@ -31,6 +31,16 @@ pub const FORWARDED: &[(&str, Method)] = &[
     ("get_step_instance_status", Method::GET),
     // The history page.
     ("get_job_instance_list", Method::GET),
+    // Before a launch: the high-risk rules, the host check, the account and script pickers.
+    ("get_dangerous_rule_list", Method::POST),
+    ("query_agent_info", Method::POST),
+    ("get_account_list", Method::GET),
+    ("get_script_list", Method::GET),
+    ("get_script_version_list", Method::GET),
+    ("get_script_version_detail", Method::GET),
+    ("get_public_script_list", Method::GET),
+    ("get_public_script_version_list", Method::GET),
+    ("get_public_script_version_detail", Method::GET),
 ];
 
 /// Credential names ESB and the gateway read from a body or query (§9.1); the browser's are
@@ -319,6 +329,11 @@ mod tests {
         assert!(!allowed("get_step_instance_status", &Method::POST));
         assert!(allowed("get_job_instance_list", &Method::GET));
         assert!(!allowed("get_job_instance_list", &Method::POST));
+        assert!(allowed("query_agent_info", &Method::POST));
+        assert!(allowed("get_dangerous_rule_list", &Method::POST));
+        assert!(allowed("get_account_list", &Method::GET));
+        assert!(!allowed("get_account_list", &Method::POST));
+        assert!(allowed("get_public_script_version_detail", &Method::GET));
     }
 
     #[test]

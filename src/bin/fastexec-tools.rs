@@ -1,0 +1,61 @@
+//! The tools module: the form's on-demand panels (the request preview, the rolling settings,
+//! the permission details, the recent jobs) and the job history. The app (`fastexec::lazy`)
+//! imports it the first time one of them is shown, so a first visit to the form does not
+//! download it, and a job link does not either (the job view is `src/bin/fastexec-job.rs`).
+
+use std::any::Any;
+
+use fastexec::history::HistoryView;
+use fastexec::job::{JobRoute, RecentJobsList};
+use fastexec::lazy::host::{send, Inputs};
+use fastexec::lazy::Panel;
+use fastexec::outcome::permission::PermissionView;
+use fastexec::preview::view::PreviewView;
+use fastexec::rolling::view::RollingView;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+/// Mounts the panels listed above ([`Panel`] documents each payload and message).
+fn mount(
+    panel: Panel,
+    parent: web_sys::HtmlElement,
+    inputs: Inputs,
+    callback: js_sys::Function,
+) -> Result<Box<dyn Any>, JsValue> {
+    let Inputs {
+        payload: p,
+        conn: c,
+        lang: l,
+    } = inputs;
+    Ok(match panel {
+        Panel::Job => return Err(JsValue::from_str("not in the tools module")),
+        Panel::Recent => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_open = Callback::new(move |r: JobRoute| send(&callback, &r.path()));
+            let lang = Signal::from(l);
+            move || {
+                // A new payload: the app recorded a launch, read the list again.
+                p.track();
+                view! { <RecentJobsList lang on_open /> }
+            }
+        })),
+        Panel::Preview => Box::new(leptos::mount::mount_to(parent, move || {
+            view! { <PreviewView request=p conn=c lang=l /> }
+        })),
+        Panel::Permission => Box::new(leptos::mount::mount_to(parent, move || {
+            view! { <PermissionView permission=p lang=l /> }
+        })),
+        Panel::Rolling => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_change = Callback::new(move |text: String| send(&callback, &text));
+            view! { <RollingView payload=p lang=l on_change /> }
+        })),
+        Panel::History => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_open = Callback::new(move |path: String| send(&callback, &path));
+            let default_scope = p.get_untracked();
+            view! { <HistoryView default_scope conn=Signal::from(c) lang=Signal::from(l) on_open /> }
+        })),
+    })
+}
+
+fastexec::panel_exports!(mount);
+
+fn main() {}
