@@ -38,17 +38,25 @@ pub enum Panel {
     /// The job history (`/jobs`). Payload: the form's business as `"{scope_type}/{scope_id}"`
     /// (the URL's query names the filters); its message: the link of the job clicked.
     History,
+    /// The host check (`query_agent_info`). Payload: `"{scope_type}/{scope_id}\n{host_id_list}"`
+    /// (the form's business, then its host ID box as typed; [`crate::hostcheck::payload`]).
+    /// Its messages ([`crate::hostcheck::Message`]): `unchecked` while some host has no
+    /// status, `abnormal\t{abnormal}\t{unknown}` after each finished check (the launch then
+    /// asks first if either is not 0), `replace\t{text}` when the user removes the abnormal and
+    /// unknown hosts (the new `host_id_list` text, one ID per line).
+    HostCheck,
 }
 
 impl Panel {
     /// Every panel.
-    pub const ALL: [Panel; 6] = [
+    pub const ALL: [Panel; 7] = [
         Panel::Job,
         Panel::Recent,
         Panel::Preview,
         Panel::Permission,
         Panel::Rolling,
         Panel::History,
+        Panel::HostCheck,
     ];
 
     /// The name that crosses the bridge (and the host element's `data-panel`).
@@ -60,6 +68,7 @@ impl Panel {
             Panel::Permission => "permission",
             Panel::Rolling => "rolling",
             Panel::History => "history",
+            Panel::HostCheck => "hostcheck",
         }
     }
 
