@@ -20,6 +20,7 @@ use fastexec::hostcheck::view::HostCheckViewWith;
 use fastexec::job::CallError;
 use leptos::prelude::*;
 use support::*;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -63,6 +64,23 @@ impl AgentApi for FakeAgentApi {
             Ok(QueryAgentInfoData { agent_info_list })
         })
     }
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function stub_clipboard(ok) {
+  window.__copied = null;
+  navigator.clipboard.writeText = (t) => {
+    if (!ok) return Promise.reject(new Error("denied"));
+    window.__copied = t;
+    return Promise.resolve();
+  };
+}
+export function copied() { return window.__copied; }
+"#)]
+extern "C" {
+    /// Replace the clipboard's `writeText`: it keeps the text (`ok`) or refuses.
+    fn stub_clipboard(ok: bool);
+    fn copied() -> Option<String>;
 }
 
 struct Mounted {
@@ -164,6 +182,19 @@ async fn a_check_marks_the_hosts_and_tells_the_abnormal_count() {
     // the normal hosts are collapsed
     assert!(m.text("#hostcheck-normal summary").contains('3'));
     assert!(q(&m.root, "#hostcheck-normal[open]").is_none());
+    assert!(q(&m.root, "#hostcheck-remove:not([hidden])").is_some());
+    // Copy takes the abnormal hosts; a refused clipboard shows them to copy by hand.
+    stub_clipboard(true);
+    click(&m.root, "#hostcheck-copy");
+    wait_for("the copy", || copied().as_deref() == Some("104")).await;
+    assert!(q(&m.root, ".hostcheck-fallback").is_none());
+    stub_clipboard(false);
+    click(&m.root, "#hostcheck-copy");
+    wait_for("the fallback", || {
+        q(&m.root, ".hostcheck-fallback textarea").is_some()
+    })
+    .await;
+    assert_eq!(m.text(".hostcheck-fallback textarea"), "104");
 
     // A space typed changes nothing; a new host is checked alone.
     m.payload.set("biz/2\n101 102, 103\n104 x 105 101 ".into());
@@ -191,7 +222,7 @@ async fn remove_sends_only_the_normal_hosts_in_the_users_order() {
     m.payload.set("biz/2\n9\n1\n5".into());
     wait_for("the result", || m.last_message() == "abnormal\t0\t0").await;
     assert_eq!(fake.calls.borrow().len(), 1);
-    assert!(q(&m.root, "#hostcheck-remove").is_none());
+    assert!(q(&m.root, "#hostcheck-remove[hidden]").is_some());
     assert!(m.text("#hostcheck-status").contains("all 3 host(s)"));
 }
 
@@ -277,7 +308,7 @@ async fn errors_are_said_in_place() {
     .await;
     assert_eq!(
         attr(&m.root, "#hostcheck-problem", "data-problem").as_deref(),
-        Some("Permission")
+        Some("permission")
     );
     let text = m.text("#hostcheck-problem");
     assert!(text.contains("No access to this business"), "{text}");
@@ -299,7 +330,7 @@ async fn errors_are_said_in_place() {
     });
     click(&m.root, "#hostcheck-run");
     wait_for("the no-API note", || {
-        attr(&m.root, "#hostcheck-problem", "data-problem").as_deref() == Some("NoApi")
+        attr(&m.root, "#hostcheck-problem", "data-problem").as_deref() == Some("no-api")
     })
     .await;
     assert!(m.text("#hostcheck-problem").contains("query_agent_info"));
@@ -308,7 +339,7 @@ async fn errors_are_said_in_place() {
     });
     click(&m.root, "#hostcheck-run");
     wait_for("the network note", || {
-        attr(&m.root, "#hostcheck-problem", "data-problem").as_deref() == Some("Network")
+        attr(&m.root, "#hostcheck-problem", "data-problem").as_deref() == Some("network")
     })
     .await;
     click(&m.root, "#hostcheck-run");

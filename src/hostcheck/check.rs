@@ -5,11 +5,9 @@
 //! (same scope), so typing one more ID asks only about that one. Answers of a run that is not
 //! the current one (an older list, a restarted check) are ignored.
 
-use std::collections::HashMap;
-
 use bkjob_api::{AgentInfo, QueryAgentInfoData, QueryAgentInfoRequest, MAX_AGENT_QUERY_HOSTS};
 
-use super::Message;
+use super::{positions, Message};
 use crate::api::job::CallError;
 
 /// Most hosts one call asks about (BK-JOB refuses more with 1240003).
@@ -100,16 +98,10 @@ impl HostCheck {
         let scope = (scope_type.to_owned(), scope_id.to_owned());
         let mut states = vec![Agent::Pending; ids.len()];
         if scope == self.scope && !self.ids.is_empty() {
-            let known: HashMap<i64, Agent> = self
-                .ids
-                .iter()
-                .zip(&self.states)
-                .filter(|(_, s)| **s != Agent::Pending)
-                .map(|(id, s)| (*id, *s))
-                .collect();
+            let known = positions(self.ids.iter().copied());
             for (id, s) in ids.iter().zip(states.iter_mut()) {
-                if let Some(k) = known.get(id) {
-                    *s = *k;
+                if let Some(&k) = known.get(id) {
+                    *s = self.states[k];
                 }
             }
         }
@@ -269,18 +261,15 @@ impl HostCheck {
         let Some(r) = self.run.as_mut().filter(|r| r.id == run) else {
             return false;
         };
-        let Some(positions) = r.chunks.get(chunk) else {
+        let Some(asked) = r.chunks.get(chunk) else {
             return false;
         };
-        let answered: HashMap<i64, i32> = data
-            .agent_info_list
-            .iter()
-            .map(|a| (a.bk_host_id, a.status))
-            .collect();
-        for &i in positions {
-            self.states[i] = match answered.get(&self.ids[i]) {
-                Some(&AgentInfo::NORMAL) => Agent::Normal,
-                Some(&AgentInfo::ABNORMAL) => Agent::Abnormal,
+        let list = &data.agent_info_list;
+        let answered = positions(list.iter().map(|a| a.bk_host_id));
+        for &i in asked {
+            self.states[i] = match answered.get(&self.ids[i]).map(|&k| list[k].status) {
+                Some(AgentInfo::NORMAL) => Agent::Normal,
+                Some(AgentInfo::ABNORMAL) => Agent::Abnormal,
                 _ => Agent::Unknown,
             };
         }

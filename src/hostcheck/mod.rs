@@ -5,16 +5,18 @@
 //!   ([`host_ids`]: as the form parses them) and how a failed call is told ([`Problem`]);
 //! - [`check`]: the check's state ([`HostCheck`]: chunks of 5,000, merged answers, counts,
 //!   progress, stale answers, copy / remove texts) and when it runs by itself ([`Auto`]);
-//! - [`view`]: the panel ([`view::HostCheckView`], on-demand module,
+//! - [`view`]: the panel ([`view::HostCheckView`], tools module,
 //!   [`crate::lazy::Panel::HostCheck`]); its texts in [`crate::i18n::hostcheck`], its styles at
-//!   the end of `style/job.css`.
+//!   the end of `style/job.css`; the call is [`crate::api::job::AgentApi`].
 //!
-//! Plain Rust except [`view`], tested natively.
+//! Plain Rust except [`view`], tested natively. NOT WIRED INTO THE FORM YET: the app (which
+//! owns the form) mounts the panel under the host IDs, applies `replace` and asks before a
+//! launch on `abnormal` counts.
 
 pub mod check;
 pub mod view;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use bkjob_api::{split_bulk, ErrorCode};
 
@@ -39,13 +41,22 @@ pub fn read_payload(text: &str) -> (&str, &str, &str) {
 /// (`bkjob_api::validate_draft`: split with [`split_bulk`], positive `i64`s, each value once);
 /// anything else is the form's error, not a host.
 pub fn host_ids(text: &str) -> Vec<i64> {
-    let mut seen = HashSet::new();
+    let mut seen = Positions::default();
     split_bulk(text)
         .items
         .iter()
         .filter_map(|s| s.parse::<i64>().ok())
-        .filter(|&id| id > 0 && seen.insert(id))
+        .filter(|&id| id > 0 && seen.insert(id, 0).is_none())
         .collect()
+}
+
+/// A host ID → its position in a list. The one map type of the host check: each other
+/// key or value type would add its own copy of the hash table's code to the module.
+type Positions = HashMap<i64, usize>;
+
+/// The position of each ID of `ids` (the last, for one given twice).
+fn positions(ids: impl Iterator<Item = i64>) -> Positions {
+    ids.enumerate().map(|(i, id)| (id, i)).collect()
 }
 
 /// The panel's one message to the app (which owns the form), as text:
@@ -117,6 +128,17 @@ pub enum Problem {
 const API_NOT_FOUND: i64 = 1_640_401;
 
 impl Problem {
+    /// `data-problem` of the panel's note.
+    pub fn name(self) -> &'static str {
+        match self {
+            Problem::Permission => "permission",
+            Problem::NoApi => "no-api",
+            Problem::Network => "network",
+            Problem::NotJson => "not-json",
+            Problem::Other => "other",
+        }
+    }
+
     /// What kind of failure `e` is.
     pub fn of(e: &CallError) -> Problem {
         match e {

@@ -17,11 +17,19 @@ use crate::api::job::{AgentApi, CallError, HttpJobApi};
 use crate::connection::Connection;
 use crate::i18n::fill;
 use crate::i18n::hostcheck::{hostcheck_texts, HostCheckTexts};
-use crate::view_helpers::rv;
+use crate::view_helpers::{rv, Rv};
 use crate::web;
 
 /// Hosts listed at most per list (the rest are counted; "Copy" takes them all).
 const LISTED: usize = 200;
+
+/// A text of [`HostCheckTexts`].
+type Text = fn(&HostCheckTexts) -> &'static str;
+
+/// A label in the current language (one closure type for all of them: smaller wasm).
+fn label(lang: Signal<Lang>, text: Text) -> Rv {
+    rv(move || text(hostcheck_texts(lang.get())))
+}
 
 /// The panel over the app's connection. `payload`: `"{scope_type}/{scope_id}\n{host ids}"`
 /// ([`super::payload`]); `on_message` gets each [`Message`] as text.
@@ -144,11 +152,7 @@ pub fn HostCheckViewWith(
             }
         })
     };
-    let problem = move || {
-        state
-            .with(|s| s.error().cloned())
-            .map(|e| problem_view(t(), e, lang.get()))
-    };
+    let problem = move || state.with(|s| s.error().map(|e| problem_view(t(), e, lang.get())));
     let copy_failed = RwSignal::new(None::<String>);
     let on_copy = move |_| {
         let text = state.with_untracked(HostCheck::abnormal_text);
@@ -179,40 +183,47 @@ pub fn HostCheckViewWith(
         let not_listed = c.abnormal + c.unknown - bad.len();
         // Only a finished check removes: an unchecked host is not known to be down.
         let removable = c.abnormal + c.unknown > 0 && c.pending == 0 && !running;
+        let mut notes = Vec::new();
+        if not_listed > 0 {
+            notes.push(fill(t.more, &[("n", &not_listed.to_string())]));
+        }
+        if c.unknown > 0 {
+            notes.push(t.unknown_note.to_owned());
+        }
+        let counted = [
+            (t.normal, Agent::Normal, c.normal),
+            (t.abnormal, Agent::Abnormal, c.abnormal),
+            (t.unknown, Agent::Unknown, c.unknown),
+            (t.unchecked, Agent::Pending, c.pending),
+        ];
+        let more = if c.normal > normal.len() { ", …" } else { "" };
+        let normal = normal
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         view! {
             <ul class="hostcheck-counts" id="hostcheck-counts">
-                {count_item(t.normal, "normal", c.normal)}
-                {count_item(t.abnormal, "abnormal", c.abnormal)}
-                {count_item(t.unknown, "unknown", c.unknown)}
-                {(c.pending > 0).then(|| count_item(t.unchecked, "pending", c.pending))}
+                {counted
+                    .into_iter()
+                    .filter(|(_, a, n)| *n > 0 || *a != Agent::Pending)
+                    .map(|(label, a, n)| view! { <li data-state=a.name()>{label}": "<strong>{n.to_string()}</strong></li> })
+                    .collect_view()}
             </ul>
-            {(!bad.is_empty()).then(|| view! {
-                <ul class="hostcheck-list" id="hostcheck-list">
-                    {bad.into_iter().map(|(id, agent)| {
-                        let label = if agent == Agent::Abnormal { t.abnormal } else { t.unknown };
-                        view! { <li data-host=id.to_string() data-state=agent.name()><code>{id.to_string()}</code>" "{label}</li> }
-                    }).collect_view()}
-                </ul>
-            })}
-            {(not_listed > 0).then(|| view! { <p class="hint">{fill(t.more, &[("n", &not_listed.to_string())])}</p> })}
-            {(c.unknown > 0).then(|| view! { <p class="hint">{t.unknown_note}</p> })}
-            {(c.normal > 0).then(|| {
-                let more = if c.normal > normal.len() { ", …" } else { "" };
-                let list = normal.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-                view! {
-                    <details class="hostcheck-normal" id="hostcheck-normal">
-                        <summary>{fill(t.normal_list, &[("n", &c.normal.to_string())])}</summary>
-                        <p>{list}{more}</p>
-                    </details>
-                }
-            })}
+            <ul class="hostcheck-list" id="hostcheck-list">
+                {bad.into_iter().map(|(id, agent)| {
+                    let label = if agent == Agent::Abnormal { t.abnormal } else { t.unknown };
+                    view! { <li data-host=id.to_string() data-state=agent.name()><code>{id.to_string()}</code>" "{label}</li> }
+                }).collect_view()}
+            </ul>
+            <p class="hint">{notes.join(" ")}</p>
+            <details class="hostcheck-normal" id="hostcheck-normal" hidden=c.normal == 0>
+                <summary>{fill(t.normal_list, &[("n", &c.normal.to_string())])}</summary>
+                <p>{normal}{more}</p>
+            </details>
             <div class="actions">
-                {(c.abnormal > 0).then(|| view! {
-                    <button type="button" id="hostcheck-copy" on:click=on_copy>{t.copy_abnormal}</button>
-                })}
-                {removable.then(|| view! {
-                    <button type="button" id="hostcheck-remove" class="danger" on:click=on_remove>{t.remove}</button>
-                })}
+                <button type="button" id="hostcheck-copy" hidden=c.abnormal == 0 on:click=on_copy>{t.copy_abnormal}</button>
+                <button type="button" id="hostcheck-remove" class="danger" hidden=!removable on:click=on_remove>{t.remove}</button>
             </div>
         }
         .into_any()
@@ -230,17 +241,17 @@ pub fn HostCheckViewWith(
     view! {
         <div class="hostcheck" id="hostcheck" role="group" aria-labelledby="hostcheck-title">
             <p class="hostcheck-head">
-                <strong id="hostcheck-title">{rv(move || t().title)}</strong>
+                <strong id="hostcheck-title">{label(lang, |t| t.title)}</strong>
                 <button
                     type="button"
                     id="hostcheck-run"
                     disabled=move || counts.get() == Counts::default()
                     on:click=move |_| run.run(true)
                 >
-                    {rv(move || t().check)}
+                    {label(lang, |t| t.check)}
                 </button>
             </p>
-            <p class="hint">{rv(move || t().auto_note)}</p>
+            <p class="hint">{label(lang, |t| t.auto_note)}</p>
             <p id="hostcheck-status" role="status" aria-live="polite">{rv(status)}</p>
             {rv(progress)}
             {rv(problem)}
@@ -248,10 +259,6 @@ pub fn HostCheckViewWith(
             {rv(fallback)}
         </div>
     }
-}
-
-fn count_item(label: &'static str, state: &'static str, n: usize) -> impl IntoView {
-    view! { <li data-state=state>{label}": "<strong>{n.to_string()}</strong></li> }
 }
 
 /// The status line: progress, what waits, or the result.
@@ -292,9 +299,9 @@ fn status_text(t: &HostCheckTexts, s: &HostCheck, c: Counts) -> String {
 }
 
 /// A failed check, said in place: what happened, what is missing, and that the form works.
-fn problem_view(t: &HostCheckTexts, e: CallError, lang: Lang) -> impl IntoView {
-    let problem = Problem::of(&e);
-    let (what, detail) = match (&e, problem) {
+fn problem_view(t: &HostCheckTexts, e: &CallError, lang: Lang) -> impl IntoView {
+    let problem = Problem::of(e);
+    let (what, detail) = match (e, problem) {
         (_, Problem::NoApi) => (t.problem_no_api.to_owned(), String::new()),
         (_, Problem::Network) => (t.problem_network.to_owned(), String::new()),
         (CallError::Http { http_status, .. }, Problem::NotJson) => (
@@ -310,7 +317,7 @@ fn problem_view(t: &HostCheckTexts, e: CallError, lang: Lang) -> impl IntoView {
         }
         _ => (t.problem_other.to_owned(), e.kind().to_owned()),
     };
-    let rows = match &e {
+    let rows = match e {
         CallError::Api {
             permission: Some(p),
             ..
@@ -318,7 +325,7 @@ fn problem_view(t: &HostCheckTexts, e: CallError, lang: Lang) -> impl IntoView {
         _ => Vec::new(),
     };
     view! {
-        <div class="hostcheck-problem" id="hostcheck-problem" role="alert" data-problem=format!("{problem:?}") data-code=e.code().map(|c| c.to_string())>
+        <div class="hostcheck-problem" id="hostcheck-problem" role="alert" data-problem=problem.name() data-code=e.code().map(|c| c.to_string())>
             <p><strong>{what}</strong>" "{detail}</p>
             {(!rows.is_empty()).then(|| view! {
                 <ul>
