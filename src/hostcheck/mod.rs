@@ -64,9 +64,11 @@ fn positions(ids: impl Iterator<Item = i64>) -> Positions {
 /// - `unchecked`: some host of the list has no status yet (a check is due, running, failed
 ///   or waits for "Check hosts"); an earlier result no longer applies.
 /// - `abnormal\t{abnormal}\t{unknown}`: every host of the list has a status (after each
-///   finished check); the launch asks first when either count is not 0.
+///   finished check; `abnormal\t0\t0` for a list without host IDs); the launch asks first
+///   when either count is not 0.
 /// - `replace\t{text}`: "Remove abnormal and unknown": the new `host_id_list` text (the
-///   normal hosts, in the user's order, one per line).
+///   normal hosts, in the user's order, one per line; empty when none is normal). Entries
+///   that are no valid host ID are dropped with the others.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
     /// Not every host is checked.
