@@ -37,6 +37,8 @@ pub enum Api {
     DangerRules,
     /// `get_job_instance_list` (the history page; GET on the gateway).
     JobList,
+    /// `query_agent_info` (the host check; POST in every mode).
+    AgentInfo,
 }
 
 impl Api {
@@ -52,6 +54,7 @@ impl Api {
             Api::StepStatus => "get_step_instance_status",
             Api::DangerRules => "get_dangerous_rule_list",
             Api::JobList => "get_job_instance_list",
+            Api::AgentInfo => "query_agent_info",
         }
     }
 

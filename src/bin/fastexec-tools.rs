@@ -1,5 +1,6 @@
 //! The tools module: the form's on-demand panels (the request preview, the rolling settings,
-//! the high-risk check, the permission details, the recent jobs) and the job history. The app (`fastexec::lazy`)
+//! the high-risk check, the permission details, the recent jobs, the host check) and the job
+//! history. The app (`fastexec::lazy`)
 //! imports it the first time one of them is shown, so a first visit to the form does not
 //! download it, and a job link does not either (the job view is `src/bin/fastexec-job.rs`).
 
@@ -7,6 +8,7 @@ use std::any::Any;
 
 use fastexec::danger::view::DangerView;
 use fastexec::history::HistoryView;
+use fastexec::hostcheck::view::HostCheckView;
 use fastexec::job::{JobRoute, RecentJobsList};
 use fastexec::lazy::host::{send, Inputs};
 use fastexec::lazy::Panel;
@@ -57,6 +59,10 @@ fn mount(
         Panel::Danger => Box::new(leptos::mount::mount_to(parent, move || {
             let on_change = Callback::new(move |text: String| send(&callback, &text));
             view! { <DangerView payload=p conn=c lang=l on_change /> }
+        })),
+        Panel::HostCheck => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_message = Callback::new(move |text: String| send(&callback, &text));
+            view! { <HostCheckView payload=p conn=c lang=l on_message /> }
         })),
     })
 }

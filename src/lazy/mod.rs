@@ -42,11 +42,18 @@ pub enum Panel {
     /// [`crate::danger::payload`]; its message: a [`crate::danger::Gate`] as text, after every
     /// change.
     Danger,
+    /// The host check (`query_agent_info`). Payload: `"{scope_type}/{scope_id}\n{host_id_list}"`
+    /// (the form's business, then its host ID box as typed; [`crate::hostcheck::payload`]).
+    /// Its messages ([`crate::hostcheck::Message`]): `unchecked` while some host has no
+    /// status, `abnormal\t{abnormal}\t{unknown}` after each finished check (the launch then
+    /// asks first if either is not 0), `replace\t{text}` when the user removes the abnormal and
+    /// unknown hosts (the new `host_id_list` text, one ID per line).
+    HostCheck,
 }
 
 impl Panel {
     /// Every panel.
-    pub const ALL: [Panel; 7] = [
+    pub const ALL: [Panel; 8] = [
         Panel::Job,
         Panel::Recent,
         Panel::Preview,
@@ -54,6 +61,7 @@ impl Panel {
         Panel::Rolling,
         Panel::History,
         Panel::Danger,
+        Panel::HostCheck,
     ];
 
     /// The name that crosses the bridge (and the host element's `data-panel`).
@@ -66,6 +74,7 @@ impl Panel {
             Panel::Rolling => "rolling",
             Panel::History => "history",
             Panel::Danger => "danger",
+            Panel::HostCheck => "hostcheck",
         }
     }
 

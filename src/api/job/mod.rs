@@ -173,6 +173,9 @@ pub mod requests;
 mod list;
 pub use list::JobListApi;
 
+mod agents;
+pub use agents::AgentApi;
+
 /// The real client: the app's connection settings (read at each call, so edits apply to the
 /// next poll) and the UI language (for `Blueking-Language`).
 #[derive(Clone, Copy)]
