@@ -9,6 +9,7 @@ use std::any::Any;
 use fastexec::danger::view::DangerView;
 use fastexec::history::HistoryView;
 use fastexec::hostcheck::view::HostCheckView;
+use fastexec::hostcheck::{for_form, Message};
 use fastexec::job::{JobRoute, RecentJobsList};
 use fastexec::lazy::host::{send, Inputs};
 use fastexec::lazy::Panel;
@@ -61,7 +62,11 @@ fn mount(
             view! { <DangerView payload=p conn=c lang=l on_change /> }
         })),
         Panel::HostCheck => Box::new(leptos::mount::mount_to(parent, move || {
-            let on_message = Callback::new(move |text: String| send(&callback, &text));
+            let on_message = Callback::new(move |text: String| {
+                if let Some(m) = Message::read(&text) {
+                    send(&callback, &for_form(&m));
+                }
+            });
             view! { <HostCheckView payload=p conn=c lang=l on_message /> }
         })),
     })

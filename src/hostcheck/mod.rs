@@ -9,9 +9,11 @@
 //!   [`crate::lazy::Panel::HostCheck`]); its texts in [`crate::i18n::hostcheck`], its styles at
 //!   the end of `style/job.css`; the call is [`crate::api::job::AgentApi`].
 //!
-//! Plain Rust except [`view`], tested natively. NOT WIRED INTO THE FORM YET: the app (which
-//! owns the form) mounts the panel under the host IDs, applies `replace` and asks before a
-//! launch on `abnormal` counts.
+//! Plain Rust except [`view`], tested natively. The form (`src/form/targets.rs`) mounts the
+//! panel under the host IDs while there are some; the tools module turns the panel's
+//! [`Message`]s into what the form keeps ([`for_form`]): the new list on `replace`, else a
+//! gate (`ask\t{zh}\t{en}` while abnormal or unknown hosts are listed, the form's launch
+//! then asks first; "" otherwise), the format of [`crate::danger::Gate`].
 
 pub mod check;
 pub mod view;
@@ -110,6 +112,26 @@ impl Message {
     }
 }
 
+/// What the form is sent for a panel message (see the module's doc): `replace\t{text}` as it
+/// is, a finished check with abnormal or unknown hosts as the launch's question, anything
+/// else as "" (nothing to ask).
+pub fn for_form(message: &Message) -> String {
+    match *message {
+        Message::Replace(_) => message.write(),
+        Message::Checked { abnormal, unknown } if abnormal + unknown > 0 => {
+            crate::danger::Gate::Ask(
+                format!("{abnormal} 台主机的 Agent 异常，{unknown} 台状态未知。仍要执行吗？"),
+                format!(
+                    "{abnormal} host(s) have an abnormal agent and {unknown} are unknown. \
+                     Launch anyway?"
+                ),
+            )
+            .write()
+        }
+        _ => String::new(),
+    }
+}
+
 /// Why a check gave no answer, as the panel tells it (the form stays usable either way).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Problem {
@@ -164,6 +186,35 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bkjob_api::Lang;
+
+    #[test]
+    fn the_form_gets_the_new_list_or_a_question_naming_the_counts() {
+        let replace = Message::Replace("101\n103".into());
+        assert_eq!(for_form(&replace), "replace\t101\n103");
+        let asks = for_form(&Message::Checked {
+            abnormal: 2,
+            unknown: 1,
+        });
+        let q = crate::danger::question(&asks, Lang::En).unwrap();
+        assert!(
+            q.contains("2 host(s)") && q.contains("1 are unknown"),
+            "{q}"
+        );
+        assert!(crate::danger::question(&asks, Lang::ZhCn)
+            .unwrap()
+            .contains("2 台"));
+        assert!(crate::danger::refusal(&asks).is_none(), "never blocks");
+        for quiet in [
+            Message::Checked {
+                abnormal: 0,
+                unknown: 0,
+            },
+            Message::Unchecked,
+        ] {
+            assert_eq!(for_form(&quiet), "");
+        }
+    }
 
     #[test]
     fn the_payload_puts_the_list_last() {

@@ -44,10 +44,10 @@ pub enum Panel {
     Danger,
     /// The host check (`query_agent_info`). Payload: `"{scope_type}/{scope_id}\n{host_id_list}"`
     /// (the form's business, then its host ID box as typed; [`crate::hostcheck::payload`]).
-    /// Its messages ([`crate::hostcheck::Message`]): `unchecked` while some host has no
-    /// status, `abnormal\t{abnormal}\t{unknown}` after each finished check (the launch then
-    /// asks first if either is not 0), `replace\t{text}` when the user removes the abnormal and
-    /// unknown hosts (the new `host_id_list` text, one ID per line).
+    /// Its messages ([`crate::hostcheck::for_form`]): `replace\t{text}` when the user removes
+    /// the abnormal and unknown hosts (the new `host_id_list` text), else a gate as
+    /// [`Panel::Danger`]'s: `ask\t{zh}\t{en}` while a finished check lists abnormal or unknown
+    /// hosts (the launch asks first), "" otherwise.
     HostCheck,
 }
 
