@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
         if let Some(json) = ui.draft.try_with_untracked(storage::draft_to_json) {
             web::storage_set(storage::KEY_DRAFT, &json);
         }
+        ui.settled.try_update(|n| *n += 1);
     };
     let flush_draft = move || {
         if let Some(h) = pending.try_get_value().flatten() {

@@ -11,8 +11,8 @@
 //! Three wasm modules ship: the form (`src/main.rs`) and two on-demand modules the form loads
 //! through [`lazy`] when one of their panels is shown: the job view (`src/bin/fastexec-job.rs`,
 //! [`job`]'s view) and the tools (`src/bin/fastexec-tools.rs`: the recent-jobs list,
-//! [`history`]'s job history, the request preview's body, the rolling settings and the
-//! permission details).
+//! [`history`]'s job history, the request preview's body, the rolling settings, the
+//! permission details and [`hostcheck`]'s host check).
 //! The form module reads JSON with `tinyjson`, not serde's deserializers, to keep its
 //! download small.
 
@@ -25,6 +25,7 @@ pub mod connection;
 pub mod danger;
 pub mod form;
 pub mod history;
+pub mod hostcheck;
 pub mod i18n;
 pub mod job;
 pub mod launch;

@@ -79,6 +79,14 @@ pub struct Ui {
     /// The rolling panel reported the rolling section valid ([`crate::rolling`]); while the
     /// section is on and this is false, the launch is blocked.
     pub rolling_ok: RwSignal<bool>,
+    /// Bumped each time the draft is stored (300 ms after the last change): the checks that
+    /// read the whole script or host list (the on-demand panels) follow this, not every key.
+    pub settled: RwSignal<u32>,
+    /// The high-risk panel's gate message ([`crate::danger`]): `refuse\t…` blocks the launch
+    /// with the server's message, `ask\t…` asks first, "" lets it go.
+    pub danger: RwSignal<String>,
+    /// The host check's gate message, same format: `ask\t…` while abnormal hosts are listed.
+    pub host_gate: RwSignal<String>,
 }
 
 impl Ui {
@@ -103,10 +111,15 @@ impl Ui {
         let draft = RwSignal::new(draft);
         let limits = Limits::default();
         let rolling_ok = RwSignal::new(false);
+        let danger = RwSignal::new(String::new());
         let check = memo(move || {
             let mut c = draft.with(|d| validate_draft(d, &limits));
             if draft.with(|d| d.rolling_enabled) && !rolling_ok.get() {
                 c.errors.push(crate::rolling::pending_violation());
+                c.request = None;
+            }
+            if let Some(v) = danger.with(|g| crate::danger::refusal(g)) {
+                c.errors.push(v);
                 c.request = None;
             }
             c
@@ -140,6 +153,9 @@ impl Ui {
             route: RwSignal::new(route::parse(&web::pathname())),
             paste_again,
             rolling_ok,
+            settled: RwSignal::new(0),
+            danger,
+            host_gate: RwSignal::new(String::new()),
         }
     }
 
@@ -329,6 +345,20 @@ pub fn attempt_launch(ui: Ui) {
         web::focus_id("sign-in");
         return;
     }
+    // The panels' questions (high-risk statements, abnormal hosts), only for a launch that
+    // would go: each one declined stops it.
+    let lang = ui.lang.get_untracked();
+    if ui.check.with_untracked(|c| c.request.is_some()) {
+        for gate in [ui.danger, ui.host_gate] {
+            if let Some(q) =
+                gate.with_untracked(|g| crate::danger::question(g, lang).map(str::to_owned))
+            {
+                if !web::confirm(&q) {
+                    return;
+                }
+            }
+        }
+    }
     let plan = plan_launch(&mut guard, ui.check.get_untracked());
     ui.submitted.set(true);
     let (request, scope_type, scope_id) = match plan {
@@ -350,7 +380,6 @@ pub fn attempt_launch(ui: Ui) {
     ui.guard.set(guard);
     ui.result.set(None);
     let conn = untrack(|| ui.sent());
-    let lang = ui.lang.get_untracked();
     let draft = ui.draft.get_untracked();
     spawn_local(async move {
         let outcome = crate::api::launch::send_launch(

@@ -37,6 +37,8 @@ pub enum Api {
     DangerRules,
     /// `get_job_instance_list` (the history page; GET on the gateway).
     JobList,
+    /// `query_agent_info` (the host check; POST in every mode).
+    AgentInfo,
     /// `get_account_list` (the account picker; GET on the gateway).
     AccountList,
     /// `get_script_list` (the script picker, the business's library; GET on the gateway).
@@ -66,6 +68,7 @@ impl Api {
             Api::StepStatus => "get_step_instance_status",
             Api::DangerRules => "get_dangerous_rule_list",
             Api::JobList => "get_job_instance_list",
+            Api::AgentInfo => "query_agent_info",
             Api::AccountList => "get_account_list",
             Api::ScriptList => "get_script_list",
             Api::ScriptVersionList => "get_script_version_list",

@@ -8,8 +8,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use gloo_net::http::Request;
 use leptos::prelude::set_timeout_with_handle;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::call::{HttpCall, Method};
 use crate::web::fetch::{body_bytes, BodyError};
@@ -66,26 +66,11 @@ pub async fn send(call: HttpCall) -> Result<Reply, Failure> {
         }
     };
     let result = async {
-        let mut builder = match call.method {
-            Method::Get => Request::get(&call.url),
-            Method::Post => Request::post(&call.url),
-        }
-        .abort_signal(signal.as_ref());
-        if !call.query.is_empty() {
-            builder = builder.query(call.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        }
-        for (name, value) in &call.headers {
-            builder = builder.header(name, value);
-        }
-        let request = match call.body {
-            Some(body) => builder.body(body),
-            None => builder.build(),
-        }
-        .map_err(|e| failed(error_text(e)))?;
-        let response = request.send().await.map_err(|e| failed(error_text(e)))?;
+        let response = fetch(&call, signal.as_ref())
+            .await
+            .map_err(|e| failed(error_text(&e)))?;
         let status = response.status();
-        let raw: web_sys::Response = response.into();
-        match body_bytes(raw.into(), call.max_answer_bytes).await {
+        match body_bytes(response.into(), call.max_answer_bytes).await {
             Ok(bytes) => Ok(Reply { status, bytes }),
             Err(BodyError::TooLarge) => {
                 if let Some(c) = &controller {
@@ -106,13 +91,47 @@ pub async fn send(call: HttpCall) -> Result<Reply, Failure> {
     result
 }
 
-/// The browser's text of a failed request. A match rather than `to_string()`: gloo's error
-/// also has a JSON variant (never produced here) whose formatting would bring serde_json's and
-/// std::io's error texts into the first visit.
-fn error_text(e: gloo_net::Error) -> String {
-    match e {
-        gloo_net::Error::JsError(js) => js.to_string(),
-        gloo_net::Error::GlooError(text) => text,
-        _ => String::new(),
+/// The browser's `fetch` of `call` (web-sys directly: gloo-net's builder and error types
+/// cost the first visit more than these few lines).
+async fn fetch(
+    call: &HttpCall,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<web_sys::Response, JsValue> {
+    let mut url = call.url.clone();
+    if !call.query.is_empty() {
+        // URLSearchParams encodes as the browser's forms do, relative URLs included.
+        let params = web_sys::UrlSearchParams::new()?;
+        for (k, v) in &call.query {
+            params.append(k, v);
+        }
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&String::from(params.to_string()));
     }
+    let init = web_sys::RequestInit::new();
+    init.set_method(match call.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    });
+    init.set_signal(signal);
+    let headers = web_sys::Headers::new()?;
+    for (name, value) in &call.headers {
+        headers.append(name, value)?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &call.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = web_sys::Request::new_with_str_and_init(&url, &init)?;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&request)).await?;
+    Ok(response.unchecked_into())
+}
+
+/// The browser's text of a failed request (an `Error`'s message, or a thrown string).
+fn error_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.to_string()))
+        .or_else(|| e.as_string())
+        .unwrap_or_default()
 }

@@ -18,7 +18,7 @@ use std::marker::PhantomData;
 use bkjob_api::{
     BatchIpLogData, DangerousRule, ErrorCode, FastExecuteScriptData, IpLogData,
     JobInstanceListItem, JobInstanceStatusData, OperateJobInstanceData, OperateStepInstanceData,
-    PageData, StepInstanceStatusData,
+    PageData, QueryAgentInfoData, StepInstanceStatusData,
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -138,7 +138,8 @@ serde_payload!(
     OperateStepInstanceData,
     StepInstanceStatusData,
     Vec<DangerousRule>,
-    PageData<JobInstanceListItem>
+    PageData<JobInstanceListItem>,
+    QueryAgentInfoData
 );
 
 /// The envelope deserialized straight from the text into typed fields (IDs into `i64`, exact

@@ -1,12 +1,15 @@
 //! The tools module: the form's on-demand panels (the request preview, the rolling settings,
-//! the permission details, the recent jobs, the account and script pickers) and the job
-//! history. The app (`fastexec::lazy`)
-//! imports it the first time one of them is shown, so a first visit to the form does not
-//! download it, and a job link does not either (the job view is `src/bin/fastexec-job.rs`).
+//! the high-risk check, the permission details, the recent jobs, the host check, the account
+//! and script pickers) and the job history. The app (`fastexec::lazy`) imports it the first
+//! time one of them is shown, so a first visit to the form does not download it, and a job
+//! link does not either (the job view is `src/bin/fastexec-job.rs`).
 
 use std::any::Any;
 
+use fastexec::danger::view::DangerView;
 use fastexec::history::HistoryView;
+use fastexec::hostcheck::view::HostCheckView;
+use fastexec::hostcheck::{for_form, Message};
 use fastexec::job::{JobRoute, RecentJobsList};
 use fastexec::lazy::host::{send, Inputs};
 use fastexec::lazy::Panel;
@@ -54,6 +57,18 @@ fn mount(
             let on_open = Callback::new(move |path: String| send(&callback, &path));
             let default_scope = p.get_untracked();
             view! { <HistoryView default_scope conn=Signal::from(c) lang=Signal::from(l) on_open /> }
+        })),
+        Panel::Danger => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_change = Callback::new(move |text: String| send(&callback, &text));
+            view! { <DangerView payload=p conn=c lang=l on_change /> }
+        })),
+        Panel::HostCheck => Box::new(leptos::mount::mount_to(parent, move || {
+            let on_message = Callback::new(move |text: String| {
+                if let Some(m) = Message::read(&text) {
+                    send(&callback, &for_form(&m));
+                }
+            });
+            view! { <HostCheckView payload=p conn=c lang=l on_message /> }
         })),
         Panel::AccountPicker => Box::new(leptos::mount::mount_to(parent, move || {
             let on_message = Callback::new(move |text: String| send(&callback, &text));

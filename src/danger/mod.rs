@@ -7,10 +7,10 @@
 //! (the launch is refused with the server's message, [`refusal`]) or only scan rules did (the
 //! launch asks first, [`question`]). The panel's payload is [`payload`].
 //!
-//! NOT WIRED INTO THE FORM YET: mounting it under the editor and gating the launch measured
-//! about 1.5 KB brotli of first visit, over the 150 KB budget today, so it waits for a size
-//! cut elsewhere. Until then the server refuses intercepted scripts at launch (1244019) and
-//! the outcome panel says so.
+//! The form mounts it under the editor while there is a script (`src/form/script.rs`), hands
+//! it the script once typing pauses, keeps its message in [`crate::state::Ui::danger`]: a
+//! refusal is the script's error (the launch is blocked, as the server would refuse it), a
+//! question is asked before the launch. The server still checks at launch (1244019).
 
 pub mod view;
 

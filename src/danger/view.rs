@@ -177,6 +177,11 @@ pub fn DangerView(
         let t = t();
         match rules.get() {
             Rules::Loading => view! { <p class="hint danger-note" role="status">{t.danger_loading}</p> }.into_any(),
+            // An older server without the API: no rules to show, it still checks at launch.
+            Rules::Failed(e) if e.not_offered() => view! {
+                <p class="hint danger-note" role="status" data-state="no-rules">{t.danger_no_rules}</p>
+            }
+            .into_any(),
             Rules::Failed(e) => {
                 let detail = match &e {
                     CallError::Api { code, message, .. } => format!(" ({code}: {message})"),

@@ -8,6 +8,7 @@ use crate::form::editor::ScriptEditor;
 use crate::form::field::Field;
 use crate::form::inputs::{invalid, FieldMessages, TextInput};
 use crate::i18n::Texts;
+use crate::lazy::{Panel, Remote};
 use crate::state::{tr, ui};
 use crate::view_helpers::{memo, when};
 
@@ -17,6 +18,14 @@ pub fn ScriptSection() -> impl IntoView {
     let ui = ui();
     let source = memo(move || ui.draft.with(|d| d.source));
     let language = memo(move || ui.draft.with(|d| d.script_language));
+    let has_script = memo(move || ui.draft.with(|d| !d.script_content.trim().is_empty()));
+    // The high-risk check reads the script once typing pauses (the draft was stored), not at
+    // every key: a 1 MiB script crosses to the module and is matched line by line.
+    let danger_payload = memo(move || {
+        ui.settled.track();
+        ui.draft
+            .with_untracked(|d| crate::danger::payload(d.script_language.code(), &d.script_content))
+    });
     let sources = [
         (
             ScriptSource::Content,
@@ -103,6 +112,19 @@ pub fn ScriptSection() -> impl IntoView {
                     <FieldMessages field=Field::ScriptLanguage />
                 </fieldset>
                 <ScriptEditor />
+                {when(move || has_script.get(), move || {
+                    // Gone with the script (or another source): nothing left to ask about.
+                    on_cleanup(move || ui.danger.set(String::new()));
+                    view! {
+                        <Remote
+                            panel=Panel::Danger
+                            payload=danger_payload
+                            on_message=Callback::new(move |g| ui.danger.set(g))
+                            loading=|t| t.panel_loading
+                            failed=|t| t.check_load_failed
+                        />
+                    }
+                })}
             })}
             {when(move || source.get() == ScriptSource::ScriptId, move || view! {
                 <TextInput

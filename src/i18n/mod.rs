@@ -1,7 +1,8 @@
 //! The app's own UI strings, in Simplified Chinese and English, one table per wasm module so
 //! each module carries only its own: [`form`] (the form module), [`job`] (the job view and
-//! the recent-jobs list), [`panels`] (the request preview and permission details) and
-//! [`pickers`] (the account and script pickers), the latter three in the on-demand module. One [`fill`] for their `{key}` placeholders.
+//! the recent-jobs list), [`panels`] (the request preview and permission details),
+//! [`history`], [`hostcheck`] and [`pickers`], all but the first in the on-demand modules. One
+//! [`fill`] for their `{key}` placeholders.
 //!
 //! Messages of the API itself (validation, error codes, IAM names) come from `bkjob-api`.
 
@@ -9,6 +10,7 @@ use bkjob_api::Lang;
 
 pub mod form;
 pub mod history;
+pub mod hostcheck;
 pub mod job;
 pub mod panels;
 pub mod pickers;

@@ -38,6 +38,17 @@ pub enum Panel {
     /// The job history (`/jobs`). Payload: the form's business as `"{scope_type}/{scope_id}"`
     /// (the URL's query names the filters); its message: the link of the job clicked.
     History,
+    /// The high-risk check under the script editor ([`crate::danger`]). Payload:
+    /// [`crate::danger::payload`]; its message: a [`crate::danger::Gate`] as text, after every
+    /// change.
+    Danger,
+    /// The host check (`query_agent_info`). Payload: `"{scope_type}/{scope_id}\n{host_id_list}"`
+    /// (the form's business, then its host ID box as typed; [`crate::hostcheck::payload`]).
+    /// Its messages ([`crate::hostcheck::for_form`]): `replace\t{text}` when the user removes
+    /// the abnormal and unknown hosts (the new `host_id_list` text), else a gate as
+    /// [`Panel::Danger`]'s: `ask\t{zh}\t{en}` while a finished check lists abnormal or unknown
+    /// hosts (the launch asks first), "" otherwise.
+    HostCheck,
     /// The execution account picker ([`crate::pickers`]). Payload: the form's business as
     /// `"{scope_type}/{scope_id}"` (a new one asks again). Its messages
     /// ([`crate::pickers::PickerMessage`]): `account_id\t{id}` or `account_alias\t{alias}` (the
@@ -56,13 +67,15 @@ pub enum Panel {
 
 impl Panel {
     /// Every panel.
-    pub const ALL: [Panel; 8] = [
+    pub const ALL: [Panel; 10] = [
         Panel::Job,
         Panel::Recent,
         Panel::Preview,
         Panel::Permission,
         Panel::Rolling,
         Panel::History,
+        Panel::Danger,
+        Panel::HostCheck,
         Panel::AccountPicker,
         Panel::ScriptPicker,
     ];
@@ -76,6 +89,8 @@ impl Panel {
             Panel::Permission => "permission",
             Panel::Rolling => "rolling",
             Panel::History => "history",
+            Panel::Danger => "danger",
+            Panel::HostCheck => "hostcheck",
             Panel::AccountPicker => "account-picker",
             Panel::ScriptPicker => "script-picker",
         }

@@ -9,13 +9,14 @@ use crate::form::{
     ErrorSummary, ExecSection, ParamSection, ScopeSection, ScriptSection, TargetSection,
     TaskSection, WarningList,
 };
+use crate::i18n::fill;
 use crate::launch::{LaunchGuard, LaunchState};
 use crate::outcome::panel::OutcomePanel;
 use crate::pages::recent::RecentJobs;
 use crate::preview::PreviewPanel;
 use crate::rolling::RollingSection;
 use crate::state::{attempt_launch, tr, ui};
-use crate::view_helpers::rv;
+use crate::view_helpers::{rv, when};
 use crate::web;
 
 /// The launch page: the form, its outcome, the request preview and the recent jobs.
@@ -63,6 +64,25 @@ pub fn LaunchPage() -> impl IntoView {
                     >
                         {rv(move || if in_flight() { ui.tx().launching } else { ui.tx().launch })}
                     </button>
+                    // The summary is at the top of a long form: from the bar, one step away.
+                    {when(
+                        move || ui.show_summary.get() && !ui.error_texts.with(|m| m.is_empty()),
+                        move || view! {
+                            <a
+                                href="#error-summary"
+                                id="summary-link"
+                                on:click=move |ev: ev::MouseEvent| {
+                                    ev.prevent_default();
+                                    web::focus_id("error-summary");
+                                }
+                            >
+                                {rv(move || {
+                                    let n = ui.check.with(|c| c.errors.len()).to_string();
+                                    fill(ui.tx().summary_link, &[("n", &n)])
+                                })}
+                            </a>
+                        },
+                    )}
                     <button type="button" id="reset" on:click=on_reset>
                         {tr(|t| t.reset)}
                     </button>

@@ -105,9 +105,6 @@ pub enum Problem {
     Failed(i64, String),
 }
 
-/// The gateway's "API not found" (an API the stage does not publish).
-const GATEWAY_API_NOT_FOUND: i64 = 1_640_401;
-
 impl Problem {
     /// `data-problem` of the note.
     pub fn name(&self) -> &'static str {
@@ -136,12 +133,7 @@ pub fn classify(e: &CallError) -> Problem {
         } if *code == ErrorCode::PERMISSION_DENIED.0 => {
             Problem::Permission(permission.clone(), message.clone())
         }
-        CallError::Api {
-            http_status,
-            code,
-            message,
-            ..
-        } if *http_status == 404 || *code == GATEWAY_API_NOT_FOUND => {
+        CallError::Api { code, message, .. } if e.not_offered() => {
             Problem::Unsupported(format!("{code}: {message}"))
         }
         // fastexec-server's proxy codes for an unreachable or slow gateway (1659502-1659504).

@@ -93,7 +93,7 @@ pub fn render_markdown(r: &Value) -> String {
     let jv = &s["job_link_visit"];
     if jv["job_module"] == Value::Bool(true) {
         md.push_str(&format!(
-            "**Job link visit** (opening a `/jobs/…` link: the first visit plus the on-demand \
+            "**Job link visit** (opening a `/jobs/…` link: the first visit plus the job view's \
              module, `{}` + `{}` + `{}` and their static imports): {}.\n\n",
             JOB_MODULE[0],
             JOB_MODULE[1],
@@ -122,7 +122,8 @@ pub fn render_markdown(r: &Value) -> String {
             } else if f["job_link_visit"] == Value::Bool(true) {
                 "job link"
             } else {
-                "neither"
+                // The editor and the tools module (history, pickers, checks...): on demand.
+                "on demand"
             },
         ));
     }

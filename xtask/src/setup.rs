@@ -13,7 +13,9 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// The npm binaryen whose wasm-opt trunk must use (Trunk.toml pins `version_132`).
 const WASM_OPT_VERSION: &str = "132";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const APT_PACKAGES: [&str; 2] = ["chromium", "chromium-driver"];
+// A CJK font: the zh-CN screenshots (and any look at the Chinese UI in headless Chromium)
+// would show empty boxes without one.
+const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-wqy-microhei"];
 
 /// One install step: returns whether it installed something.
 type Step = fn() -> Result<bool, String>;
@@ -23,7 +25,7 @@ pub fn ensure() -> Result<usize, String> {
     println!("==> setup");
     let steps: [(&str, Step); 6] = [
         ("wasm32 target", wasm_target),
-        ("Chromium + ChromeDriver (Debian)", chromium),
+        ("Chromium + ChromeDriver + a CJK font (Debian)", chromium),
         ("trunk", trunk),
         ("wasm-bindgen-cli", wasm_bindgen_cli),
         (

@@ -150,6 +150,23 @@ impl Server {
         Self::start(&path)
     }
 
+    /// Starts the shipped demo configuration with `extra` TOML appended (more rules, hosts...).
+    pub fn start_demo_plus(extra: &str) -> Self {
+        let demo = std::fs::read_to_string(project_root().join("fastexec.toml"))
+            .expect("read fastexec.toml");
+        let dir = TempDir::new("fastexec-e2e-config");
+        let path = dir.0.join("fastexec.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "{demo}
+{extra}"
+            ),
+        )
+        .expect("write the config");
+        Self::start(&path)
+    }
+
     /// Starts the server on an existing data dir (a restart keeps its jobs).
     pub fn start_in(config: &Path, data: TempDir) -> Self {
         Self::start_with(config, &project_root().join("dist"), data)

@@ -248,3 +248,40 @@ async fn the_launch_button_stays_in_view_on_a_long_form() {
     );
     assert!(in_view("document.body.scrollHeight").await, "at the end");
 }
+
+/// Issue 14 (layout): after a blocked launch the error summary (at the top of the form) is one
+/// click away from the sticky bar, wherever the user scrolled to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_error_summary_is_reachable_from_the_launch_bar() {
+    let server = Server::start(Path::new("fastexec.toml"));
+    let browser = open_app(&server).await;
+    let d = &browser.driver;
+    fill_valid_request(d).await;
+    fill(d, "host_id_list", "").await;
+    d.execute("window.scrollTo(0, document.body.scrollHeight);", vec![])
+        .await
+        .unwrap();
+    launch(d).await;
+    text_of(d, "#error-summary").await;
+    // Far from the summary again: the bar offers it.
+    d.execute("window.scrollTo(0, document.body.scrollHeight);", vec![])
+        .await
+        .unwrap();
+    let link = d.find(By::Id("summary-link")).await.unwrap();
+    let label = link.text().await.unwrap();
+    assert!(label.contains('1'), "{label}");
+    link.click().await.unwrap();
+    let reached = d
+        .execute(
+            "const s = document.getElementById('error-summary'); \
+             const r = s.getBoundingClientRect(); \
+             return document.activeElement === s && r.top >= 0 && r.top < window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .as_bool()
+        .unwrap();
+    assert!(reached, "the summary is focused and in view");
+}

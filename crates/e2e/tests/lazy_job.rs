@@ -155,13 +155,25 @@ async fn opening_the_preview_loads_the_module_and_shows_the_request() {
     let server = Server::start(Path::new("fastexec.toml"));
     let browser = open_form(&server).await;
     let d = &browser.driver;
-    fill_valid_form(d, "echo 你好").await;
+    connect_as(d, demo::ADMIN).await;
     assert!(
         !has_tools_module(&fetched(d).await),
         "nothing loaded before the preview is opened"
     );
-
+    // Any script brings the tools module too (its high-risk check): the preview is asked for
+    // first here, then the script typed.
     click(d, "#preview-panel summary").await;
+    wait_css(d, "#request-preview").await;
+    assert!(has_tools_module(&fetched(d).await));
+    fill_valid_request(d, "echo 你好", "101").await;
+    d.query(By::XPath(
+        r#"//pre[@id="request-preview"][contains(., "ZWNobyDkvaDlpb0=")]"#,
+    ))
+    .wait(Duration::from_secs(10), Duration::from_millis(100))
+    .first()
+    .await
+    .expect("the preview follows the form");
+
     let preview = wait_css(d, "#request-preview").await.text().await.unwrap();
     let body: serde_json::Value = serde_json::from_str(&preview).expect("the preview is JSON");
     assert_eq!(body["script_content"], "ZWNobyDkvaDlpb0="); // "echo 你好"

@@ -74,6 +74,19 @@ impl CallError {
         kind.name()
     }
 
+    /// The server does not offer this API (an older BK-JOB, or a gateway without the
+    /// resource): HTTP 404, or the gateway's `API_NOT_FOUND` (1640401). Callers then say so
+    /// and carry on without it.
+    pub fn not_offered(&self) -> bool {
+        match self {
+            CallError::Api {
+                http_status, code, ..
+            } => *http_status == 404 || *code == 1_640_401,
+            CallError::Http { http_status, .. } => *http_status == 404,
+            _ => false,
+        }
+    }
+
     /// The BK-JOB code, if any.
     pub fn code(&self) -> Option<i64> {
         match self {
@@ -159,6 +172,9 @@ pub mod requests;
 
 mod list;
 pub use list::JobListApi;
+
+mod agents;
+pub use agents::AgentApi;
 
 mod library;
 pub use library::{AccountListApi, Library, ScriptLibraryApi, PICKER_TIMEOUT_SECS};
@@ -311,6 +327,20 @@ impl JobApi for HttpJobApi {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_api_the_server_lacks_is_told_apart() {
+        let gateway = r#"{"code":1640401,"code_name":"API_NOT_FOUND","message":"API not found","result":false,"data":null}"#;
+        let e = read_answer::<OperateJobInstanceData>(404, gateway).unwrap_err();
+        assert!(e.not_offered(), "{e:?}");
+        let html = read_answer::<OperateJobInstanceData>(404, "<html>Not Found</html>");
+        assert!(html.unwrap_err().not_offered());
+        let denied = r#"{"result":false,"code":9900403,"message":"no"}"#;
+        assert!(!read_answer::<OperateJobInstanceData>(200, denied)
+            .unwrap_err()
+            .not_offered());
+        assert!(!CallError::Network { detail: "x".into() }.not_offered());
+    }
 
     #[test]
     fn answers() {
