@@ -9,7 +9,7 @@ use bkjob_api::{AccountItem, Lang};
 use leptos::ev;
 use leptos::prelude::*;
 
-use super::{conn_wake, head, load_into, problem_note, scroll_into_view, Load};
+use super::{conn_wake, head, load_into, problem_note, scroll_into_view, ta, tx, Load};
 use crate::api::job::{AccountListApi, HttpJobApi};
 use crate::api::Api;
 use crate::connection::Connection;
@@ -175,7 +175,7 @@ pub fn AccountPickerWith(
                         prop:checked=move || mode.get() == m
                         on:change=move |_| set_mode(m)
                     />
-                    <span>{rv(move || label(t()))}</span>
+                    <span>{tx(lang, label)}</span>
                 </label>
             }
         };
@@ -232,11 +232,11 @@ pub fn AccountPickerWith(
         <section class="picker" id="account-picker" aria-labelledby="account-picker-title">
             {head("account-picker-title", "account-picker-close", |t| t.account_title, lang, on_message)}
             <fieldset class="picker-fill">
-                <legend>{rv(move || t().fill_legend)}</legend>
+                <legend>{tx(lang, |t| t.fill_legend)}</legend>
                 {mode_radio(FillMode::Alias, |t| t.fill_alias)}
                 {mode_radio(FillMode::Id, |t| t.fill_id)}
             </fieldset>
-            <label for="account-search">{rv(move || t().account_search)}</label>
+            <label for="account-search">{tx(lang, |t| t.account_search)}</label>
             <input
                 id="account-search"
                 type="text"
@@ -255,10 +255,10 @@ pub fn AccountPickerWith(
                 }
                 on:keydown=on_key
             />
-            <p class="hint" id="account-hint">{rv(move || t().account_hint)}</p>
+            <p class="hint" id="account-hint">{tx(lang, |t| t.account_hint)}</p>
             <p class="picker-status" id="account-status" aria-live="polite">{rv(status)}</p>
             {rv(problem)}
-            <ul class="picker-list" id="account-list" role="listbox" aria-label=move || t().account_list>
+            <ul class="picker-list" id="account-list" role="listbox" aria-label=ta(lang, |t| t.account_list)>
                 {rv(options)}
             </ul>
             <p class="picker-chosen" role="status">{rv(move || chosen.get())}</p>

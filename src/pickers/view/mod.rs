@@ -27,6 +27,17 @@ use crate::view_helpers::{memo, rv};
 /// A text of [`PickerTexts`].
 type Text = fn(&PickerTexts) -> &'static str;
 
+/// A label in the current language, for an attribute. One closure type for every label: each
+/// distinct closure would add its own copy of Leptos's attribute code to the module.
+fn ta(lang: Signal<Lang>, text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || text(picker_texts(lang.get()))
+}
+
+/// A label in the current language, as a child (one closure type, as [`ta`]).
+fn tx(lang: Signal<Lang>, text: Text) -> crate::view_helpers::Rv {
+    rv(ta(lang, text))
+}
+
 /// One list or detail of a picker.
 #[derive(Clone, Debug, PartialEq)]
 enum Load<T> {
@@ -150,14 +161,14 @@ fn pager(
     };
     (paging.pages > 1).then(|| {
         view! {
-            <nav class="picker-pager" aria-label=move || t().pages_label>
+            <nav class="picker-pager" aria-label=ta(lang, |t| t.pages_label)>
                 <button
                     type="button"
                     id=format!("{id}-prev")
                     disabled=!paging.has_prev()
                     on:click=move |_| go(paging.page - 1)
                 >
-                    {rv(move || t().prev)}
+                    {tx(lang, |t| t.prev)}
                 </button>
                 <span id=format!("{id}-page") data-page=paging.page.to_string()>{rv(page_text)}</span>
                 <button
@@ -166,7 +177,7 @@ fn pager(
                     disabled=!paging.has_next()
                     on:click=move |_| go(paging.page + 1)
                 >
-                    {rv(move || t().next)}
+                    {tx(lang, |t| t.next)}
                 </button>
             </nav>
         }
@@ -181,17 +192,16 @@ fn head(
     lang: Signal<Lang>,
     on_message: Callback<String>,
 ) -> impl IntoView {
-    let t = move || picker_texts(lang.get());
     view! {
         <div class="picker-head">
-            <h3 id=title_id>{rv(move || title(t()))}</h3>
+            <h3 id=title_id>{tx(lang, title)}</h3>
             <button
                 type="button"
                 class="picker-close"
                 id=close_id
                 on:click=move |_| on_message.run(super::PickerMessage::Close.write())
             >
-                {rv(move || t().close)}
+                {tx(lang, |t| t.close)}
             </button>
         </div>
     }

@@ -9,7 +9,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::versions::{Preview, Versions};
-use super::{conn_wake, head, load_into, pager, problem_note, Load};
+use super::{conn_wake, head, load_into, pager, problem_note, ta, tx, Load};
 use crate::api::job::{HttpJobApi, Library, ScriptLibraryApi};
 use crate::connection::Connection;
 use crate::history::query::Paging;
@@ -229,7 +229,7 @@ pub fn ScriptPickerWith(
             let rows = page.data.unwrap_or_default();
             let paging = Paging::of(page.start, page.length, page.total, rows.len());
             view! {
-                <ul class="picker-scripts" aria-label=move || t().scripts_label>
+                <ul class="picker-scripts" aria-label=ta(lang, |t| t.scripts_label)>
                     {rows.into_iter().map(|sc| script_row(s, sc)).collect_view()}
                 </ul>
                 {pager("script", paging, lang, move |n| search.update(|q| q.1 = n))}
@@ -254,12 +254,12 @@ pub fn ScriptPickerWith(
     view! {
         <section class="picker" id="script-picker" aria-labelledby="script-picker-title" on:keydown=on_key>
             {head("script-picker-title", "script-picker-close", |t| t.script_title, lang, on_message)}
-            <div class="picker-tabs" role="tablist" aria-label=move || t().libraries>
+            <div class="picker-tabs" role="tablist" aria-label=ta(lang, |t| t.libraries)>
                 {TABS.map(tab)}
             </div>
             <div class="picker-tabpanel" id="script-tabpanel" role="tabpanel" aria-labelledby=panel_label>
                 <form class="picker-search" role="search" on:submit=on_submit>
-                    <label for="script-search">{rv(move || t().script_search)}</label>
+                    <label for="script-search">{tx(lang, |t| t.script_search)}</label>
                     <input
                         id="script-search"
                         type="text"
@@ -268,7 +268,7 @@ pub fn ScriptPickerWith(
                         prop:value=move || typed.get()
                         on:input=move |ev| typed.set(event_target_value(&ev))
                     />
-                    <button type="submit" id="script-search-go">{rv(move || t().search)}</button>
+                    <button type="submit" id="script-search-go">{tx(lang, |t| t.search)}</button>
                 </form>
                 <p class="picker-status" id="script-status" aria-live="polite">{rv(status)}</p>
                 {rv(list)}

@@ -5,7 +5,7 @@ use bkjob_api::{Lang, ScriptLanguage, ScriptVersionItem};
 use leptos::prelude::*;
 
 use super::script::State;
-use super::{pager, problem_note, Load};
+use super::{pager, problem_note, ta, tx, Load};
 use crate::history::query::Paging;
 use crate::i18n::fill;
 use crate::i18n::pickers::picker_texts;
@@ -167,7 +167,7 @@ fn ready(s: State, v: ScriptVersionItem) -> impl IntoView {
                 class="picker-code"
                 id="script-preview-code"
                 tabindex="0"
-                aria-label=move || t().preview_label
+                aria-label=ta(s.lang, |t| t.preview_label)
                 data-language=v.script_language.to_string()
             >
                 {if empty { None } else { Some(content) }}
@@ -193,10 +193,10 @@ fn ready(s: State, v: ScriptVersionItem) -> impl IntoView {
                     aria-describedby="script-copy-note"
                     on:click=on_copy
                 >
-                    {rv(move || t().copy_editor)}
+                    {tx(s.lang, |t| t.copy_editor)}
                 </button>
             </div>
-            <p class="hint" id="script-copy-note">{rv(move || t().copy_note)}</p>
+            <p class="hint" id="script-copy-note">{tx(s.lang, |t| t.copy_note)}</p>
         </section>
     }
 }
