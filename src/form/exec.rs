@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use crate::form::field::Field;
 use crate::form::inputs::TextInput;
+use crate::form::picker::PickerToggle;
+use crate::lazy::Panel;
 use crate::state::{tr, ui};
 use crate::view_helpers::{memo, when};
 
@@ -12,6 +14,10 @@ use crate::view_helpers::{memo, when};
 pub fn ExecSection() -> impl IntoView {
     let ui = ui();
     let windows = memo(move || ui.draft.with(|d| d.script_language.is_windows_only()));
+    let scope = memo(move || {
+        ui.draft
+            .with(|d| format!("{}/{}", d.scope_type, d.scope_id))
+    });
     view! {
         <fieldset class="section">
             <legend>{tr(|t| t.section_exec)}</legend>
@@ -34,6 +40,7 @@ pub fn ExecSection() -> impl IntoView {
                     inputmode="numeric"
                 />
             </div>
+            <PickerToggle panel=Panel::AccountPicker id="pick-account" payload=scope label=|t| t.choose_account />
             {when(move || windows.get(), move || view! {
                 <TextInput
                     field=Field::WindowsInterpreter

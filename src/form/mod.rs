@@ -1,12 +1,13 @@
 //! The launch form: the [`field`] model (the typed [`Field`] enum and the texts per field), the
 //! shared field components ([`inputs`]), one file per section, the script [`editor`], and the
-//! error summary and warnings ([`summary`]).
+//! error summary and warnings ([`summary`]), and the pickers' buttons ([`picker`]).
 
 pub mod editor;
 pub mod exec;
 pub mod field;
 pub mod inputs;
 pub mod param;
+pub mod picker;
 pub mod scope;
 pub mod script;
 pub mod summary;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::form::editor::ScriptEditor;
 use crate::form::field::Field;
 use crate::form::inputs::{invalid, FieldMessages, TextInput};
+use crate::form::picker::PickerToggle;
 use crate::i18n::Texts;
 use crate::lazy::{Panel, Remote};
 use crate::state::{tr, ui};
@@ -18,6 +19,11 @@ pub fn ScriptSection() -> impl IntoView {
     let ui = ui();
     let source = memo(move || ui.draft.with(|d| d.source));
     let language = memo(move || ui.draft.with(|d| d.script_language));
+    // The script picker fills the field of the chosen source.
+    let library = memo(move || {
+        ui.draft
+            .with(|d| format!("{}/{}\t{}", d.scope_type, d.scope_id, d.source.field()))
+    });
     let has_script = memo(move || ui.draft.with(|d| !d.script_content.trim().is_empty()));
     // The high-risk check reads the script once typing pauses (the draft was stored), not at
     // every key: a 1 MiB script crosses to the module and is matched line by line.
@@ -140,6 +146,9 @@ pub fn ScriptSection() -> impl IntoView {
                     hint=|t| t.script_version_id_hint
                     inputmode="numeric"
                 />
+            })}
+            {when(move || source.get() != ScriptSource::Content, move || view! {
+                <PickerToggle panel=Panel::ScriptPicker id="pick-script" payload=library label=|t| t.choose_script />
             })}
         </fieldset>
     }
