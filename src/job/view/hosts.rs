@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bkjob_api::{HostStatus, Lang, StepIpResult};
 use leptos::prelude::*;
 
-use super::{OVERSCAN, ROW_PX, VIEWPORT_PX};
+use super::{OVERSCAN, ROW_HEIGHT, ROW_PX, VIEWPORT_HEIGHT, VIEWPORT_PX};
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
 use crate::job::hosts::{
@@ -257,7 +257,7 @@ pub fn HostResults(
                                 aria-selected=if is_selected { "true" } else { "false" }
                                 aria-rowindex=pos + 1
                                 data-host-id=h.bk_host_id.map(|v| v.to_string()).unwrap_or_default()
-                                style=format!("height:{ROW_PX}px")
+                                style=format!("height:{ROW_HEIGHT}px")
                                 on:click=move |_| open(pos)
                             >
                                 <span role="gridcell" data-field="ip">{h.ip.clone().unwrap_or_default()}</span>
@@ -337,7 +337,7 @@ pub fn HostResults(
                 tabindex="0"
                 aria-rowcount=move || rows.with(|r| r.len())
                 node_ref=scroller
-                style=format!("height:{VIEWPORT_PX}px;overflow-y:auto;position:relative")
+                style=format!("height:{VIEWPORT_HEIGHT}px;overflow-y:auto;position:relative")
                 on:scroll=on_scroll
                 on:keydown=on_key
             >

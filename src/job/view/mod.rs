@@ -18,10 +18,15 @@ pub mod page;
 pub mod recent;
 mod rounds;
 
-/// Height of one host row, px (the virtual list needs a fixed height).
-pub const ROW_PX: f64 = 28.0;
+/// Height of one host row, px (the virtual list needs a fixed height). The styles write the
+/// integers: formatting an `f64` would bring the float formatter (~10 KB) into the module.
+pub const ROW_HEIGHT: u32 = 28;
+/// [`ROW_HEIGHT`] for the scroll arithmetic.
+pub const ROW_PX: f64 = ROW_HEIGHT as f64;
 /// Height of the host list's viewport, px.
-pub const VIEWPORT_PX: f64 = 420.0;
+pub const VIEWPORT_HEIGHT: u32 = 420;
+/// [`VIEWPORT_HEIGHT`] for the scroll arithmetic.
+pub const VIEWPORT_PX: f64 = VIEWPORT_HEIGHT as f64;
 /// Rows rendered above and below the visible ones.
 pub const OVERSCAN: usize = 8;
 
