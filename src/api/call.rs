@@ -7,12 +7,10 @@
 //! /api/c/compapi/v2/jobv3/{api}/` with the credentials in the body (ESB declares every
 //! jobv3 route POST).
 
-use std::collections::BTreeMap;
-
 use bkjob_api::{FastExecuteScriptRequest, Lang};
 use serde::Serialize;
+use tinyjson::Json;
 
-use super::json_writer::JsonText;
 use crate::connection::{AuthMode, Connection};
 
 /// The BK-JOB APIs the app calls.
@@ -114,8 +112,8 @@ pub struct HttpCall {
 }
 
 /// The launch: POST of `request` with the connection's headers and body, aborted after
-/// `timeout_secs`. Built here without [`build_call`] (whose GET branch reads JSON with serde),
-/// so the form module carries no serde deserializer.
+/// `timeout_secs`. Built here without [`build_call`] (whose GET branch reads JSON), so the
+/// form module carries none of the job view's call building.
 pub fn launch_call(
     conn: &Connection,
     request: &FastExecuteScriptRequest,
@@ -156,14 +154,34 @@ pub fn session_call(base: &str) -> HttpCall {
     }
 }
 
-/// The top-level fields of a JSON object as query parameters: strings as they are, other values
-/// as JSON, nulls left out.
+/// The top-level fields of a JSON object as query parameters, by name: strings as they are,
+/// other values as JSON, nulls left out (of a repeated name, the last value counts).
 fn query_of(fields: &str) -> Vec<(String, String)> {
-    serde_json::from_str::<BTreeMap<String, JsonText>>(fields)
-        .unwrap_or_default()
+    let members = match tinyjson::parse(fields) {
+        Ok(Json::Object(members)) => members,
+        _ => Vec::new(),
+    };
+    let mut query: Vec<(String, Json)> = Vec::new();
+    for (name, value) in members {
+        match query.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+            Ok(i) => query[i].1 = value,
+            Err(i) => query.insert(i, (name, value)),
+        }
+    }
+    query
         .into_iter()
-        .filter(|(_, v)| v.0 != "null")
-        .map(|(k, JsonText(v))| (k, serde_json::from_str::<String>(&v).unwrap_or(v)))
+        .filter(|(_, v)| !v.is_null())
+        .map(|(name, value)| {
+            let text = match value {
+                Json::String(s) => s,
+                other => {
+                    let mut text = String::new();
+                    other.write_compact(&mut text);
+                    text
+                }
+            };
+            (name, text)
+        })
         .collect()
 }
 

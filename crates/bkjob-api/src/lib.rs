@@ -20,6 +20,8 @@ pub mod lang;
 mod lenient;
 pub mod operation;
 pub mod permission;
+#[cfg(feature = "tinyjson")]
+pub mod read_json;
 pub mod rolling;
 pub mod rules;
 pub mod status;

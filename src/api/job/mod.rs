@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use bkjob_api::read_json::from_text;
 use bkjob_api::{
     BatchIpLogData, ErrorCode, IpLogData, JobInstanceStatusData, Lang, OperateJobInstanceData,
     OperateStepInstanceData, Permission, StepInstanceStatusData, StepIpResult, StepOperation,
@@ -16,7 +17,7 @@ use serde::Serialize;
 
 use super::call::{build_call, Api};
 use super::client::{self, Failure};
-use super::envelope::{self, excerpt, Answer, Payload, Verdict, EXCERPT_CHARS};
+use super::envelope::{self, excerpt, Answer, Head, Payload, Unreadable, Verdict, EXCERPT_CHARS};
 use crate::connection::Connection;
 use crate::job::rounds::StepQuery;
 use crate::job::route::JobRoute;
@@ -86,26 +87,58 @@ impl CallError {
 /// Read an answer: the `data` of a success, else what went wrong (the one envelope reader,
 /// shared with the launch).
 pub fn read_answer<T: Payload>(http_status: u16, body: &str) -> Result<T, CallError> {
-    let answer: Answer<T> = envelope::read(http_status, body);
+    answer_of(http_status, body, T::parse(body))
+}
+
+/// A read envelope as the answer. Only taking `data` out is generic: the decision and the
+/// error are [`error_of`]'s, one copy for every answer type.
+fn answer_of<T>(
+    http_status: u16,
+    body: &str,
+    parsed: Result<(Head, Option<T>), Unreadable>,
+) -> Result<T, CallError> {
+    let mut data = None;
+    let parsed = parsed.map(|(head, d)| {
+        let found = d.as_ref().map(|_| ());
+        data = d;
+        (head, found)
+    });
+    match (error_of(http_status, body, parsed), data) {
+        (None, Some(data)) => Ok(data),
+        (error, _) => Err(error.unwrap_or_else(|| http_error(http_status, body))),
+    }
+}
+
+fn http_error(http_status: u16, body: &str) -> CallError {
+    CallError::Http {
+        http_status,
+        excerpt: excerpt(body, EXCERPT_CHARS),
+    }
+}
+
+/// What went wrong, if anything, by the envelope's one decision ([`envelope::decide`]).
+fn error_of(
+    http_status: u16,
+    body: &str,
+    parsed: Result<(Head, Option<()>), Unreadable>,
+) -> Option<CallError> {
+    let answer: Answer<()> = envelope::decide(http_status, parsed);
     // This view shows an HTTP error as a body excerpt only, so an error envelope on one (the
     // gateway's 401…) is shown as an API error, with its code and message.
     let Some(code) = answer.error_code() else {
         return match answer.verdict {
-            Verdict::Data(data) => Ok(data),
-            _ => Err(CallError::Http {
-                http_status,
-                excerpt: excerpt(body, EXCERPT_CHARS),
-            }),
+            Verdict::Data(()) => None,
+            _ => Some(http_error(http_status, body)),
         };
     };
-    Err(CallError::Api {
+    Some(CallError::Api {
         http_status,
         code,
         message: answer.message.unwrap_or_default(),
         job_request_id: answer.request_id,
         permission: answer
             .permission_json
-            .and_then(|p| serde_json::from_str(&p).ok())
+            .and_then(|p| from_text::<Permission>(&p))
             .map(Box::new),
     })
 }
@@ -197,8 +230,11 @@ impl HttpJobApi {
             request,
         );
         call.timeout_secs = timeout_secs;
+        // The fetch is one boxed future for every answer type; only reading the answer is
+        // generic.
+        let reply: LocalFuture<_> = Box::pin(fetch(call));
         Box::pin(async move {
-            let (status, text) = fetch(call).await?;
+            let (status, text) = reply.await?;
             read_answer(status, &text)
         })
     }
@@ -411,6 +447,95 @@ mod tests {
             }
         ));
     }
+    /// The job view's pull reader against the serde reader it replaced (which the history's
+    /// answers still use): the same data or the same error for the same body, on everything
+    /// BK-JOB, a gateway or a proxy may send, odd data and unknown fields included.
+    #[test]
+    fn the_pulled_reader_decides_like_the_serde_reader() {
+        fn both<T: Payload + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+            bodies: &[String],
+        ) {
+            for status in [200, 400, 401, 403, 500, 502] {
+                for body in bodies {
+                    let ours = read_answer::<T>(status, body);
+                    let serde = answer_of(status, body, envelope::parse_with_serde::<T>(body));
+                    assert_eq!(ours, serde, "HTTP {status}: {body}");
+                }
+            }
+        }
+        let envelopes = |data: &str| {
+            [
+                format!(r#"{{"result":true,"code":0,"data":{data},"job_request_id":"r"}}"#),
+                format!(
+                    r#"{{"data":{data},"result":true,"code":0,"trace":{{"deep":[[[{{"x":[1,2,{{}}]}}]]]}}}}"#
+                ),
+                format!(
+                    r#"{{"result":true,"code":0,"data":{data},"request_id":12345678901234567890}}"#
+                ),
+                format!(r#"{{"result":true,"code":"0","data":{data},"message":77}}"#),
+                format!(r#"{{"code":0,"data":{data}}}"#),
+                format!(r#"{{"result":true,"data":{data},"data":null}}"#),
+                format!(r#"{{"result":true,"data":null,"data":{data}}}"#),
+                format!(r#"{{"result":true,"data":"x","data":{data}}}"#),
+                format!(r#"{{"result":true,"data":{data},"data":"x"}}"#),
+                format!(r#"{{"result":true,"data":{data},"x":[1,,2]}}"#),
+                format!(r#"{{"result":true,"data":{data}"#),
+                format!(
+                    r#"{{"result":false,"code":9900403,"data":{data},"permission":{{"system_id":"bk_job","system_name":"Job","actions":[{{"id":"view_history","name":"V","related_resource_types":[]}}]}}}}"#
+                ),
+            ]
+        };
+        let common = [
+            r#"{"result":true,"code":0}"#,
+            r#"{"result":true,"code":0,"data":null}"#,
+            r#"{"result":true,"code":0,"data":[]}"#,
+            r#"{"result":true,"code":0,"data":{}}"#,
+            r#"{"result":true,"code":0,"data":{"job_inst"#,
+            r#"{"result":true,"code":0,"data":{"job_instance_id":x}}"#,
+            r#"{"result":true,"code":0,"data":{"job_instance_id":"1","x":[1,,2]}}"#,
+            r#"{"result":false,"code":1244001,"message":"主机为空","job_request_id":"r2"}"#,
+            r#"{"result":false,"code":9900403,"message":"m","permission":{"actions":[{"id":"a","n":[1,true,null]}]}}"#,
+            r#"{"result":false,"code":9900403,"message":"m","permission":{"system_id":"bk_job","system_name":"作业平台","actions":[{"id":"view_history","name":"查看","related_resource_types":[{"system_id":"bk_cmdb","system_name":"配置平台","type":"host","type_name":"主机","instances":[[{"type":"biz","type_name":"业务","id":"2","name":"蓝鲸"}]]}]}]}}"#,
+            r#"{"result":false,"code":9900403,"message":"m"}"#,
+            r#"{"result":false,"code":0,"message":"odd"}"#,
+            r#"{"result":"false","code":1244001}"#,
+            r#"{"code":1640001,"result":false,"message":"app not found"}"#,
+            r#"{"result":false,"code":1244001,"message":null,"request_id":"esb-1"}"#,
+            r#"<html><body>502 Bad Gateway</body></html>"#,
+            r#"{"result":true"#,
+            "",
+            "null",
+            "[1]",
+            r#""text""#,
+            "{} trailing",
+        ]
+        .map(str::to_owned);
+        let status = r#"{"finished":false,"job_instance":{"job_instance_id":9007199254740993,"status":2,"name":"j"},"step_instance_list":[{"step_instance_id":1,"status":2,"step_ip_result_list":[{"bk_host_id":101,"status":9,"tag":"","ip":"10.0.0.1","exit_code":0,"ipv6":"::1"},{"status":1,"bk_cloud_id":0,"ip":"10.0.0.2","bk_host_id":null}]}]}"#;
+        for data in [
+            status,
+            r#"{"finished":true,"job_instance":{"job_instance_id":1,"status":"2"}}"#,
+            r#"{"finished":true,"job_instance":{"job_instance_id":1}}"#,
+            r#"{"finished":true,"job_instance":{"job_instance_id":1,"status":2},"step_instance_list":[{"step_instance_id":1,"status":2,"step_ip_result_list":[{"status":9,"tag":null}]}]}"#,
+        ] {
+            let mut bodies = envelopes(data).to_vec();
+            bodies.extend(common.iter().cloned());
+            both::<JobInstanceStatusData>(&bodies);
+        }
+        let mut bodies =
+            envelopes(r#"{"job_instance_id":1,"job_instance_name":null,"step_instance_id":2}"#)
+                .to_vec();
+        bodies.extend(envelopes(r#"{"job_instance_id":1}"#));
+        bodies.extend(common.iter().cloned());
+        both::<OperateStepInstanceData>(&bodies);
+        both::<OperateJobInstanceData>(&bodies);
+        let mut bodies = envelopes(
+            r#"{"log_type":1,"bk_host_id":101,"log_content":"a\nb \u001b[31m","file_logs":null}"#,
+        )
+        .to_vec();
+        bodies.extend(common.iter().cloned());
+        both::<IpLogData>(&bodies);
+    }
+
     #[test]
     fn body_bytes_decode_like_response_text() {
         assert_eq!(body_text(b"[\"\xE4\xB8\x96\"]".to_vec()), "[\"世\"]");
