@@ -56,7 +56,9 @@ pub fn JobView(
     let wake = Signal::derive(move || {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        conn.with(|c| format!("{c:?}").hash(&mut h));
+        // Hashed field by field: hashing its `Debug` text brought the string escaper and
+        // Unicode tables into the module.
+        conn.with(|c| c.hash(&mut h));
         h.finish()
     });
     view! { <JobViewWith route api lang on_redo=on_redo.unwrap_or_else(default_redo) wake/> }
