@@ -6,6 +6,7 @@ use std::sync::Arc;
 use bkjob_api::{HostStatus, Lang, StepIpResult};
 use leptos::prelude::*;
 
+use super::label;
 use super::{OVERSCAN, ROW_HEIGHT, ROW_PX, VIEWPORT_HEIGHT, VIEWPORT_PX};
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
@@ -283,11 +284,11 @@ pub fn HostResults(
                 {tabs}
             </div>
             <Show when=move || model.with(|m| m.rows.is_empty())>
-                <p class="job-no-hosts">{rv(move || t().no_hosts)}</p>
+                <p class="job-no-hosts">{label(lang, |t| t.no_hosts)}</p>
             </Show>
             <div class="job-host-tools">
                 <label>
-                    <span>{rv(move || t().host_filter)}</span>
+                    <span>{label(lang, |t| t.host_filter)}</span>
                     <input
                         type="search"
                         name="host_filter"
@@ -301,9 +302,9 @@ pub fn HostResults(
                     {rv(move || fill(t().filter_count, &[("n", &rows.with(|r| r.len()).to_string()), ("total", &total_in_group().to_string())]))}
                 </span>
                 <span class="job-copy">
-                    <button type="button" data-copy="ip" on:click=move |_| do_copy(CopyFormat::Ip)>{rv(move || t().copy_ip)}</button>
-                    <button type="button" data-copy="cloud_ip" on:click=move |_| do_copy(CopyFormat::CloudIp)>{rv(move || t().copy_cloud_ip)}</button>
-                    <button type="button" data-copy="host_id" on:click=move |_| do_copy(CopyFormat::HostId)>{rv(move || t().copy_host_id)}</button>
+                    <button type="button" data-copy="ip" on:click=move |_| do_copy(CopyFormat::Ip)>{label(lang, |t| t.copy_ip)}</button>
+                    <button type="button" data-copy="cloud_ip" on:click=move |_| do_copy(CopyFormat::CloudIp)>{label(lang, |t| t.copy_cloud_ip)}</button>
+                    <button type="button" data-copy="host_id" on:click=move |_| do_copy(CopyFormat::HostId)>{label(lang, |t| t.copy_host_id)}</button>
                 </span>
                 <span class="job-copy-note" role="status">
                     {rv(move || copy_note.get().map(|n| fill(t().copied, &[("n", &n)])))}
@@ -317,18 +318,18 @@ pub fn HostResults(
                 });
                 view! {
                     <div class="job-copy-fallback">
-                        <p>{rv(move || t().copy_fallback)}</p>
+                        <p>{label(lang, |t| t.copy_fallback)}</p>
                         <textarea id="copy-fallback" readonly rows="6" node_ref=area>{text}</textarea>
                     </div>
                 }
             }))}
             <div class="job-host-head" role="row" aria-hidden="true">
-                <span>{rv(move || t().col_ip)}</span>
-                <span>{rv(move || t().col_cloud)}</span>
-                <span>{rv(move || t().col_host_id)}</span>
-                <span>{rv(move || t().col_status)}</span>
-                <span>{rv(move || t().col_exit_code)}</span>
-                <span>{rv(move || t().col_time)}</span>
+                <span>{label(lang, |t| t.col_ip)}</span>
+                <span>{label(lang, |t| t.col_cloud)}</span>
+                <span>{label(lang, |t| t.col_host_id)}</span>
+                <span>{label(lang, |t| t.col_status)}</span>
+                <span>{label(lang, |t| t.col_exit_code)}</span>
+                <span>{label(lang, |t| t.col_time)}</span>
             </div>
             <div
                 class="job-host-scroll"

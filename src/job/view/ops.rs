@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 
 use super::controller::Ctx;
 use super::error::ErrorPanel;
+use super::label;
 use crate::api::job::CallError;
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
@@ -130,7 +131,7 @@ pub(super) fn StepOps(ctx: Ctx, #[prop(into)] lang: Signal<Lang>) -> impl IntoVi
                 </button>
             </For>
             {rv(move || in_flight.get().map(|_| view! {
-                <span class="job-op-sending" role="status">{rv(move || t().op_sending)}</span>
+                <span class="job-op-sending" role="status">{label(lang, |t| t.op_sending)}</span>
             }))}
         </div>
         {rv(move || confirming.get().map(|op| {
@@ -154,13 +155,13 @@ pub(super) fn StepOps(ctx: Ctx, #[prop(into)] lang: Signal<Lang>) -> impl IntoVi
                         }
                     }
                 >
-                    <strong id="op-dialog-title">{rv(move || t().op_dialog_title)}</strong>
+                    <strong id="op-dialog-title">{label(lang, |t| t.op_dialog_title)}</strong>
                     <p id="op-dialog-question">{q}</p>
                     <button type="button" id="op-confirm" class="primary" on:click=move |_| confirm()>
                         {rv(move || op_label(op, lang.get()))}
                     </button>
                     <button type="button" id="op-cancel" node_ref=cancel_ref on:click=move |_| cancel()>
-                        {rv(move || t().cancel)}
+                        {label(lang, |t| t.cancel)}
                     </button>
                 </div>
             }
@@ -186,7 +187,7 @@ pub(super) fn StepOps(ctx: Ctx, #[prop(into)] lang: Signal<Lang>) -> impl IntoVi
             view! {
                 <div class="job-op-note" id="op-note" role="status" data-outcome=kind data-op=op.code().to_string()>
                     <p>{text}</p>
-                    {unsupported.then(|| view! { <p>{rv(move || t().op_unsupported)}</p> })}
+                    {unsupported.then(|| view! { <p>{label(lang, |t| t.op_unsupported)}</p> })}
                     {rv(move || error.get().map(|e| view! { <ErrorPanel lang error=e/> }))}
                 </div>
             }

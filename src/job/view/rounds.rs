@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 
 use super::controller::Ctx;
 use super::error::ErrorPanel;
+use super::label;
 use super::log::LogState;
 use crate::api::job::CallError;
 use crate::i18n::fill;
@@ -222,7 +223,7 @@ pub(super) fn RoundPicker(ctx: Ctx, #[prop(into)] lang: Signal<Lang>) -> impl In
     view! {
         <Show when=move || !rounds(current.get()).is_empty()>
             <div class="job-rounds">
-                <label for="round-select">{rv(move || t().round_pick)}</label>
+                <label for="round-select">{label(lang, |t| t.round_pick)}</label>
                 " "
                 <select id="round-select" name="round" on:change=on_change prop:value=move || selected().to_string()>
                     {move || {
@@ -248,7 +249,7 @@ pub(super) fn RoundPicker(ctx: Ctx, #[prop(into)] lang: Signal<Lang>) -> impl In
                     view! {
                         <p class="job-round-note" role="status" data-field="round_shown" data-execute-count=r.execute_count.to_string()>
                             {text} " "
-                            <button type="button" id="round-back" on:click=back>{rv(move || t().round_back)}</button>
+                            <button type="button" id="round-back" on:click=back>{label(lang, |t| t.round_back)}</button>
                         </p>
                         {r.error.map(|e| view! { <ErrorPanel lang error=e/> })}
                     }
