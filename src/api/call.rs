@@ -196,8 +196,9 @@ pub fn build_call<T: Serialize>(
     build_call_with(conn, ui_lang, api, fields)
 }
 
-// Not generic: one copy serves every request type.
-fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
+/// Build the call of `api` with the business fields already written as a JSON object
+/// (`fields`; no timeout). Not generic: one copy serves every request type.
+pub fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
     let method = api.method(conn.auth_mode);
     let mut headers = conn.headers(ui_lang);
     let (query, body) = match (method, conn.auth_mode) {

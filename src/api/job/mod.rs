@@ -8,6 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use bkjob_api::read_json::from_text;
+use bkjob_api::to_json::WriteJson;
 use bkjob_api::{
     BatchIpLogData, ErrorCode, IpLogData, JobInstanceStatusData, Lang, OperateJobInstanceData,
     OperateStepInstanceData, Permission, StepInstanceStatusData, StepIpResult, StepOperation,
@@ -15,7 +16,7 @@ use bkjob_api::{
 use leptos::prelude::{GetUntracked, Signal};
 use serde::Serialize;
 
-use super::call::{build_call, Api};
+use super::call::{build_call_with, Api};
 use super::client::{self, Failure};
 use super::envelope::{self, excerpt, Answer, Head, Payload, Unreadable, Verdict, EXCERPT_CHARS};
 use crate::connection::Connection;
@@ -223,11 +224,33 @@ impl HttpJobApi {
         request: &R,
         timeout_secs: Option<u32>,
     ) -> LocalFuture<Result<T, CallError>> {
-        let mut call = build_call(
+        let fields = serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned());
+        self.call_fields(api, fields, timeout_secs)
+    }
+
+    /// The job view's own calls: requests written by their [`WriteJson`] (as their serde
+    /// derives write them), so the on-demand module needs no serde serializer for them.
+    fn call_json<T: Payload + 'static>(
+        &self,
+        api: Api,
+        request: &impl WriteJson,
+        timeout_secs: Option<u32>,
+    ) -> LocalFuture<Result<T, CallError>> {
+        self.call_fields(api, request.to_json_text(), timeout_secs)
+    }
+
+    /// The call of `api` with its business fields as JSON text.
+    fn call_fields<T: Payload + 'static>(
+        &self,
+        api: Api,
+        fields: String,
+        timeout_secs: Option<u32>,
+    ) -> LocalFuture<Result<T, CallError>> {
+        let mut call = build_call_with(
             &self.conn.get_untracked(),
             self.lang.get_untracked(),
             api,
-            request,
+            fields,
         );
         call.timeout_secs = timeout_secs;
         // The fetch is one boxed future for every answer type; only reading the answer is
@@ -281,7 +304,7 @@ impl HttpJobApi {
 
 impl JobApi for HttpJobApi {
     fn status(&self, route: &JobRoute) -> LocalFuture<Result<JobInstanceStatusData, CallError>> {
-        self.call(Api::Status, &requests::status(route))
+        self.call_json(Api::Status, &requests::status(route), None)
     }
 
     fn host_log(
@@ -290,9 +313,10 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         host: &StepIpResult,
     ) -> LocalFuture<Result<IpLogData, CallError>> {
-        self.call(
+        self.call_json(
             Api::IpLog,
             &requests::host_log(route, step_instance_id, host),
+            None,
         )
     }
 
@@ -302,9 +326,10 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         host_ids: Vec<i64>,
     ) -> LocalFuture<Result<BatchIpLogData, CallError>> {
-        self.call(
+        self.call_json(
             Api::BatchIpLog,
             &requests::batch(route, step_instance_id, host_ids),
+            None,
         )
     }
 
@@ -312,7 +337,7 @@ impl JobApi for HttpJobApi {
         &self,
         route: &JobRoute,
     ) -> LocalFuture<Result<OperateJobInstanceData, CallError>> {
-        self.call(Api::Operate, &requests::terminate(route))
+        self.call_json(Api::Operate, &requests::terminate(route), None)
     }
 
     fn operate_step(
@@ -321,7 +346,7 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         op: StepOperation,
     ) -> LocalFuture<Result<OperateStepInstanceData, CallError>> {
-        self.call_within(
+        self.call_json(
             Api::OperateStep,
             &requests::operate_step(route, step_instance_id, op),
             Some(OPERATE_TIMEOUT_SECS),
@@ -334,9 +359,10 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         query: StepQuery,
     ) -> LocalFuture<Result<StepInstanceStatusData, CallError>> {
-        self.call(
+        self.call_json(
             Api::StepStatus,
             &requests::step_status(route, step_instance_id, query),
+            None,
         )
     }
 }
