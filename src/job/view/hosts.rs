@@ -14,7 +14,7 @@ use crate::job::hosts::{
     copy_text, filter_group, format_seconds, scroll_to_show, visible_window, CopyFormat, GroupKey,
     HostModel,
 };
-use crate::view_helpers::rv;
+use crate::view_helpers::{rv, when};
 use crate::web as browser;
 
 /// The host list's shared UI state (owned by the caller so other parts can read it).
@@ -283,9 +283,12 @@ pub fn HostResults(
             <div class="job-groups" role="tablist" aria-label=move || t().groups>
                 {tabs}
             </div>
-            <Show when=move || model.with(|m| m.rows.is_empty())>
-                <p class="job-no-hosts">{label(lang, |t| t.no_hosts)}</p>
-            </Show>
+            {when(
+                move || model.with(|m| m.rows.is_empty()),
+                move || view! {
+                    <p class="job-no-hosts">{label(lang, |t| t.no_hosts)}</p>
+                },
+            )}
             <div class="job-host-tools">
                 <label>
                     <span>{label(lang, |t| t.host_filter)}</span>

@@ -31,7 +31,7 @@ use crate::job::recent::redo_draft;
 use crate::job::rounds::BatchProbe;
 use crate::job::route::JobRoute;
 use crate::job::store::load_recent;
-use crate::view_helpers::rv;
+use crate::view_helpers::{rv, when};
 use crate::web as browser;
 
 /// The job view over the app's connection settings. Mount it on
@@ -332,11 +332,14 @@ pub fn JobViewWith(
                     <span class="job-name" data-field="name">{job_name}</span>
                 </h2>
                 <div class="job-actions">
-                    <Show when=move || status.with(|s| s.is_some()) && !finished.get()>
-                        <button type="button" id="terminate" class="danger" on:click=move |_| confirming.set(true)>
-                            {label(lang, |t| t.terminate)}
-                        </button>
-                    </Show>
+                    {when(
+                        move || status.with(|s| s.is_some()) && !finished.get(),
+                        move || view! {
+                            <button type="button" id="terminate" class="danger" on:click=move |_| confirming.set(true)>
+                                {label(lang, |t| t.terminate)}
+                            </button>
+                        },
+                    )}
                     <button
                         type="button"
                         id="redo"
@@ -356,17 +359,20 @@ pub fn JobViewWith(
                 </div>
             </header>
             <StepOps ctx=ops_ctx lang/>
-            <Show when=move || confirming.get()>
-                <div class="job-confirm" id="terminate-dialog" role="alertdialog" aria-modal="false">
-                    <p>{rv(move || fill(t().terminate_question, &[
-                        ("name", &job_name()),
-                        ("id", &job_id.to_string()),
-                        ("n", &progress.get().total.to_string()),
-                    ]))}</p>
-                    <button type="button" id="terminate-confirm" class="danger" on:click=do_terminate>{label(lang, |t| t.terminate_confirm)}</button>
-                    <button type="button" id="terminate-cancel" on:click=move |_| confirming.set(false)>{label(lang, |t| t.cancel)}</button>
-                </div>
-            </Show>
+            {when(
+                move || confirming.get(),
+                move || view! {
+                    <div class="job-confirm" id="terminate-dialog" role="alertdialog" aria-modal="false">
+                        <p>{rv(move || fill(t().terminate_question, &[
+                            ("name", &job_name()),
+                            ("id", &job_id.to_string()),
+                            ("n", &progress.get().total.to_string()),
+                        ]))}</p>
+                        <button type="button" id="terminate-confirm" class="danger" on:click=do_terminate>{label(lang, |t| t.terminate_confirm)}</button>
+                        <button type="button" id="terminate-cancel" on:click=move |_| confirming.set(false)>{label(lang, |t| t.cancel)}</button>
+                    </div>
+                },
+            )}
             {rv(move || terminate_note.get().map(|r| match r {
                 Ok(()) => view! { <p class="job-note" id="terminate-note" role="status">{label(lang, |t| t.terminate_sent)}</p> }.into_any(),
                 Err(e) => view! { <ErrorPanel lang error=e/> }.into_any(),
