@@ -170,13 +170,13 @@ pub(crate) fn parse_pulled<T>(
     Ok((head, if kept { data } else { None }))
 }
 
+/// A reader of an envelope's `data` (a `null` too) for [`read_envelope`].
+type DataReader<'f> = &'f mut dyn FnMut(&mut Reader) -> Read<()>;
+
 /// The envelope's fields, its `data` handed to `data` (which reads it, a `null` too). When
 /// `data` finds a value of another type, the envelope is read again without it and `false`
 /// says that `data` is absent: what the serde reader does, so the two decide alike.
-fn read_envelope(
-    body: &str,
-    data: &mut dyn FnMut(&mut Reader) -> Read<()>,
-) -> Result<(Head, bool), Unreadable> {
+fn read_envelope(body: &str, data: DataReader) -> Result<(Head, bool), Unreadable> {
     let read = match read_head(body, Some(data)) {
         Err(e) if e.kind == JsonErrorKind::Type => read_head(body, None).map(|h| (h, false)),
         other => other.map(|h| (h, true)),
@@ -189,10 +189,7 @@ fn read_envelope(
 }
 
 /// One pass over the envelope (an object, else a type error); `data` skipped when `None`.
-fn read_head(
-    body: &str,
-    mut data: Option<&mut dyn FnMut(&mut Reader) -> Read<()>>,
-) -> Result<Head, JsonError> {
+fn read_head(body: &str, mut data: Option<DataReader>) -> Result<Head, JsonError> {
     let mut r = Reader::new(body);
     let mut head = Head::default();
     r.object(&mut |r, key| match (key, data.as_mut()) {
