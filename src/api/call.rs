@@ -7,12 +7,10 @@
 //! /api/c/compapi/v2/jobv3/{api}/` with the credentials in the body (ESB declares every
 //! jobv3 route POST).
 
-use std::collections::BTreeMap;
-
 use bkjob_api::{FastExecuteScriptRequest, Lang};
 use serde::Serialize;
+use tinyjson::Json;
 
-use super::json_writer::JsonText;
 use crate::connection::{AuthMode, Connection};
 
 /// The BK-JOB APIs the app calls.
@@ -149,8 +147,8 @@ pub struct HttpCall {
 }
 
 /// The launch: POST of `request` with the connection's headers and body, aborted after
-/// `timeout_secs`. Built here without [`build_call`] (whose GET branch reads JSON with serde),
-/// so the form module carries no serde deserializer.
+/// `timeout_secs`. Built here without [`build_call`] (whose GET branch reads JSON), so the
+/// form module carries none of the job view's call building.
 pub fn launch_call(
     conn: &Connection,
     request: &FastExecuteScriptRequest,
@@ -191,14 +189,34 @@ pub fn session_call(base: &str) -> HttpCall {
     }
 }
 
-/// The top-level fields of a JSON object as query parameters: strings as they are, other values
-/// as JSON, nulls left out.
+/// The top-level fields of a JSON object as query parameters, by name: strings as they are,
+/// other values as JSON, nulls left out (of a repeated name, the last value counts).
 fn query_of(fields: &str) -> Vec<(String, String)> {
-    serde_json::from_str::<BTreeMap<String, JsonText>>(fields)
-        .unwrap_or_default()
+    let members = match tinyjson::parse(fields) {
+        Ok(Json::Object(members)) => members,
+        _ => Vec::new(),
+    };
+    let mut query: Vec<(String, Json)> = Vec::new();
+    for (name, value) in members {
+        match query.binary_search_by(|(n, _)| n.as_str().cmp(&name)) {
+            Ok(i) => query[i].1 = value,
+            Err(i) => query.insert(i, (name, value)),
+        }
+    }
+    query
         .into_iter()
-        .filter(|(_, v)| v.0 != "null")
-        .map(|(k, JsonText(v))| (k, serde_json::from_str::<String>(&v).unwrap_or(v)))
+        .filter(|(_, v)| !v.is_null())
+        .map(|(name, value)| {
+            let text = match value {
+                Json::String(s) => s,
+                other => {
+                    let mut text = String::new();
+                    other.write_compact(&mut text);
+                    text
+                }
+            };
+            (name, text)
+        })
         .collect()
 }
 
@@ -213,8 +231,9 @@ pub fn build_call<T: Serialize>(
     build_call_with(conn, ui_lang, api, fields)
 }
 
-// Not generic: one copy serves every request type.
-fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
+/// Build the call of `api` with the business fields already written as a JSON object
+/// (`fields`; no timeout). Not generic: one copy serves every request type.
+pub fn build_call_with(conn: &Connection, ui_lang: Lang, api: Api, fields: String) -> HttpCall {
     let method = api.method(conn.auth_mode);
     let mut headers = conn.headers(ui_lang);
     let (query, body) = match (method, conn.auth_mode) {

@@ -6,15 +6,19 @@
 //! How the envelope's `data` is decoded depends on its type ([`Payload`]): the launch's small
 //! `data` with the small JSON reader ([`tinyjson`]), because the form module must carry
 //! no serde deserializer (~15 KB of its first-visit download); the job view's (up to ~9 MB for
-//! 50,000 hosts) with serde, straight from the text into typed fields in one pass. Both read
-//! the same envelope fields with the same leniency and end in the same decision; a test holds
-//! the two to the same result on every kind of answer (`outcome` tests).
+//! 50,000 hosts) with the same crate's pull reader ([`tinyjson::Reader`], the readers are
+//! [`bkjob_api::read_json`]), straight from the text into typed fields in one pass, so the
+//! on-demand module carries no serde deserializer either; other answers (the history's, the
+//! danger rules) with serde. All read the same envelope fields with the same leniency and end
+//! in the same decision; tests hold them to the same result on every kind of answer (`outcome`
+//! tests, and this module's).
 //! IDs are parsed straight from the text into `i64`, never through a JS number, so values above
 //! 2^53 stay exact.
 
 use std::fmt;
 use std::marker::PhantomData;
 
+use bkjob_api::read_json::ReadJson;
 use bkjob_api::{
     BatchIpLogData, DangerousRule, ErrorCode, FastExecuteScriptData, IpLogData,
     JobInstanceListItem, JobInstanceStatusData, OperateJobInstanceData, OperateStepInstanceData,
@@ -22,7 +26,7 @@ use bkjob_api::{
 };
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use tinyjson::{self as json, Json, JsonErrorKind};
+use tinyjson::{self as json, Json, JsonError, JsonErrorKind, Read, Reader};
 
 use super::json_writer::{float_text, JsonWriter};
 
@@ -109,7 +113,8 @@ impl Payload for FastExecuteScriptData {
         match json::parse(body) {
             Err(e) => Err(match e.kind {
                 JsonErrorKind::Eof => Unreadable::Truncated,
-                JsonErrorKind::Syntax => Unreadable::NotJson,
+                // Syntax (the tree parser reports no type errors)
+                _ => Unreadable::NotJson,
             }),
             Ok(v) if v.as_object().is_none() => Err(Unreadable::Shape),
             Ok(v) => Ok((
@@ -120,7 +125,26 @@ impl Payload for FastExecuteScriptData {
     }
 }
 
-/// The job view's answers, read with serde.
+/// The job view's answers, read with the pull reader (see the module comment).
+macro_rules! pulled_payload {
+    ($($t:ty),*) => {$(
+        impl Payload for $t {
+            fn parse(body: &str) -> Result<(Head, Option<Self>), Unreadable> {
+                parse_pulled(body, <$t as ReadJson>::read_json)
+            }
+        }
+    )*};
+}
+pulled_payload!(
+    JobInstanceStatusData,
+    IpLogData,
+    BatchIpLogData,
+    OperateJobInstanceData,
+    OperateStepInstanceData,
+    StepInstanceStatusData
+);
+
+/// Other answers, read with serde (a type with a serde derive becomes a [`Payload`] here).
 macro_rules! serde_payload {
     ($($t:ty),*) => {$(
         impl Payload for $t {
@@ -131,16 +155,54 @@ macro_rules! serde_payload {
     )*};
 }
 serde_payload!(
-    JobInstanceStatusData,
-    IpLogData,
-    BatchIpLogData,
-    OperateJobInstanceData,
-    OperateStepInstanceData,
-    StepInstanceStatusData,
     Vec<DangerousRule>,
     PageData<JobInstanceListItem>,
     QueryAgentInfoData
 );
+
+/// The envelope read with the pull reader, its `data` by `read`. Only the storing of `data` is
+/// generic; the reading of the envelope is [`read_envelope`], once for every type.
+pub(crate) fn parse_pulled<T>(
+    body: &str,
+    read: fn(&mut Reader) -> Read<T>,
+) -> Result<(Head, Option<T>), Unreadable> {
+    let mut data = None;
+    let (head, kept) = read_envelope(body, &mut |r| {
+        data = r.opt(read)?;
+        Ok(())
+    })?;
+    Ok((head, if kept { data } else { None }))
+}
+
+/// A reader of an envelope's `data` (a `null` too) for [`read_envelope`].
+type DataReader<'f> = &'f mut dyn FnMut(&mut Reader) -> Read<()>;
+
+/// The envelope's fields, its `data` handed to `data` (which reads it, a `null` too). When
+/// `data` finds a value of another type, the envelope is read again without it and `false`
+/// says that `data` is absent: what the serde reader does, so the two decide alike.
+fn read_envelope(body: &str, data: DataReader) -> Result<(Head, bool), Unreadable> {
+    let read = match read_head(body, Some(data)) {
+        Err(e) if e.kind == JsonErrorKind::Type => read_head(body, None).map(|h| (h, false)),
+        other => other.map(|h| (h, true)),
+    };
+    read.map_err(|e| match e.kind {
+        JsonErrorKind::Eof => Unreadable::Truncated,
+        JsonErrorKind::Syntax => Unreadable::NotJson,
+        JsonErrorKind::Type => Unreadable::Shape,
+    })
+}
+
+/// One pass over the envelope (an object, else a type error); `data` skipped when `None`.
+fn read_head(body: &str, mut data: Option<DataReader>) -> Result<Head, JsonError> {
+    let mut r = Reader::new(body);
+    let mut head = Head::default();
+    r.object(&mut |r, key| match (key, data.as_mut()) {
+        ("data", Some(read)) => read(r),
+        _ => head.read_member(key, r),
+    })?;
+    r.end()?;
+    Ok(head)
+}
 
 /// The envelope deserialized straight from the text into typed fields (IDs into `i64`, exact
 /// above 2^53); its fields are read leniently (see [`Scalar`]), so only a body that is no JSON
@@ -251,6 +313,29 @@ impl Head {
                 out
             }),
         }
+    }
+
+    /// Member `key` from the pull reader, with [`Head::from_json`]'s leniency (`data` and
+    /// unknown members skipped).
+    fn read_member(&mut self, key: &str, r: &mut Reader) -> Read<()> {
+        let text = |v: Json| match v {
+            Json::String(s) | Json::Number(s) => Some(s),
+            _ => None,
+        };
+        match key {
+            "result" => self.result = r.value()?.as_bool(),
+            "code" => self.code = r.value()?.as_i64(),
+            "message" => self.message = text(r.value()?),
+            "job_request_id" => self.job_request_id = text(r.value()?),
+            "request_id" => self.request_id = text(r.value()?),
+            "permission" => {
+                let mut out = String::new();
+                r.value()?.write_pretty(&mut out);
+                self.permission = Some(out);
+            }
+            _ => r.skip()?,
+        }
+        Ok(())
     }
 
     // Generic over the map only (not over `data`'s type), so one copy serves every envelope.

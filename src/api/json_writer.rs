@@ -1,13 +1,12 @@
 //! A JSON writer fed by serde's deserializer: one JSON value read from text and written back
 //! as it goes (pretty like `serde_json::to_string_pretty`, or compact), keys in the order sent,
-//! with no `serde_json::Value` in between. Used for the `permission` object of an answer (kept
-//! as sent, for an IAM request), the request preview and the query of a GET call. Serde-based,
-//! so only the on-demand module uses it (the form module carries no serde deserializer).
+//! with no `serde_json::Value` in between. Used for the `permission` object of an answer read
+//! with serde (kept as sent, for an IAM request) and the request preview. Serde-based, so only
+//! the on-demand modules use it (the form module carries no serde deserializer).
 
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
 
 /// A float as serde_json writes it.
 pub(crate) fn float_text(v: f64) -> String {
@@ -22,21 +21,6 @@ pub(crate) fn pretty_json(text: &str) -> Option<String> {
     JsonWriter::pretty(&mut out).deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(out)
-}
-
-/// One JSON value as compact JSON text, whatever its type (e.g. a query parameter).
-pub(crate) struct JsonText(pub String);
-
-impl<'de> Deserialize<'de> for JsonText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut text = String::new();
-        JsonWriter {
-            out: &mut text,
-            depth: None,
-        }
-        .deserialize(d)?;
-        Ok(JsonText(text))
-    }
 }
 
 /// Writes the JSON value it reads into `out` as it goes, with no `serde_json::Value` in
@@ -178,7 +162,5 @@ mod tests {
         assert_eq!(pretty_json("7").as_deref(), Some("7"));
         assert_eq!(pretty_json("{} x"), None);
         assert_eq!(pretty_json(r#"{"a":"#), None);
-        let compact: JsonText = serde_json::from_str(text).unwrap();
-        assert_eq!(compact.0, serde_json::to_string(&value).unwrap());
     }
 }

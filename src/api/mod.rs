@@ -7,7 +7,7 @@
 //! - [`launch`]: sending the launch (its answer becomes an [`crate::outcome::Outcome`]);
 //! - [`session`]: asking the page's own server who adds the credentials;
 //! - [`job`]: the job view's calls ([`job::JobApi`], [`job::HttpJobApi`], [`job::CallError`]);
-//! - [`json_writer`]: a serde-fed JSON writer (permission objects, previews, GET queries).
+//! - [`json_writer`]: a serde-fed JSON writer (permission objects of serde-read answers, previews).
 
 pub mod call;
 pub mod client;

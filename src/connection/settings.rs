@@ -20,7 +20,7 @@ pub const ENV_TOKEN: &str = "BK_TOKEN";
 pub const ENV_SCRIPT_PARAM: &str = "BK_SCRIPT_PARAM_BASE64";
 
 /// How the app authenticates.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMode {
     /// BlueKing API gateway: `X-Bkapi-Authorization` header, `/api/v3/…` (see [`crate::api::Api::url`]).
@@ -56,7 +56,7 @@ impl AuthMode {
 }
 
 /// Which language BK-JOB should answer in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MessageLang {
     /// Same as the UI language.
@@ -98,7 +98,7 @@ impl MessageLang {
 }
 
 /// The connection settings, secrets included (memory only).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Connection {
     /// API base URL; empty = same origin.
     pub api_base_url: String,

@@ -9,7 +9,7 @@
 //! launched with ([`plan_of`]) for the jobs launched from this browser, else from the server
 //! batch by batch ([`crate::job::rounds::BatchProbe`]).
 
-use bkjob_api::{check_rolling, Draft, RunStatus};
+use bkjob_api::{rolling_plan, Draft, RunStatus};
 
 /// Where one batch is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub fn plan_of(draft: &Draft, hosts: usize) -> Option<Vec<usize>> {
     if !draft.rolling_enabled || hosts == 0 {
         return None;
     }
-    check_rolling(&draft.rolling, hosts).plan
+    rolling_plan(&draft.rolling, hosts)
 }
 
 /// The strip for a step in `step_status` whose current round has `total` hosts, `started` of

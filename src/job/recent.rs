@@ -86,6 +86,32 @@ impl WriteJson for RecentJob {
 }
 
 impl RecentJob {
+    /// One stored entry, read as strictly as serde's derive (`#[serde(default)]`) read it: a
+    /// missing member keeps its default, a member of another type (the draft's members
+    /// included, [`Draft::from_json_strict`]) drops the entry (`None`).
+    fn from_json(entry: Json) -> Option<RecentJob> {
+        let Json::Object(members) = entry else {
+            return None;
+        };
+        let mut j = RecentJob::default();
+        for (key, value) in members {
+            match key.as_str() {
+                "scope_type" => j.scope_type = value.into_string()?,
+                "scope_id" => j.scope_id = value.into_string()?,
+                "job_instance_id" => j.job_instance_id = value.as_i64()?,
+                "step_instance_id" => j.step_instance_id = value.as_i64()?,
+                "name" => j.name = value.into_string()?,
+                "launched_at_ms" => j.launched_at_ms = value.as_i64()?,
+                "last_status" if value.is_null() => j.last_status = None,
+                "last_status" => j.last_status = Some(i32::try_from(value.as_i64()?).ok()?),
+                "draft" if value.is_null() => j.draft = None,
+                "draft" => j.draft = Some(Draft::from_json_strict(value)?),
+                _ => {}
+            }
+        }
+        Some(j)
+    }
+
     /// The entry for a successful launch of `draft` (the draft is kept through
     /// [`stored_draft`]: no secret, no script text).
     pub fn from_launch(draft: &Draft, data: &FastExecuteScriptData, now_ms: i64) -> Self {
@@ -140,23 +166,23 @@ pub struct RecentJobs {
 
 impl RecentJobs {
     /// Read the stored JSON; an absent or unreadable value is an empty list. Script text an
-    /// older version stored is dropped (see [`scrub_stored`] for the stored copy).
+    /// older version stored is dropped (see [`scrub_stored`] for the stored copy). Read with
+    /// the small JSON reader, as strictly as serde's derive read it (see
+    /// [`RecentJob::from_json`]).
     pub fn from_json(json: Option<&str>) -> Self {
+        let stored = match json
+            .and_then(|j| json::parse(j).ok())
+            .and_then(|mut v| v.remove("jobs"))
+        {
+            Some(Json::Array(items)) => items,
+            _ => Vec::new(),
+        };
         // Entry by entry: one entry another version wrote differently (a field of another
         // type) is dropped alone, it does not empty the list.
-        #[derive(Deserialize, Default)]
-        #[serde(default)]
-        struct Stored {
-            jobs: Vec<serde_json::Value>,
-        }
-        let stored: Stored = json
-            .and_then(|j| serde_json::from_str(j).ok())
-            .unwrap_or_default();
         let mut list = RecentJobs {
             jobs: stored
-                .jobs
                 .into_iter()
-                .filter_map(|v| serde_json::from_value(v).ok())
+                .filter_map(RecentJob::from_json)
                 .collect(),
         };
         list.jobs.retain(|j| j.job_instance_id > 0);
@@ -170,15 +196,19 @@ impl RecentJobs {
     }
 
     /// The JSON to store (drafts are re-cleaned, so no secret and no script text can slip
-    /// in).
+    /// in), as serde's derive writes it.
     pub fn to_json(&self) -> String {
-        let mut clean = self.clone();
-        for j in &mut clean.jobs {
-            if let Some(d) = &j.draft {
-                j.draft = Some(stored_draft(d));
+        let mut out = String::from("{\"jobs\":[");
+        for (i, j) in self.jobs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
             }
+            let mut clean = j.clone();
+            clean.draft = j.draft.as_ref().map(stored_draft);
+            clean.write_json(&mut out);
         }
-        serde_json::to_string(&clean).unwrap_or_else(|_| "{\"jobs\":[]}".into())
+        out.push_str("]}");
+        out
     }
 
     /// The entry of a job, if it was launched from this browser.

@@ -75,7 +75,7 @@ pub fn permission_rows(permission: &Permission, lang: Lang) -> Vec<ActionRow> {
 /// The rows of a `permission` object as sent; none when it does not have the documented shape
 /// (the raw JSON is still shown).
 pub fn permission_rows_from_json(json: &str, lang: Lang) -> Vec<ActionRow> {
-    serde_json::from_str::<Permission>(json)
+    bkjob_api::read_json::from_text::<Permission>(json)
         .map(|p| permission_rows(&p, lang))
         .unwrap_or_default()
 }

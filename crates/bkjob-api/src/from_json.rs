@@ -75,6 +75,69 @@ impl Draft {
     }
 }
 
+/// The text members of a [`Draft`] ([`Draft::from_json_strict`] checks their type).
+const DRAFT_TEXT: [&str; 16] = [
+    "scope_type",
+    "scope_id",
+    "script_content",
+    "script_id",
+    "script_version_id",
+    "script_param",
+    "timeout",
+    "account_alias",
+    "account_id",
+    "host_id_list",
+    "ip_list",
+    "dynamic_group_list",
+    "topo_node_list",
+    "task_name",
+    "callback_url",
+    "windows_interpreter",
+];
+
+/// The members of a [`RollingDraft`], all text.
+const ROLLING_TEXT: [&str; 6] = [
+    "expression",
+    "mode",
+    "execution_mode",
+    "fixed_ms",
+    "random_min_ms",
+    "random_max_ms",
+];
+
+impl Draft {
+    /// A draft read as strictly as its serde derive reads it: `None` when a member it knows
+    /// has another type (serde's derive refuses the whole draft then, where
+    /// [`Draft::from_json`] keeps that member's default). The recent-jobs list reads its
+    /// entries' drafts this way, so an entry another version wrote differently is dropped as
+    /// it was when serde read it. (One difference, for what no version wrote: serde's derive
+    /// also takes a struct written as an array of its members in order; this refuses it.)
+    pub fn from_json_strict(v: Json) -> Option<Draft> {
+        let typed = |key: &str, value: &Json| match key {
+            "source" => matches!(
+                value.as_str(),
+                Some("Content" | "ScriptId" | "ScriptVersionId")
+            ),
+            "script_language" => value
+                .as_i64()
+                .and_then(|c| i32::try_from(c).ok())
+                .and_then(ScriptLanguage::from_code)
+                .is_some(),
+            "is_param_sensitive" | "start_task" | "rolling_enabled" => value.as_bool().is_some(),
+            "rolling" => value.as_object().is_some_and(|members| {
+                members
+                    .iter()
+                    .all(|(k, v)| !ROLLING_TEXT.contains(&k.as_str()) || v.as_str().is_some())
+            }),
+            _ => !DRAFT_TEXT.contains(&key) || value.as_str().is_some(),
+        };
+        if !v.as_object()?.iter().all(|(k, v)| typed(k, v)) {
+            return None;
+        }
+        Draft::from_json(v)
+    }
+}
+
 impl RollingDraft {
     /// The rolling section read like [`Draft::from_json`] reads a draft (`None` for no
     /// object); also what the rolling panel sends back.
@@ -249,6 +312,52 @@ mod tests {
                 ..full_draft()
             };
             assert_reads_like_serde(&d, |v| Draft::from_json(v.clone()));
+        }
+    }
+
+    #[test]
+    fn a_strict_draft_refuses_what_serde_refuses() {
+        let full = serde_json::to_value(full_draft()).unwrap();
+        let strict = |v: &Value| Draft::from_json_strict(tinyjson::parse(&v.to_string()).unwrap());
+        let serde = |v: &Value| serde_json::from_value::<Draft>(v.clone()).ok();
+        assert_eq!(strict(&full), Some(full_draft()));
+        let odd = [
+            Value::Null,
+            Value::from(1),
+            Value::from(-1),
+            Value::from(1.5),
+            Value::from("x"),
+            Value::from("ScriptId"),
+            Value::from(true),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!({"expression": 5}),
+            serde_json::json!({"mode": "3", "other": 1}),
+        ];
+        let members = full.as_object().unwrap();
+        for key in members.keys().map(String::as_str).chain(["unknown"]) {
+            for value in &odd {
+                let mut doc = members.clone();
+                doc.insert(key.to_owned(), value.clone());
+                let doc = Value::Object(doc);
+                if key == "rolling" && value.is_array() {
+                    // serde's struct-as-array form, refused here (see from_json_strict)
+                    assert_eq!(strict(&doc), None);
+                    continue;
+                }
+                assert_eq!(strict(&doc), serde(&doc), "{doc}");
+            }
+        }
+        for doc in [serde_json::json!({}), serde_json::json!([]), Value::Null] {
+            assert_eq!(
+                strict(&doc),
+                serde(&doc).filter(|_| doc.is_object()),
+                "{doc}"
+            );
+        }
+        for lang in ScriptLanguage::ALL {
+            let doc = serde_json::json!({ "script_language": lang.code() });
+            assert_eq!(strict(&doc), serde(&doc), "{doc}");
         }
     }
 

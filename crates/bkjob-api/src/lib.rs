@@ -20,6 +20,8 @@ pub mod lang;
 mod lenient;
 pub mod operation;
 pub mod permission;
+#[cfg(feature = "tinyjson")]
+pub mod read_json;
 pub mod rolling;
 pub mod rules;
 pub mod status;
@@ -28,8 +30,8 @@ pub mod to_json;
 pub mod types;
 
 pub use draft::{
-    check_rolling, default_task_name, split_bulk, validate_draft, BulkList, Draft, DraftOutcome,
-    ListCount, RollingCheck, RollingDraft, ScriptSource, TargetCounts,
+    check_rolling, default_task_name, rolling_plan, split_bulk, validate_draft, BulkList, Draft,
+    DraftOutcome, ListCount, RollingCheck, RollingDraft, ScriptSource, TargetCounts,
 };
 pub use encoding::{decode_base64_lenient, decoded_len_from_base64_len, encode_base64};
 pub use error_code::ErrorCode;

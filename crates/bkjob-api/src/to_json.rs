@@ -1,7 +1,7 @@
-//! The writers of this crate's types as JSON text for the app's form module, behind the
-//! `tinyjson` feature: it writes the stored draft and the launch request this way instead of
-//! through serde_json, whose serializer and error texts cost its first visit about 1 KB
-//! brotli (the server and the on-demand module keep serde).
+//! The writers of this crate's types as JSON text for the app, behind the `tinyjson` feature:
+//! the form module writes the stored draft and the launch request this way instead of through
+//! serde_json, whose serializer and error texts cost its first visit about 1 KB brotli, and
+//! the job view its requests (the server keeps serde).
 //!
 //! Each writes exactly what the type's serde derive writes (same keys, same order, absent
 //! `None`s): the tests compare the text of both.
@@ -11,8 +11,10 @@ use tinyjson::{ObjectWriter, ObjectWriter as W};
 use crate::draft::{Draft, RollingDraft, ScriptSource};
 use crate::rolling::{FileSourceRollingConfig, RollingConfig};
 use crate::types::{
-    DynamicGroup, EsbCommonArgs, FastExecuteScriptRequest, GatewayAuth, IpEntry, TargetServer,
-    TopoNode,
+    BatchGetJobInstanceIpLogRequest, DynamicGroup, EsbCommonArgs, FastExecuteScriptRequest,
+    GatewayAuth, GetJobInstanceIpLogRequest, GetJobInstanceStatusRequest,
+    GetStepInstanceStatusRequest, IpEntry, OperateJobInstanceRequest, OperateStepInstanceRequest,
+    TargetServer, TopoNode,
 };
 
 /// A type that writes itself as its serde derive would.
@@ -76,6 +78,128 @@ impl WriteJson for FastExecuteScriptRequest {
         }
         opt_obj(&mut w, "rolling_config", &self.rolling_config);
         w.end();
+    }
+}
+
+/// The scope members every job view request starts with.
+fn scope<'a, 'o>(
+    w: &'a mut W<'o>,
+    scope_type: &Option<String>,
+    scope_id: &Option<String>,
+    biz_id: Option<i64>,
+) -> &'a mut W<'o> {
+    w.opt_str("bk_scope_type", scope_type)
+        .opt_str("bk_scope_id", scope_id)
+        .opt_int("bk_biz_id", biz_id)
+}
+
+impl WriteJson for GetJobInstanceStatusRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        scope(
+            &mut w,
+            &self.bk_scope_type,
+            &self.bk_scope_id,
+            self.bk_biz_id,
+        )
+        .opt_int("job_instance_id", self.job_instance_id);
+        if let Some(b) = self.return_ip_result {
+            w.bool("return_ip_result", b);
+        }
+        w.end();
+    }
+}
+
+impl WriteJson for GetJobInstanceIpLogRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        scope(
+            &mut w,
+            &self.bk_scope_type,
+            &self.bk_scope_id,
+            self.bk_biz_id,
+        )
+        .opt_int("job_instance_id", self.job_instance_id)
+        .opt_int("step_instance_id", self.step_instance_id)
+        .opt_int("bk_host_id", self.bk_host_id)
+        .opt_int("bk_cloud_id", self.bk_cloud_id)
+        .opt_str("ip", &self.ip)
+        .end();
+    }
+}
+
+impl WriteJson for BatchGetJobInstanceIpLogRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        scope(
+            &mut w,
+            &self.bk_scope_type,
+            &self.bk_scope_id,
+            self.bk_biz_id,
+        )
+        .opt_int("job_instance_id", self.job_instance_id)
+        .opt_int("step_instance_id", self.step_instance_id);
+        opt_list(&mut w, "host_id_list", &self.host_id_list, |v, out| {
+            out.push_str(&v.to_string())
+        });
+        opt_list(&mut w, "ip_list", &self.ip_list, IpEntry::write_json);
+        w.end();
+    }
+}
+
+impl WriteJson for OperateJobInstanceRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        scope(
+            &mut w,
+            &self.bk_scope_type,
+            &self.bk_scope_id,
+            self.bk_biz_id,
+        )
+        .opt_int("job_instance_id", self.job_instance_id);
+        opt_i32(&mut w, "operation_code", self.operation_code);
+        w.end();
+    }
+}
+
+impl WriteJson for OperateStepInstanceRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        scope(
+            &mut w,
+            &self.bk_scope_type,
+            &self.bk_scope_id,
+            self.bk_biz_id,
+        )
+        .opt_int("job_instance_id", self.job_instance_id)
+        .opt_int("step_instance_id", self.step_instance_id);
+        opt_i32(&mut w, "operation_code", self.operation_code);
+        w.end();
+    }
+}
+
+impl WriteJson for GetStepInstanceStatusRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        scope(
+            &mut w,
+            &self.bk_scope_type,
+            &self.bk_scope_id,
+            self.bk_biz_id,
+        )
+        .opt_int("job_instance_id", self.job_instance_id)
+        .opt_int("step_instance_id", self.step_instance_id);
+        opt_i32(&mut w, "execute_count", self.execute_count);
+        opt_i32(&mut w, "batch", self.batch);
+        opt_i32(
+            &mut w,
+            "max_host_num_per_group",
+            self.max_host_num_per_group,
+        );
+        w.opt_str("keyword", &self.keyword)
+            .opt_str("search_ip", &self.search_ip);
+        opt_i32(&mut w, "status", self.status);
+        w.opt_str("tag", &self.tag).end();
     }
 }
 
@@ -323,6 +447,87 @@ mod tests {
         same(&auth);
         assert_eq!(auth.to_json_text(), auth.to_header_value());
         same(&GatewayAuth::default());
+    }
+
+    #[test]
+    fn job_view_requests_write_like_serde() {
+        let (t, id) = (Some("biz_set".to_owned()), Some("9 \"中\"".to_owned()));
+        same(&GetJobInstanceStatusRequest {
+            bk_scope_type: t.clone(),
+            bk_scope_id: id.clone(),
+            bk_biz_id: Some(2),
+            job_instance_id: Some(i64::MAX),
+            return_ip_result: Some(true),
+        });
+        same(&GetJobInstanceStatusRequest {
+            return_ip_result: Some(false),
+            ..Default::default()
+        });
+        same(&GetJobInstanceStatusRequest::default());
+        same(&GetJobInstanceIpLogRequest {
+            bk_scope_type: t.clone(),
+            bk_scope_id: id.clone(),
+            bk_biz_id: Some(2),
+            job_instance_id: Some(1),
+            step_instance_id: Some(i64::MIN),
+            bk_host_id: Some(101),
+            bk_cloud_id: Some(0),
+            ip: Some("10.0.0.1".into()),
+        });
+        same(&GetJobInstanceIpLogRequest::default());
+        same(&BatchGetJobInstanceIpLogRequest {
+            bk_scope_type: t.clone(),
+            bk_scope_id: id.clone(),
+            bk_biz_id: Some(2),
+            job_instance_id: Some(1),
+            step_instance_id: Some(2),
+            host_id_list: Some(vec![1, -2, i64::MAX]),
+            ip_list: Some(vec![
+                IpEntry {
+                    bk_cloud_id: Some(0),
+                    ip: Some("1.1.1.1".into()),
+                },
+                IpEntry::default(),
+            ]),
+        });
+        same(&BatchGetJobInstanceIpLogRequest {
+            host_id_list: Some(vec![]),
+            ip_list: Some(vec![]),
+            ..Default::default()
+        });
+        same(&BatchGetJobInstanceIpLogRequest::default());
+        same(&OperateJobInstanceRequest {
+            bk_scope_type: t.clone(),
+            bk_scope_id: id.clone(),
+            bk_biz_id: Some(2),
+            job_instance_id: Some(1),
+            operation_code: Some(1),
+        });
+        same(&OperateJobInstanceRequest::default());
+        same(&OperateStepInstanceRequest {
+            bk_scope_type: t.clone(),
+            bk_scope_id: id.clone(),
+            bk_biz_id: Some(2),
+            job_instance_id: Some(1),
+            step_instance_id: Some(2),
+            operation_code: Some(-3),
+        });
+        same(&OperateStepInstanceRequest::default());
+        same(&GetStepInstanceStatusRequest {
+            bk_scope_type: t,
+            bk_scope_id: id,
+            bk_biz_id: Some(2),
+            job_instance_id: Some(1),
+            step_instance_id: Some(2),
+            execute_count: Some(3),
+            batch: Some(4),
+            max_host_num_per_group: Some(5),
+            keyword: Some("k\n".into()),
+            search_ip: Some("10.".into()),
+            status: Some(9),
+            tag: Some("slow".into()),
+        });
+        same(&GetStepInstanceStatusRequest::default());
     }
 
     #[test]

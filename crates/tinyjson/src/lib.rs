@@ -19,12 +19,16 @@
 //! - containers nested deeper than [`MAX_DEPTH`] are skipped (read as `null`) instead of
 //!   failing the document, without recursion.
 //!
+//! [`Reader`] reads a document without a tree, straight into typed fields (the on-demand
+//! module's big answers), with the same grammar.
+//!
 //! The writers produce serde_json's compact and pretty output (keys in document order),
 //! numbers verbatim.
 
 #![warn(missing_docs)]
 
 mod parse;
+mod pull;
 mod value;
 mod write;
 
@@ -32,6 +36,7 @@ mod write;
 mod tests;
 
 pub use parse::parse;
+pub use pull::{Read, Reader};
 pub use write::{write_str_literal, ObjectWriter};
 
 /// A JSON value. Numbers keep their literal text (64-bit IDs above 2^53 stay exact); objects
@@ -69,6 +74,10 @@ pub enum JsonErrorKind {
     /// Anything else: a bad token, trailing characters, a control character in a string, a
     /// malformed number.
     Syntax,
+    /// Only from the pull reader ([`Reader`]): a well-formed value of another type than the
+    /// one asked for (serde's "invalid type"), e.g. a string where an integer is expected, a
+    /// number that does not fit, or a required member missing.
+    Type,
 }
 
 /// How deep the reader recurses (serde_json's recursion limit: 127 levels pass); containers

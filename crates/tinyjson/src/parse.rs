@@ -17,20 +17,20 @@ pub fn parse(text: &str) -> Result<Json, JsonError> {
     }
 }
 
-struct Parser<'a> {
-    text: &'a str,
-    pos: usize,
-    depth: u8,
+pub(crate) struct Parser<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) pos: usize,
+    pub(crate) depth: u8,
 }
 
 impl<'a> Parser<'a> {
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
 
     /// The error for finding `c` (end of text when `None`) at the current position.
     #[cold]
-    fn err(&self, c: Option<u8>) -> JsonError {
+    pub(crate) fn err(&self, c: Option<u8>) -> JsonError {
         match c {
             None => JsonError {
                 kind: JsonErrorKind::Eof,
@@ -49,7 +49,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Skips whitespace and returns the next byte without consuming it.
-    fn skip_ws(&mut self) -> Option<u8> {
+    pub(crate) fn skip_ws(&mut self) -> Option<u8> {
         loop {
             let c = self.peek();
             if !matches!(c, Some(b' ' | b'\n' | b'\t' | b'\r')) {
@@ -60,7 +60,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Consumes exactly `word`.
-    fn expect(&mut self, word: &[u8]) -> Result<(), JsonError> {
+    pub(crate) fn expect(&mut self, word: &[u8]) -> Result<(), JsonError> {
         for &w in word {
             let c = self.peek();
             if c != Some(w) {
@@ -71,7 +71,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn value(&mut self) -> Result<Json, JsonError> {
+    pub(crate) fn value(&mut self) -> Result<Json, JsonError> {
         let c = self.skip_ws();
         Ok(match c {
             Some(b'n') => {
@@ -174,7 +174,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string's contents after the opening quote, through the closing quote.
-    fn string(&mut self) -> Result<String, JsonError> {
+    pub(crate) fn string(&mut self) -> Result<String, JsonError> {
         let mut out = String::new();
         let mut start = self.pos;
         loop {

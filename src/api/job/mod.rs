@@ -7,6 +7,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use bkjob_api::read_json::from_text;
+use bkjob_api::to_json::WriteJson;
 use bkjob_api::{
     BatchIpLogData, ErrorCode, IpLogData, JobInstanceStatusData, Lang, OperateJobInstanceData,
     OperateStepInstanceData, Permission, StepInstanceStatusData, StepIpResult, StepOperation,
@@ -14,9 +16,9 @@ use bkjob_api::{
 use leptos::prelude::{GetUntracked, Signal};
 use serde::Serialize;
 
-use super::call::{build_call, Api};
+use super::call::{build_call_with, Api};
 use super::client::{self, Failure};
-use super::envelope::{self, excerpt, Answer, Payload, Verdict, EXCERPT_CHARS};
+use super::envelope::{self, excerpt, Answer, Head, Payload, Unreadable, Verdict, EXCERPT_CHARS};
 use crate::connection::Connection;
 use crate::job::rounds::StepQuery;
 use crate::job::route::JobRoute;
@@ -99,26 +101,58 @@ impl CallError {
 /// Read an answer: the `data` of a success, else what went wrong (the one envelope reader,
 /// shared with the launch).
 pub fn read_answer<T: Payload>(http_status: u16, body: &str) -> Result<T, CallError> {
-    let answer: Answer<T> = envelope::read(http_status, body);
+    answer_of(http_status, body, T::parse(body))
+}
+
+/// A read envelope as the answer. Only taking `data` out is generic: the decision and the
+/// error are [`error_of`]'s, one copy for every answer type.
+fn answer_of<T>(
+    http_status: u16,
+    body: &str,
+    parsed: Result<(Head, Option<T>), Unreadable>,
+) -> Result<T, CallError> {
+    let mut data = None;
+    let parsed = parsed.map(|(head, d)| {
+        let found = d.as_ref().map(|_| ());
+        data = d;
+        (head, found)
+    });
+    match (error_of(http_status, body, parsed), data) {
+        (None, Some(data)) => Ok(data),
+        (error, _) => Err(error.unwrap_or_else(|| http_error(http_status, body))),
+    }
+}
+
+fn http_error(http_status: u16, body: &str) -> CallError {
+    CallError::Http {
+        http_status,
+        excerpt: excerpt(body, EXCERPT_CHARS),
+    }
+}
+
+/// What went wrong, if anything, by the envelope's one decision ([`envelope::decide`]).
+fn error_of(
+    http_status: u16,
+    body: &str,
+    parsed: Result<(Head, Option<()>), Unreadable>,
+) -> Option<CallError> {
+    let answer: Answer<()> = envelope::decide(http_status, parsed);
     // This view shows an HTTP error as a body excerpt only, so an error envelope on one (the
     // gateway's 401…) is shown as an API error, with its code and message.
     let Some(code) = answer.error_code() else {
         return match answer.verdict {
-            Verdict::Data(data) => Ok(data),
-            _ => Err(CallError::Http {
-                http_status,
-                excerpt: excerpt(body, EXCERPT_CHARS),
-            }),
+            Verdict::Data(()) => None,
+            _ => Some(http_error(http_status, body)),
         };
     };
-    Err(CallError::Api {
+    Some(CallError::Api {
         http_status,
         code,
         message: answer.message.unwrap_or_default(),
         job_request_id: answer.request_id,
         permission: answer
             .permission_json
-            .and_then(|p| serde_json::from_str(&p).ok())
+            .and_then(|p| from_text::<Permission>(&p))
             .map(Box::new),
     })
 }
@@ -209,15 +243,40 @@ impl HttpJobApi {
         request: &R,
         timeout_secs: Option<u32>,
     ) -> LocalFuture<Result<T, CallError>> {
-        let mut call = build_call(
+        let fields = serde_json::to_string(request).unwrap_or_else(|_| "{}".to_owned());
+        self.call_fields(api, fields, timeout_secs)
+    }
+
+    /// The job view's own calls: requests written by their [`WriteJson`] (as their serde
+    /// derives write them), so the on-demand module needs no serde serializer for them.
+    fn call_json<T: Payload + 'static>(
+        &self,
+        api: Api,
+        request: &impl WriteJson,
+        timeout_secs: Option<u32>,
+    ) -> LocalFuture<Result<T, CallError>> {
+        self.call_fields(api, request.to_json_text(), timeout_secs)
+    }
+
+    /// The call of `api` with its business fields as JSON text.
+    fn call_fields<T: Payload + 'static>(
+        &self,
+        api: Api,
+        fields: String,
+        timeout_secs: Option<u32>,
+    ) -> LocalFuture<Result<T, CallError>> {
+        let mut call = build_call_with(
             &self.conn.get_untracked(),
             self.lang.get_untracked(),
             api,
-            request,
+            fields,
         );
         call.timeout_secs = timeout_secs;
+        // The fetch is one boxed future for every answer type; only reading the answer is
+        // generic.
+        let reply: LocalFuture<_> = Box::pin(fetch(call));
         Box::pin(async move {
-            let (status, text) = fetch(call).await?;
+            let (status, text) = reply.await?;
             read_answer(status, &text)
         })
     }
@@ -264,7 +323,7 @@ impl HttpJobApi {
 
 impl JobApi for HttpJobApi {
     fn status(&self, route: &JobRoute) -> LocalFuture<Result<JobInstanceStatusData, CallError>> {
-        self.call(Api::Status, &requests::status(route))
+        self.call_json(Api::Status, &requests::status(route), None)
     }
 
     fn host_log(
@@ -273,9 +332,10 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         host: &StepIpResult,
     ) -> LocalFuture<Result<IpLogData, CallError>> {
-        self.call(
+        self.call_json(
             Api::IpLog,
             &requests::host_log(route, step_instance_id, host),
+            None,
         )
     }
 
@@ -285,9 +345,10 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         host_ids: Vec<i64>,
     ) -> LocalFuture<Result<BatchIpLogData, CallError>> {
-        self.call(
+        self.call_json(
             Api::BatchIpLog,
             &requests::batch(route, step_instance_id, host_ids),
+            None,
         )
     }
 
@@ -295,7 +356,7 @@ impl JobApi for HttpJobApi {
         &self,
         route: &JobRoute,
     ) -> LocalFuture<Result<OperateJobInstanceData, CallError>> {
-        self.call(Api::Operate, &requests::terminate(route))
+        self.call_json(Api::Operate, &requests::terminate(route), None)
     }
 
     fn operate_step(
@@ -304,7 +365,7 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         op: StepOperation,
     ) -> LocalFuture<Result<OperateStepInstanceData, CallError>> {
-        self.call_within(
+        self.call_json(
             Api::OperateStep,
             &requests::operate_step(route, step_instance_id, op),
             Some(OPERATE_TIMEOUT_SECS),
@@ -317,9 +378,10 @@ impl JobApi for HttpJobApi {
         step_instance_id: i64,
         query: StepQuery,
     ) -> LocalFuture<Result<StepInstanceStatusData, CallError>> {
-        self.call(
+        self.call_json(
             Api::StepStatus,
             &requests::step_status(route, step_instance_id, query),
+            None,
         )
     }
 }
@@ -444,6 +506,95 @@ mod tests {
             }
         ));
     }
+    /// The job view's pull reader against the serde reader it replaced (which the history's
+    /// answers still use): the same data or the same error for the same body, on everything
+    /// BK-JOB, a gateway or a proxy may send, odd data and unknown fields included.
+    #[test]
+    fn the_pulled_reader_decides_like_the_serde_reader() {
+        fn both<T: Payload + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+            bodies: &[String],
+        ) {
+            for status in [200, 400, 401, 403, 500, 502] {
+                for body in bodies {
+                    let ours = read_answer::<T>(status, body);
+                    let serde = answer_of(status, body, envelope::parse_with_serde::<T>(body));
+                    assert_eq!(ours, serde, "HTTP {status}: {body}");
+                }
+            }
+        }
+        let envelopes = |data: &str| {
+            [
+                format!(r#"{{"result":true,"code":0,"data":{data},"job_request_id":"r"}}"#),
+                format!(
+                    r#"{{"data":{data},"result":true,"code":0,"trace":{{"deep":[[[{{"x":[1,2,{{}}]}}]]]}}}}"#
+                ),
+                format!(
+                    r#"{{"result":true,"code":0,"data":{data},"request_id":12345678901234567890}}"#
+                ),
+                format!(r#"{{"result":true,"code":"0","data":{data},"message":77}}"#),
+                format!(r#"{{"code":0,"data":{data}}}"#),
+                format!(r#"{{"result":true,"data":{data},"data":null}}"#),
+                format!(r#"{{"result":true,"data":null,"data":{data}}}"#),
+                format!(r#"{{"result":true,"data":"x","data":{data}}}"#),
+                format!(r#"{{"result":true,"data":{data},"data":"x"}}"#),
+                format!(r#"{{"result":true,"data":{data},"x":[1,,2]}}"#),
+                format!(r#"{{"result":true,"data":{data}"#),
+                format!(
+                    r#"{{"result":false,"code":9900403,"data":{data},"permission":{{"system_id":"bk_job","system_name":"Job","actions":[{{"id":"view_history","name":"V","related_resource_types":[]}}]}}}}"#
+                ),
+            ]
+        };
+        let common = [
+            r#"{"result":true,"code":0}"#,
+            r#"{"result":true,"code":0,"data":null}"#,
+            r#"{"result":true,"code":0,"data":[]}"#,
+            r#"{"result":true,"code":0,"data":{}}"#,
+            r#"{"result":true,"code":0,"data":{"job_inst"#,
+            r#"{"result":true,"code":0,"data":{"job_instance_id":x}}"#,
+            r#"{"result":true,"code":0,"data":{"job_instance_id":"1","x":[1,,2]}}"#,
+            r#"{"result":false,"code":1244001,"message":"主机为空","job_request_id":"r2"}"#,
+            r#"{"result":false,"code":9900403,"message":"m","permission":{"actions":[{"id":"a","n":[1,true,null]}]}}"#,
+            r#"{"result":false,"code":9900403,"message":"m","permission":{"system_id":"bk_job","system_name":"作业平台","actions":[{"id":"view_history","name":"查看","related_resource_types":[{"system_id":"bk_cmdb","system_name":"配置平台","type":"host","type_name":"主机","instances":[[{"type":"biz","type_name":"业务","id":"2","name":"蓝鲸"}]]}]}]}}"#,
+            r#"{"result":false,"code":9900403,"message":"m"}"#,
+            r#"{"result":false,"code":0,"message":"odd"}"#,
+            r#"{"result":"false","code":1244001}"#,
+            r#"{"code":1640001,"result":false,"message":"app not found"}"#,
+            r#"{"result":false,"code":1244001,"message":null,"request_id":"esb-1"}"#,
+            r#"<html><body>502 Bad Gateway</body></html>"#,
+            r#"{"result":true"#,
+            "",
+            "null",
+            "[1]",
+            r#""text""#,
+            "{} trailing",
+        ]
+        .map(str::to_owned);
+        let status = r#"{"finished":false,"job_instance":{"job_instance_id":9007199254740993,"status":2,"name":"j"},"step_instance_list":[{"step_instance_id":1,"status":2,"step_ip_result_list":[{"bk_host_id":101,"status":9,"tag":"","ip":"10.0.0.1","exit_code":0,"ipv6":"::1"},{"status":1,"bk_cloud_id":0,"ip":"10.0.0.2","bk_host_id":null}]}]}"#;
+        for data in [
+            status,
+            r#"{"finished":true,"job_instance":{"job_instance_id":1,"status":"2"}}"#,
+            r#"{"finished":true,"job_instance":{"job_instance_id":1}}"#,
+            r#"{"finished":true,"job_instance":{"job_instance_id":1,"status":2},"step_instance_list":[{"step_instance_id":1,"status":2,"step_ip_result_list":[{"status":9,"tag":null}]}]}"#,
+        ] {
+            let mut bodies = envelopes(data).to_vec();
+            bodies.extend(common.iter().cloned());
+            both::<JobInstanceStatusData>(&bodies);
+        }
+        let mut bodies =
+            envelopes(r#"{"job_instance_id":1,"job_instance_name":null,"step_instance_id":2}"#)
+                .to_vec();
+        bodies.extend(envelopes(r#"{"job_instance_id":1}"#));
+        bodies.extend(common.iter().cloned());
+        both::<OperateStepInstanceData>(&bodies);
+        both::<OperateJobInstanceData>(&bodies);
+        let mut bodies = envelopes(
+            r#"{"log_type":1,"bk_host_id":101,"log_content":"a\nb \u001b[31m","file_logs":null}"#,
+        )
+        .to_vec();
+        bodies.extend(common.iter().cloned());
+        both::<IpLogData>(&bodies);
+    }
+
     #[test]
     fn body_bytes_decode_like_response_text() {
         assert_eq!(body_text(b"[\"\xE4\xB8\x96\"]".to_vec()), "[\"世\"]");

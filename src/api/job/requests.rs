@@ -299,4 +299,44 @@ mod tests {
             (None, Some(0), Some("1.1.1.1"))
         );
     }
+
+    /// The view sends each request as written by its `WriteJson` (not serde): the very call
+    /// the serde text gives, in every mode.
+    #[test]
+    fn the_written_requests_make_the_serde_calls() {
+        use crate::api::call::build_call_with;
+        use bkjob_api::to_json::WriteJson;
+        use bkjob_api::HostStatus;
+
+        fn same(api: Api, req: &(impl serde::Serialize + WriteJson)) {
+            for mode in [AuthMode::Gateway, AuthMode::Esb, AuthMode::None] {
+                let c = conn(mode);
+                assert_eq!(
+                    build_call_with(&c, Lang::En, api, req.to_json_text()),
+                    build_call(&c, Lang::En, api, req),
+                    "{mode:?} {}",
+                    api.name()
+                );
+            }
+        }
+        let r = route();
+        let host = StepIpResult {
+            bk_host_id: None,
+            ip: Some("1.1.1.1".into()),
+            status: HostStatus::Success.code(),
+            ..Default::default()
+        };
+        same(Api::Status, &status(&r));
+        same(Api::IpLog, &host_log(&r, 7, &host));
+        same(Api::BatchIpLog, &batch(&r, 7, vec![1, 2, 3]));
+        same(Api::Operate, &terminate(&r));
+        same(
+            Api::OperateStep,
+            &operate_step(&r, 7, StepOperation::ConfirmContinue),
+        );
+        same(
+            Api::StepStatus,
+            &step_status(&r, 7, StepQuery::batch_size(2)),
+        );
+    }
 }

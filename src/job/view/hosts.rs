@@ -6,14 +6,15 @@ use std::sync::Arc;
 use bkjob_api::{HostStatus, Lang, StepIpResult};
 use leptos::prelude::*;
 
-use super::{OVERSCAN, ROW_PX, VIEWPORT_PX};
+use super::label;
+use super::{OVERSCAN, ROW_HEIGHT, ROW_PX, VIEWPORT_HEIGHT, VIEWPORT_PX};
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
 use crate::job::hosts::{
     copy_text, filter_group, format_seconds, scroll_to_show, visible_window, CopyFormat, GroupKey,
     HostModel,
 };
-use crate::view_helpers::rv;
+use crate::view_helpers::{rv, when};
 use crate::web as browser;
 
 /// The host list's shared UI state (owned by the caller so other parts can read it).
@@ -257,7 +258,7 @@ pub fn HostResults(
                                 aria-selected=if is_selected { "true" } else { "false" }
                                 aria-rowindex=pos + 1
                                 data-host-id=h.bk_host_id.map(|v| v.to_string()).unwrap_or_default()
-                                style=format!("height:{ROW_PX}px")
+                                style=format!("height:{ROW_HEIGHT}px")
                                 on:click=move |_| open(pos)
                             >
                                 <span role="gridcell" data-field="ip">{h.ip.clone().unwrap_or_default()}</span>
@@ -282,12 +283,15 @@ pub fn HostResults(
             <div class="job-groups" role="tablist" aria-label=move || t().groups>
                 {tabs}
             </div>
-            <Show when=move || model.with(|m| m.rows.is_empty())>
-                <p class="job-no-hosts">{rv(move || t().no_hosts)}</p>
-            </Show>
+            {when(
+                move || model.with(|m| m.rows.is_empty()),
+                move || view! {
+                    <p class="job-no-hosts">{label(lang, |t| t.no_hosts)}</p>
+                },
+            )}
             <div class="job-host-tools">
                 <label>
-                    <span>{rv(move || t().host_filter)}</span>
+                    <span>{label(lang, |t| t.host_filter)}</span>
                     <input
                         type="search"
                         name="host_filter"
@@ -301,9 +305,9 @@ pub fn HostResults(
                     {rv(move || fill(t().filter_count, &[("n", &rows.with(|r| r.len()).to_string()), ("total", &total_in_group().to_string())]))}
                 </span>
                 <span class="job-copy">
-                    <button type="button" data-copy="ip" on:click=move |_| do_copy(CopyFormat::Ip)>{rv(move || t().copy_ip)}</button>
-                    <button type="button" data-copy="cloud_ip" on:click=move |_| do_copy(CopyFormat::CloudIp)>{rv(move || t().copy_cloud_ip)}</button>
-                    <button type="button" data-copy="host_id" on:click=move |_| do_copy(CopyFormat::HostId)>{rv(move || t().copy_host_id)}</button>
+                    <button type="button" data-copy="ip" on:click=move |_| do_copy(CopyFormat::Ip)>{label(lang, |t| t.copy_ip)}</button>
+                    <button type="button" data-copy="cloud_ip" on:click=move |_| do_copy(CopyFormat::CloudIp)>{label(lang, |t| t.copy_cloud_ip)}</button>
+                    <button type="button" data-copy="host_id" on:click=move |_| do_copy(CopyFormat::HostId)>{label(lang, |t| t.copy_host_id)}</button>
                 </span>
                 <span class="job-copy-note" role="status">
                     {rv(move || copy_note.get().map(|n| fill(t().copied, &[("n", &n)])))}
@@ -317,18 +321,18 @@ pub fn HostResults(
                 });
                 view! {
                     <div class="job-copy-fallback">
-                        <p>{rv(move || t().copy_fallback)}</p>
+                        <p>{label(lang, |t| t.copy_fallback)}</p>
                         <textarea id="copy-fallback" readonly rows="6" node_ref=area>{text}</textarea>
                     </div>
                 }
             }))}
             <div class="job-host-head" role="row" aria-hidden="true">
-                <span>{rv(move || t().col_ip)}</span>
-                <span>{rv(move || t().col_cloud)}</span>
-                <span>{rv(move || t().col_host_id)}</span>
-                <span>{rv(move || t().col_status)}</span>
-                <span>{rv(move || t().col_exit_code)}</span>
-                <span>{rv(move || t().col_time)}</span>
+                <span>{label(lang, |t| t.col_ip)}</span>
+                <span>{label(lang, |t| t.col_cloud)}</span>
+                <span>{label(lang, |t| t.col_host_id)}</span>
+                <span>{label(lang, |t| t.col_status)}</span>
+                <span>{label(lang, |t| t.col_exit_code)}</span>
+                <span>{label(lang, |t| t.col_time)}</span>
             </div>
             <div
                 class="job-host-scroll"
@@ -337,7 +341,7 @@ pub fn HostResults(
                 tabindex="0"
                 aria-rowcount=move || rows.with(|r| r.len())
                 node_ref=scroller
-                style=format!("height:{VIEWPORT_PX}px;overflow-y:auto;position:relative")
+                style=format!("height:{VIEWPORT_HEIGHT}px;overflow-y:auto;position:relative")
                 on:scroll=on_scroll
                 on:keydown=on_key
             >

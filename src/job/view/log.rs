@@ -6,6 +6,7 @@ use bkjob_api::{Lang, StepIpResult};
 use leptos::prelude::*;
 
 use super::error::ErrorPanel;
+use super::label;
 use crate::api::job::CallError;
 use crate::i18n::fill;
 use crate::i18n::job::job_texts;
@@ -106,7 +107,7 @@ pub(super) fn LogPanel(
     view! {
         <div class="job-log">
             <h3>
-                {rv(move || t().log_title)}
+                {label(lang, |t| t.log_title)}
                 {rv(move || host.get().map(|h| format!(" — {} ({})", h.ip.unwrap_or_default(), h.bk_host_id.map(|v| v.to_string()).unwrap_or_default())))}
             </h3>
             <div class="job-log-tools">
@@ -122,10 +123,10 @@ pub(super) fn LogPanel(
                 <span class="job-log-matches" data-field="log_matches" role="status">{matches}</span>
                 <label>
                     <input type="checkbox" name="log_wrap" prop:checked=move || wrap.get() on:change=move |ev| wrap.set(event_target_checked(&ev))/>
-                    {rv(move || t().wrap)}
+                    {label(lang, |t| t.wrap)}
                 </label>
                 <button type="button" id="download-log" disabled=move || text.get().is_none() on:click=download>
-                    {rv(move || t().download_log)}
+                    {label(lang, |t| t.download_log)}
                 </button>
             </div>
             <pre

@@ -13,6 +13,7 @@ use super::batches::BatchStripView;
 use super::controller::{Ctx, Poller};
 use super::error::ErrorPanel;
 use super::hosts::{current_group, visible_rows, HostListState, HostResults};
+use super::label;
 use super::log::{LogPanel, LogState};
 use super::ops::{step_facts, StepOps};
 use super::rounds::RoundPicker;
@@ -30,7 +31,7 @@ use crate::job::recent::redo_draft;
 use crate::job::rounds::BatchProbe;
 use crate::job::route::JobRoute;
 use crate::job::store::load_recent;
-use crate::view_helpers::rv;
+use crate::view_helpers::{rv, when};
 use crate::web as browser;
 
 /// The job view over the app's connection settings. Mount it on
@@ -56,7 +57,9 @@ pub fn JobView(
     let wake = Signal::derive(move || {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        conn.with(|c| format!("{c:?}").hash(&mut h));
+        // Hashed field by field: hashing its `Debug` text brought the string escaper and
+        // Unicode tables into the module.
+        conn.with(|c| c.hash(&mut h));
         h.finish()
     });
     view! { <JobViewWith route api lang on_redo=on_redo.unwrap_or_else(default_redo) wake/> }
@@ -324,16 +327,19 @@ pub fn JobViewWith(
         >
             <header class="job-head">
                 <h2>
-                    <span>{rv(move || t().title)}</span>
+                    <span>{label(lang, |t| t.title)}</span>
                     " #" {job_id.to_string()} " "
                     <span class="job-name" data-field="name">{job_name}</span>
                 </h2>
                 <div class="job-actions">
-                    <Show when=move || status.with(|s| s.is_some()) && !finished.get()>
-                        <button type="button" id="terminate" class="danger" on:click=move |_| confirming.set(true)>
-                            {rv(move || t().terminate)}
-                        </button>
-                    </Show>
+                    {when(
+                        move || status.with(|s| s.is_some()) && !finished.get(),
+                        move || view! {
+                            <button type="button" id="terminate" class="danger" on:click=move |_| confirming.set(true)>
+                                {label(lang, |t| t.terminate)}
+                            </button>
+                        },
+                    )}
                     <button
                         type="button"
                         id="redo"
@@ -348,44 +354,47 @@ pub fn JobViewWith(
                             }
                         }
                     >
-                        {rv(move || t().redo)}
+                        {label(lang, |t| t.redo)}
                     </button>
                 </div>
             </header>
             <StepOps ctx=ops_ctx lang/>
-            <Show when=move || confirming.get()>
-                <div class="job-confirm" id="terminate-dialog" role="alertdialog" aria-modal="false">
-                    <p>{rv(move || fill(t().terminate_question, &[
-                        ("name", &job_name()),
-                        ("id", &job_id.to_string()),
-                        ("n", &progress.get().total.to_string()),
-                    ]))}</p>
-                    <button type="button" id="terminate-confirm" class="danger" on:click=do_terminate>{rv(move || t().terminate_confirm)}</button>
-                    <button type="button" id="terminate-cancel" on:click=move |_| confirming.set(false)>{rv(move || t().cancel)}</button>
-                </div>
-            </Show>
+            {when(
+                move || confirming.get(),
+                move || view! {
+                    <div class="job-confirm" id="terminate-dialog" role="alertdialog" aria-modal="false">
+                        <p>{rv(move || fill(t().terminate_question, &[
+                            ("name", &job_name()),
+                            ("id", &job_id.to_string()),
+                            ("n", &progress.get().total.to_string()),
+                        ]))}</p>
+                        <button type="button" id="terminate-confirm" class="danger" on:click=do_terminate>{label(lang, |t| t.terminate_confirm)}</button>
+                        <button type="button" id="terminate-cancel" on:click=move |_| confirming.set(false)>{label(lang, |t| t.cancel)}</button>
+                    </div>
+                },
+            )}
             {rv(move || terminate_note.get().map(|r| match r {
-                Ok(()) => view! { <p class="job-note" id="terminate-note" role="status">{rv(move || t().terminate_sent)}</p> }.into_any(),
+                Ok(()) => view! { <p class="job-note" id="terminate-note" role="status">{label(lang, |t| t.terminate_sent)}</p> }.into_any(),
                 Err(e) => view! { <ErrorPanel lang error=e/> }.into_any(),
             }))}
             <dl class="job-summary">
-                <div><dt>{rv(move || t().job_status)}</dt>
+                <div><dt>{label(lang, |t| t.job_status)}</dt>
                     <dd data-field="job_status" data-code=move || job_status().map(|s| s.to_string()).unwrap_or_default()>
                         {rv(move || match job_status() { Some(s) => RunStatus::label_for_code(s, lang.get()), None => t().loading.to_owned() })}
                     </dd></div>
-                <div><dt>{rv(move || t().step_status)}</dt>
+                <div><dt>{label(lang, |t| t.step_status)}</dt>
                     <dd data-field="step_status">{rv(move || step().map(|s| RunStatus::label_for_code(s.status, lang.get())).unwrap_or_else(|| "--".into()))}</dd></div>
-                <div><dt>{rv(move || t().round)}</dt>
+                <div><dt>{label(lang, |t| t.round)}</dt>
                     <dd data-field="round" data-execute-count=move || step().map(|s| s.execute_count.to_string()).unwrap_or_default()>
                         {rv(move || step().map(|s| fill(t().round_n, &[("n", &round(s.execute_count).to_string())])).unwrap_or_else(|| "--".into()))}
                     </dd></div>
-                <div><dt>{rv(move || t().start_time)}</dt>
+                <div><dt>{label(lang, |t| t.start_time)}</dt>
                     <dd data-field="start_time">{rv(move || format_time(status.with(|s| s.as_ref().and_then(|d| d.job_instance.start_time)), offset))}</dd></div>
-                <div><dt>{rv(move || t().end_time)}</dt>
+                <div><dt>{label(lang, |t| t.end_time)}</dt>
                     <dd data-field="end_time">{rv(move || format_time(status.with(|s| s.as_ref().and_then(|d| d.job_instance.end_time)), offset))}</dd></div>
-                <div><dt>{rv(move || t().total_time)}</dt>
+                <div><dt>{label(lang, |t| t.total_time)}</dt>
                     <dd data-field="job_total_time">{rv(move || format_duration(status.with(|s| s.as_ref().and_then(|d| d.job_instance.total_time))))}</dd></div>
-                <div><dt>{rv(move || t().progress)}</dt>
+                <div><dt>{label(lang, |t| t.progress)}</dt>
                     <dd data-field="progress">
                         <progress max=move || progress.get().total.max(1) value=move || progress.get().done></progress>
                         " "
@@ -394,9 +403,9 @@ pub fn JobViewWith(
                         <span data-field="total">{rv(move || progress.get().total)}</span>
                         " · "
                         <span data-field="success_count">{rv(move || progress.get().success)}</span>
-                        " " {rv(move || t().success)} " · "
+                        " " {label(lang, |t| t.success)} " · "
                         <span data-field="failed_count">{rv(move || progress.get().failed)}</span>
-                        " " {rv(move || t().failed)}
+                        " " {label(lang, |t| t.failed)}
                     </dd></div>
             </dl>
             <RoundPicker ctx=ctx.clone() lang/>
@@ -415,7 +424,7 @@ pub fn JobViewWith(
                     <p class="job-retry" id="job-retry" data-retry-in=secs role="status">
                         {rv(move || fill(t().retrying, &[("n", &secs.to_string())]))}
                         " "
-                        <button type="button" id="retry-now" on:click=move |_| shared.with_value(|c| { c.restart_cadence(); c.poll_now(); })>{rv(move || t().retry_now)}</button>
+                        <button type="button" id="retry-now" on:click=move |_| shared.with_value(|c| { c.restart_cadence(); c.poll_now(); })>{label(lang, |t| t.retry_now)}</button>
                     </p>
                 }
             }))}
@@ -424,7 +433,7 @@ pub fn JobViewWith(
                 <HostResults model=shown_model lang state=host_state/>
                 <div class="job-group-download">
                     <button type="button" id="download-group" disabled=move || downloading.get().is_some() || earlier_round.with(Option::is_some) on:click=download_group>
-                        {rv(move || t().download_group)}
+                        {label(lang, |t| t.download_group)}
                     </button>
                     {rv(move || downloading.get().map(|(d, n)| fill(t().downloading, &[("done", &d.to_string()), ("total", &n.to_string())])))}
                 </div>

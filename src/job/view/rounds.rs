@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 
 use super::controller::Ctx;
 use super::error::ErrorPanel;
+use super::label;
 use super::log::LogState;
 use crate::api::job::CallError;
 use crate::i18n::fill;
@@ -18,7 +19,7 @@ use crate::i18n::job::job_texts;
 use crate::job::hosts::HostModel;
 use crate::job::ops::{round, HostCounts, StepFacts};
 use crate::job::rounds::{host_count, rounds, rows_of, BatchProbe, StepQuery};
-use crate::view_helpers::rv;
+use crate::view_helpers::{rv, when};
 
 /// Batch sizes asked for after one status answer at most (a job opened at batch 40 learns
 /// the rest at the next polls).
@@ -220,40 +221,43 @@ pub(super) fn RoundPicker(ctx: Ctx, #[prop(into)] lang: Signal<Lang>) -> impl In
             .unwrap_or_else(|| current.get())
     };
     view! {
-        <Show when=move || !rounds(current.get()).is_empty()>
-            <div class="job-rounds">
-                <label for="round-select">{rv(move || t().round_pick)}</label>
-                " "
-                <select id="round-select" name="round" on:change=on_change prop:value=move || selected().to_string()>
-                    {move || {
-                        let now = current.get();
-                        rounds(now)
-                            .into_iter()
-                            .map(|k| {
-                                let name = fill(t().round_n, &[("n", &round(k).to_string())]);
-                                let label = if k == now { fill(t().round_current, &[("round", &name)]) } else { name };
-                                view! { <option value=k.to_string() selected=move || selected() == k>{label}</option> }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-                {rv(move || shown.get().map(|r| {
-                    let n = round(r.execute_count).to_string();
-                    let now = round(current.get()).to_string();
-                    let text = if r.model.is_none() && r.error.is_none() {
-                        fill(t().round_loading, &[("n", &n)])
-                    } else {
-                        fill(t().round_shown, &[("n", &n), ("current", &now)])
-                    };
-                    view! {
-                        <p class="job-round-note" role="status" data-field="round_shown" data-execute-count=r.execute_count.to_string()>
-                            {text} " "
-                            <button type="button" id="round-back" on:click=back>{rv(move || t().round_back)}</button>
-                        </p>
-                        {r.error.map(|e| view! { <ErrorPanel lang error=e/> })}
-                    }
-                }))}
-            </div>
-        </Show>
+        {when(
+            move || !rounds(current.get()).is_empty(),
+            move || view! {
+                <div class="job-rounds">
+                    <label for="round-select">{label(lang, |t| t.round_pick)}</label>
+                    " "
+                    <select id="round-select" name="round" on:change=on_change prop:value=move || selected().to_string()>
+                        {move || {
+                            let now = current.get();
+                            rounds(now)
+                                .into_iter()
+                                .map(|k| {
+                                    let name = fill(t().round_n, &[("n", &round(k).to_string())]);
+                                    let label = if k == now { fill(t().round_current, &[("round", &name)]) } else { name };
+                                    view! { <option value=k.to_string() selected=move || selected() == k>{label}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                    {rv(move || shown.get().map(|r| {
+                        let n = round(r.execute_count).to_string();
+                        let now = round(current.get()).to_string();
+                        let text = if r.model.is_none() && r.error.is_none() {
+                            fill(t().round_loading, &[("n", &n)])
+                        } else {
+                            fill(t().round_shown, &[("n", &n), ("current", &now)])
+                        };
+                        view! {
+                            <p class="job-round-note" role="status" data-field="round_shown" data-execute-count=r.execute_count.to_string()>
+                                {text} " "
+                                <button type="button" id="round-back" on:click=back>{label(lang, |t| t.round_back)}</button>
+                            </p>
+                            {r.error.map(|e| view! { <ErrorPanel lang error=e/> })}
+                        }
+                    }))}
+                </div>
+            },
+        )}
     }
 }

@@ -27,7 +27,7 @@ mod rolling;
 mod task_name;
 
 pub use bulk::{split_bulk, BulkList, ListCount, TargetCounts};
-pub use rolling::{check_rolling, RollingCheck, RollingDraft};
+pub use rolling::{check_rolling, rolling_plan, RollingCheck, RollingDraft};
 pub use task_name::default_task_name;
 
 use serde::{Deserialize, Serialize};

@@ -177,6 +177,28 @@ pub fn check_rolling(d: &RollingDraft, known_hosts: usize) -> RollingCheck {
     out
 }
 
+/// The batch plan of `d` over `hosts` hosts: what [`check_rolling`] gives as its `plan`,
+/// without building its messages and warnings (the job view's batch strip needs the plan
+/// only, and the messages bring every BK-JOB error text into its module). A test holds the
+/// two equal.
+pub fn rolling_plan(d: &RollingDraft, hosts: usize) -> Option<Vec<usize>> {
+    let numbers_ok = !d.staggered()
+        || [&d.fixed_ms, &d.random_min_ms, &d.random_max_ms]
+            .into_iter()
+            .all(|text| {
+                let t = text.trim();
+                t.is_empty() || t.parse::<i64>().is_ok()
+            });
+    if hosts == 0 || !numbers_ok {
+        return None;
+    }
+    let config = d.to_config();
+    if !check_rolling_config(&config).is_empty() {
+        return None;
+    }
+    Resolved::from_config(&config).ok()?.plan(hosts).ok()
+}
+
 /// A grammar or plan error as the form shows it: BK-JOB's code and message, except for a
 /// number too large, where BK-JOB's own answer ("internal server error") would not help.
 fn rolling_error(path: &str, e: RollingError) -> Violation {
@@ -260,6 +282,68 @@ mod tests {
         // No host known: no plan, no plan error.
         let none = check_rolling(&draft("1"), 0);
         assert!(none.errors.is_empty() && none.plan.is_none());
+    }
+
+    #[test]
+    fn the_plan_alone_is_the_checks_plan() {
+        let mut drafts = Vec::new();
+        for expr in [
+            "",
+            " ",
+            "1",
+            "10",
+            "20 30%",
+            "10 30%",
+            "1 +1",
+            "2 *2",
+            "50%",
+            "100%",
+            "0",
+            "0%",
+            "10 abc",
+            "+5",
+            "3 10% +2",
+            "1 2 3 *2",
+            "99999999999",
+            "101%",
+            "-1",
+            "1.5",
+        ] {
+            for (mode, exec) in [
+                ("1", "1"),
+                ("2", "1"),
+                ("3", "1"),
+                ("1", "2"),
+                ("x", "1"),
+                ("1", "9"),
+            ] {
+                for (fixed, min, max) in [
+                    ("", "", ""),
+                    ("0", "0", "0"),
+                    ("10", "9", "1"),
+                    ("x", "", ""),
+                    ("5000000", "0", "0"),
+                ] {
+                    drafts.push(RollingDraft {
+                        expression: expr.into(),
+                        mode: mode.into(),
+                        execution_mode: exec.into(),
+                        fixed_ms: fixed.into(),
+                        random_min_ms: min.into(),
+                        random_max_ms: max.into(),
+                    });
+                }
+            }
+        }
+        let mut plans = 0;
+        for d in &drafts {
+            for hosts in [0, 1, 2, 5, 10, 170, 201, 450, 600, 5000] {
+                let plan = rolling_plan(d, hosts);
+                assert_eq!(plan, check_rolling(d, hosts).plan, "{d:?} {hosts}");
+                plans += usize::from(plan.is_some());
+            }
+        }
+        assert!(plans > 100, "{plans}");
     }
 
     #[test]

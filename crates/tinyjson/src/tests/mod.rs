@@ -2,6 +2,7 @@
 //! (Eof/Syntax), same output, except the documented leniencies.
 
 mod parsing;
+mod pull;
 mod tree;
 mod writing;
 
