@@ -103,6 +103,7 @@ pub fn resource_type_name(type_: &str, lang: Lang) -> Option<&'static str> {
         "host" => ("主机", "Hosts"),
         "account" => ("执行账号", "Accounts"),
         "script" => ("脚本", "Scripts"),
+        "public_script" => ("公共脚本", "Public Scripts"),
         "dynamic_group" => ("动态分组", "Dynamic Group"),
         "set" => ("集群", "Set"),
         "module" => ("模块", "Module"),
@@ -114,7 +115,7 @@ pub fn resource_type_name(type_: &str, lang: Lang) -> Option<&'static str> {
 /// The IAM system that owns a resource type (CMDB for topology and hosts, Job otherwise).
 pub fn resource_type_system(type_: &str) -> &'static str {
     match type_ {
-        "account" | "script" => SYSTEM_JOB,
+        "account" | "script" | "public_script" => SYSTEM_JOB,
         _ => SYSTEM_CMDB,
     }
 }

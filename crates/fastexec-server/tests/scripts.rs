@@ -371,6 +371,38 @@ async fn which_versions_may_run() {
     let (id, step) = api.launch(&r).await;
     api.wait_finished(id).await;
     assert_eq!(api.log(id, step, 101).await.trim(), "v2");
-    // Public versions are listed, not run, by this server (1243001).
-    assert_eq!(api.execute(&run(101)).await["code"], 1243001);
+    // Public scripts run from any business, as BK-JOB's checkScriptExist allows: by version
+    // and by script_id (its online version); their draft is 1244018 like any other.
+    let (id, step) = api.launch(&run(101)).await;
+    api.wait_finished(id).await;
+    assert_eq!(
+        api.log(id, step, 101).await.trim(),
+        std::str::from_utf8(
+            &std::process::Command::new("uname")
+                .arg("-r")
+                .output()
+                .unwrap()
+                .stdout
+        )
+        .unwrap()
+        .trim()
+    );
+    let mut by_id = run(1);
+    by_id.as_object_mut().unwrap().remove("script_version_id");
+    by_id["script_id"] = json!("p-info");
+    let (id, step) = api.launch(&by_id).await;
+    api.wait_finished(id).await;
+    assert!(!api.log(id, step, 101).await.trim().is_empty());
+    assert_eq!(api.execute(&run(103)).await["code"], 1244018);
+    // Running one needs execute_public_script, on the script alone (no business above it).
+    let (_, v) = api
+        .post_as("reader", "api/v3/fast_execute_script", &run(101))
+        .await;
+    assert_eq!(v["code"], 9900403, "{v}");
+    let action = &v["permission"]["actions"][0];
+    assert_eq!(action["id"], "execute_public_script", "{v}");
+    let related = &action["related_resource_types"][0];
+    assert_eq!(related["type"], "public_script", "{v}");
+    assert_eq!(related["instances"][0][0]["id"], "p-info", "{v}");
+    assert_eq!(related["instances"][0].as_array().unwrap().len(), 1, "{v}");
 }

@@ -1,5 +1,6 @@
 //! The launch's permission check (contract §4.1): `quick_execute_script` on the hosts for
-//! inline content, `execute_script` on the script for library scripts, plus `use_account` on
+//! inline content, `execute_script` on the script for business scripts and
+//! `execute_public_script` for public ones, plus `use_account` on
 //! the account; what is missing is answered as 9900403 with the permission object.
 
 use bkjob_api::{Permission, PermissionAction, PermissionInstance, RelatedResourceType};
@@ -17,7 +18,9 @@ pub(super) fn authorize(
 ) -> Result<(), ApiError> {
     let (lang, user, scope) = (meta.lang, &caller.username, &plan.scope);
     let sid = scope.id_str();
-    let main_action = if plan.script.library.is_some() {
+    let main_action = if plan.script.public {
+        "execute_public_script"
+    } else if plan.script.library.is_some() {
         "execute_script"
     } else {
         "quick_execute_script"
@@ -35,13 +38,21 @@ pub(super) fn authorize(
     let mut perm = if !need_main {
         Permission::job(lang)
     } else if let Some((script_id, script_name)) = &plan.script.library {
-        let path = vec![
-            scope.instance(lang),
-            PermissionInstance::new("script", script_id, script_name, lang),
-        ];
+        // A public script belongs to no business: its path is the script alone.
+        let kind = if plan.script.public {
+            "public_script"
+        } else {
+            "script"
+        };
+        let script = PermissionInstance::new(kind, script_id, script_name, lang);
+        let path = if plan.script.public {
+            vec![script]
+        } else {
+            vec![scope.instance(lang), script]
+        };
         Permission::job(lang).with_action(PermissionAction::new(
-            "execute_script",
-            vec![RelatedResourceType::new("script", vec![path], lang)],
+            main_action,
+            vec![RelatedResourceType::new(kind, vec![path], lang)],
             lang,
         ))
     } else if scope.type_ == "biz" {

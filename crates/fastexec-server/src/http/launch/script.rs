@@ -16,11 +16,13 @@ pub(super) struct Resolved {
     pub content: String,
     /// `(script id, script name)` when a library script is referenced.
     pub library: Option<(String, String)>,
+    /// That script is a public one (`execute_public_script` rather than `execute_script`).
+    pub public: bool,
 }
 
 /// Referenced script: `script_version_id` > `script_id` > `script_content` (contract §2).
-/// A library script must belong to the scope's business (else 1243001); only online and
-/// offline versions may run (else 1244018).
+/// A library script must be a public one or belong to the scope's business (else 1243001, as
+/// BK-JOB's `checkScriptExist`); only online and offline versions may run (else 1244018).
 pub(super) fn resolve_script(
     dir: &Directory,
     meta: &Meta,
@@ -29,8 +31,8 @@ pub(super) fn resolve_script(
 ) -> Result<Resolved, ApiError> {
     if let Some(vid) = req.script_version_id {
         let Some((script, ver)) = dir
-            .script_version(vid)
-            .filter(|(s, _)| s.biz_id == scope.id)
+            .any_script_version(vid)
+            .filter(|(s, _)| s.is_public() || s.biz_id == scope.id)
         else {
             return Err(meta.err(ErrorCode::SCRIPT_NOT_EXIST, &[]));
         };
@@ -45,14 +47,15 @@ pub(super) fn resolve_script(
             language: ver.language,
             content: ver.content.clone(),
             library: Some((script.id.clone(), script.name.clone())),
+            public: script.is_public(),
         });
     }
     if let Some(sid) = non_blank(&req.script_id) {
         // script_id runs the script's online version; none online → the script "does not
         // exist" for execution.
         let online = dir
-            .script(sid)
-            .filter(|s| s.biz_id == scope.id)
+            .any_script(sid)
+            .filter(|s| s.is_public() || s.biz_id == scope.id)
             .and_then(|s| s.online().map(|v| (s, v)));
         let Some((script, ver)) = online else {
             return Err(meta.err(ErrorCode::SCRIPT_NOT_EXIST, &[]));
@@ -61,6 +64,7 @@ pub(super) fn resolve_script(
             language: ver.language,
             content: ver.content.clone(),
             library: Some((script.id.clone(), script.name.clone())),
+            public: script.is_public(),
         });
     }
     let bytes = decode_base64_lenient(req.script_content.as_deref().unwrap_or_default());
@@ -68,6 +72,7 @@ pub(super) fn resolve_script(
         language: req.script_language.unwrap_or_default(),
         content: String::from_utf8_lossy(&bytes).into_owned(),
         library: None,
+        public: false,
     })
 }
 

@@ -127,6 +127,7 @@ fn dangerous_scripts_are_intercepted() {
         language,
         content: content.into(),
         library: None,
+        public: false,
     };
     let check = |s| script::check_danger(&rules, &meta(), &caller("admin"), &s);
     assert_eq!(
@@ -240,6 +241,7 @@ fn authorize_names_what_is_missing() {
             language: 1,
             content: "echo".into(),
             library,
+            public: false,
         },
         account: dir.account(1000).unwrap(),
         targets: targets_of(&dir, &limits, json!({"host_id_list": [101]})).unwrap(),
