@@ -1,6 +1,6 @@
 //! The console at the sizes operators use it (issue 14 layout): a 1366 px laptop, a 390 px
 //! phone and 1366 px at 200 % zoom (a 683 px wide layout at 2 device pixels per CSS pixel).
-//! Every page (the form, the history, the job view) must fit the width without sideways
+//! Every page (the form, a picker open, the history, the job view) must fit the width without sideways
 //! scrolling, in zh-CN and in English. The same run takes the screenshots in
 //! `docs/screenshots/` (written there with `UPDATE_SCREENSHOTS=1`, else to a temp folder, so
 //! a test run leaves the work tree as it was).
@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use e2e::form::{connect_as, fill_valid_request, wait_form};
+use e2e::form::{choose, connect_as, fill_valid_request, wait_form};
 use e2e::{api_call, demo, project_root, wait_job_finished, Browser, Server, TempDir};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
@@ -146,6 +146,36 @@ async fn every_page_fits_a_laptop_a_phone_and_200_percent_zoom() {
                     d.screenshot(&shot(page)).await.unwrap();
                 }
             }
+            // A picker open: the script library with a version previewed.
+            nav(d, "/").await;
+            choose(d, "script_source", "script_version_id").await;
+            click(d, "#pick-script").await;
+            click(d, r#"[data-script-id="demo-hello"] .picker-script-open"#).await;
+            click(
+                d,
+                r#"#script-versions [data-version-id="2"] .picker-version-open"#,
+            )
+            .await;
+            wait_css(d, "#script-preview-code").await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            assert_fits(d, &format!("picker ({lang}, {size})")).await;
+            if keep {
+                d.screenshot(&shot("picker")).await.unwrap();
+            }
+            choose(d, "script_source", "content").await;
         }
     }
+}
+
+/// Clicks `css` once scrolled to the middle of the window (chromedriver's own scrolling
+/// stops at the bottom edge, under the sticky launch bar).
+async fn click(d: &WebDriver, css: &str) {
+    let el = wait_css(d, css).await;
+    d.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![el.to_json().unwrap()],
+    )
+    .await
+    .unwrap();
+    el.click().await.unwrap();
 }
