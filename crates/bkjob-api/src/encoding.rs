@@ -17,23 +17,25 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// about 2.5 KB of wasm; a test checks it against the crate on every length and byte.
 pub fn encode_base64(text: &str) -> String {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = vec![b'='; bytes.len().div_ceil(3) * 4];
     let sextet = |n: u32, shift: u32| ALPHABET[((n >> shift) & 63) as usize];
-    let mut chunks = bytes.chunks_exact(3);
-    for c in &mut chunks {
-        let n = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
-        out.extend_from_slice(&[sextet(n, 18), sextet(n, 12), sextet(n, 6), sextet(n, 0)]);
+    // Whole groups: zipped chunks, so the loop has no capacity or bounds checks.
+    let groups = bytes.chunks_exact(3);
+    let rest = groups.remainder();
+    for (c, o) in groups.zip(out.chunks_exact_mut(4)) {
+        if let ([a, b, c], [w, x, y, z]) = (c, o) {
+            let n = u32::from(*a) << 16 | u32::from(*b) << 8 | u32::from(*c);
+            (*w, *x, *y, *z) = (sextet(n, 18), sextet(n, 12), sextet(n, 6), sextet(n, 0));
+        }
     }
-    match *chunks.remainder() {
-        [a] => {
-            let n = u32::from(a) << 16;
-            out.extend_from_slice(&[sextet(n, 18), sextet(n, 12), b'=', b'=']);
+    // The last 1 or 2 bytes: 2 or 3 characters, the '=' already there.
+    if let (Some(&a), Some(tail)) = (rest.first(), out.rchunks_exact_mut(4).next()) {
+        let n = u32::from(a) << 16 | rest.get(1).map_or(0, |&b| u32::from(b) << 8);
+        tail[0] = sextet(n, 18);
+        tail[1] = sextet(n, 12);
+        if rest.len() == 2 {
+            tail[2] = sextet(n, 6);
         }
-        [a, b] => {
-            let n = u32::from(a) << 16 | u32::from(b) << 8;
-            out.extend_from_slice(&[sextet(n, 18), sextet(n, 12), sextet(n, 6), b'=']);
-        }
-        _ => {}
     }
     // Only ASCII from the alphabet and '=' was written.
     String::from_utf8(out).unwrap_or_default()
