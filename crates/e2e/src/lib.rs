@@ -397,6 +397,52 @@ pub async fn wait_job_finished(
     }
 }
 
+/// Page helpers the browser suites share.
+pub mod page {
+    use std::time::Duration;
+    use thirtyfour::prelude::*;
+
+    /// The first element matching `css`, waiting up to 30 s for it.
+    pub async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
+        d.query(By::Css(css))
+            .wait(Duration::from_secs(30), Duration::from_millis(100))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Clicks `css` (waiting for it) once scrolled to the middle of the window, as a person
+    /// scrolls to it: chromedriver's own scrolling stops at the bottom edge, under the sticky
+    /// launch bar.
+    pub async fn click(d: &WebDriver, css: &str) {
+        let el = wait_css(d, css).await;
+        d.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![el.to_json().unwrap()],
+        )
+        .await
+        .unwrap();
+        el.click().await.unwrap();
+    }
+
+    /// Runs `script` in the page; its return value.
+    pub async fn js(d: &WebDriver, script: &str) -> serde_json::Value {
+        d.execute(script, vec![]).await.unwrap().json().clone()
+    }
+
+    /// Selects a UI language in the header (`zh-CN` or `en`).
+    pub async fn set_ui_lang(d: &WebDriver, value: &str) {
+        d.execute(
+            r#"const s = document.getElementById('ui-lang');
+               s.value = arguments[0];
+               s.dispatchEvent(new Event('change', {bubbles: true}));"#,
+            vec![value.into()],
+        )
+        .await
+        .unwrap();
+    }
+}
+
 /// Form helpers that follow the app's automation contract (`name` = API field).
 pub mod form {
     use std::time::Duration;

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use e2e::form::{connect_as, fill, fill_valid_request, launch, outcome_kind, wait_form};
+use e2e::page::wait_css;
 use e2e::{demo, Browser, Server};
 use thirtyfour::prelude::*;
 
@@ -16,14 +17,6 @@ expression = '^\s*reboot\b'
 action = "scan"
 description = "reboot (asks first)"
 "#;
-
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-}
 
 async fn open_form(server: &Server) -> Browser {
     let browser = Browser::start().await;

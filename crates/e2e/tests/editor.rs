@@ -12,21 +12,10 @@ use std::time::Duration;
 use e2e::form::{
     choose, connect_as, fill, fill_valid_request, launch, outcome_kind, text_of, wait_form,
 };
+use e2e::page::{js, wait_css};
 use e2e::{demo, put_back, wait_job_finished, Browser, Server};
-use serde_json::{json, Value};
+use serde_json::json;
 use thirtyfour::prelude::*;
-
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-}
-
-async fn js(d: &WebDriver, script: &str) -> Value {
-    d.execute(script, vec![]).await.unwrap().json().clone()
-}
 
 /// A script's text result ("" when it is not text).
 async fn js_text(d: &WebDriver, script: &str) -> String {

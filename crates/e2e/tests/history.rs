@@ -9,6 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use e2e::form::{connect_as, fill, wait_form};
+use e2e::page::{js, wait_css};
 use e2e::{api_call, demo, wait_job_finished, Browser, Server};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
@@ -34,10 +35,6 @@ async fn launch(server: &Server, script: &str, hosts: &[i64], name: &str) -> i64
     .await;
     assert_eq!(answer["code"], json!(0), "launch failed: {answer}");
     answer["data"]["job_instance_id"].as_i64().unwrap()
-}
-
-async fn js(d: &WebDriver, script: &str) -> Value {
-    d.execute(script, vec![]).await.unwrap().json().clone()
 }
 
 /// The job IDs the results table lists, in order.
@@ -74,14 +71,6 @@ async fn wait_rows(d: &WebDriver, want: &[i64]) {
         );
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-}
-
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
 }
 
 async fn search(d: &WebDriver) {

@@ -8,16 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use e2e::form::{connect_as, fill_valid_request, launch, outcome_kind, wait_form};
+use e2e::page::wait_css;
 use e2e::{demo, Browser, Server};
 use thirtyfour::prelude::*;
-
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-}
 
 async fn host_list(d: &WebDriver) -> String {
     d.execute(

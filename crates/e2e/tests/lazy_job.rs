@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use e2e::form::{connect_as, fill, fill_valid_request, wait_form};
+use e2e::page::{click, set_ui_lang, wait_css};
 use e2e::{api_call, demo, put_back, Browser, Server};
 use thirtyfour::prelude::*;
 
@@ -39,37 +40,12 @@ fn has_module_css(urls: &[String]) -> bool {
     urls.iter().any(|u| u.contains("job.css"))
 }
 
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-}
-
-/// Clicks the first element matching `css` (waiting for it).
-async fn click(d: &WebDriver, css: &str) {
-    wait_css(d, css).await.click().await.unwrap();
-}
-
 /// A browser on the app's form.
 async fn open_form(server: &Server) -> Browser {
     let browser = Browser::start().await;
     browser.driver.goto(&server.url).await.unwrap();
     wait_form(&browser.driver).await;
     browser
-}
-
-/// Selects a UI language in the header.
-async fn set_ui_lang(d: &WebDriver, value: &str) {
-    d.execute(
-        r#"const s = document.getElementById('ui-lang');
-           s.value = arguments[0];
-           s.dispatchEvent(new Event('change', {bubbles: true}));"#,
-        vec![value.into()],
-    )
-    .await
-    .unwrap();
 }
 
 /// Logs in as the demo admin and fills a valid shell request for host 101 running `script`.

@@ -7,17 +7,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use e2e::form::{choose, connect_as, fill, launch, outcome_kind, text_of, wait_form};
+use e2e::page::{click, wait_css};
 use e2e::{api_call, demo, wait_job_finished, Browser, Server};
 use serde_json::json;
 use thirtyfour::prelude::*;
-
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-}
 
 async fn value(d: &WebDriver, name: &str) -> String {
     d.execute(
@@ -42,19 +35,6 @@ async fn wait_value(d: &WebDriver, name: &str, want: &str) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// Clicks `css` (waiting for it) once scrolled to the middle of the window, as a person would
-/// scroll to it: chromedriver's own scrolling stops at the bottom edge, under the launch bar.
-async fn click(d: &WebDriver, css: &str) {
-    let el = wait_css(d, css).await;
-    d.execute(
-        "arguments[0].scrollIntoView({block: 'center'});",
-        vec![el.to_json().unwrap()],
-    )
-    .await
-    .unwrap();
-    el.click().await.unwrap();
 }
 
 /// Keys sent to whatever has the focus (as a keyboard user types).

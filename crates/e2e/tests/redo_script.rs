@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use e2e::form::{connect_as, fill, fill_valid_request, wait_form};
+use e2e::page::{click, wait_css};
 use e2e::{demo, Browser, Server};
 use thirtyfour::prelude::*;
 
@@ -48,14 +49,6 @@ async fn local_storage(d: &WebDriver, except: &[&str]) -> String {
     .unwrap()
 }
 
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-}
-
 /// Waits until the first element matching `css` shows `needle`.
 async fn wait_text(d: &WebDriver, css: &str, needle: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -70,10 +63,6 @@ async fn wait_text(d: &WebDriver, css: &str, needle: &str) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-async fn click(d: &WebDriver, css: &str) {
-    wait_css(d, css).await.click().await.unwrap();
 }
 
 async fn value(d: &WebDriver, name: &str) -> String {

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use e2e::form::{choose, connect_as, fill_valid_request, wait_form};
+use e2e::page::{click, js, set_ui_lang, wait_css};
 use e2e::{api_call, demo, project_root, wait_job_finished, Browser, Server, TempDir};
-use serde_json::{json, Value};
+use serde_json::json;
 use thirtyfour::prelude::*;
 
 /// (name, CSS width, CSS height, device pixels per CSS pixel, screenshot kept).
@@ -19,18 +20,6 @@ const SIZES: [(&str, u32, u32, f64, bool); 3] = [
     ("390", 390, 844, 1.0, true),
     ("zoom200", 683, 384, 2.0, false),
 ];
-
-async fn js(d: &WebDriver, script: &str) -> Value {
-    d.execute(script, vec![]).await.unwrap().json().clone()
-}
-
-async fn wait_css(d: &WebDriver, css: &str) -> WebElement {
-    d.query(By::Css(css))
-        .wait(Duration::from_secs(30), Duration::from_millis(100))
-        .first()
-        .await
-        .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
-}
 
 /// In-app navigation (the secret typed in stays in memory).
 async fn nav(d: &WebDriver, path: &str) {
@@ -53,17 +42,6 @@ async fn set_size(d: &WebDriver, width: u32, height: u32, scale: f64) {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-}
-
-async fn set_ui_lang(d: &WebDriver, value: &str) {
-    d.execute(
-        r#"const s = document.getElementById('ui-lang');
-           s.value = arguments[0];
-           s.dispatchEvent(new Event('change', {bubbles: true}));"#,
-        vec![value.into()],
-    )
-    .await
-    .unwrap();
 }
 
 /// Fits the width, or names what sticks out.
@@ -165,17 +143,4 @@ async fn every_page_fits_a_laptop_a_phone_and_200_percent_zoom() {
             choose(d, "script_source", "content").await;
         }
     }
-}
-
-/// Clicks `css` once scrolled to the middle of the window (chromedriver's own scrolling
-/// stops at the bottom edge, under the sticky launch bar).
-async fn click(d: &WebDriver, css: &str) {
-    let el = wait_css(d, css).await;
-    d.execute(
-        "arguments[0].scrollIntoView({block: 'center'});",
-        vec![el.to_json().unwrap()],
-    )
-    .await
-    .unwrap();
-    el.click().await.unwrap();
 }
