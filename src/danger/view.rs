@@ -125,10 +125,25 @@ pub fn DangerView(
         Some(m) => Rules::Ready(m),
         None => Rules::Loading,
     });
-    if matches!(rules.get_untracked(), Rules::Loading) {
-        let api = HttpJobApi::new(Signal::from(conn), Signal::from(lang.clone()));
+    // Read again whenever the connection settings change until the rules are in: a reload
+    // mounts this panel with the restored script before the secret is typed again, and that
+    // first read fails. Only the latest read's answer is kept.
+    let conn = Signal::from(conn);
+    let api = HttpJobApi::new(conn, Signal::from(lang.clone()));
+    let reads = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        conn.track();
+        if matches!(rules.get_untracked(), Rules::Ready(_)) {
+            return;
+        }
+        let n = reads.get_value() + 1;
+        reads.set_value(n);
+        rules.set(Rules::Loading);
         spawn_local(async move {
             let answer = api.dangerous_rules().await;
+            if reads.try_get_value() != Some(n) {
+                return;
+            }
             let next = match answer {
                 Ok(list) => {
                     let defs = list.iter().filter_map(RuleDef::from_wire).collect();
@@ -142,7 +157,7 @@ pub fn DangerView(
             };
             let _ = rules.try_set(next);
         });
-    }
+    });
     let matcher = move || match rules.get() {
         Rules::Ready(m) => Some(m),
         _ => None,

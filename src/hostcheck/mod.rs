@@ -148,9 +148,6 @@ pub enum Problem {
     Other,
 }
 
-/// The gateway's "no such API" (`API_NOT_FOUND`).
-const API_NOT_FOUND: i64 = 1_640_401;
-
 impl Problem {
     /// `data-problem` of the panel's note.
     pub fn name(self) -> &'static str {
@@ -169,13 +166,8 @@ impl Problem {
             CallError::Api { code, .. } if *code == ErrorCode::PERMISSION_DENIED.0 => {
                 Problem::Permission
             }
-            CallError::Api { code, .. } if *code == API_NOT_FOUND => Problem::NoApi,
-            CallError::Api {
-                http_status: 404, ..
-            }
-            | CallError::Http {
-                http_status: 404, ..
-            } => Problem::NoApi,
+            // The one rule for "this server lacks the API", shared with the pickers.
+            _ if e.not_offered() => Problem::NoApi,
             CallError::Http { .. } => Problem::NotJson,
             CallError::Network { .. } => Problem::Network,
             CallError::Api { .. } | CallError::TooLarge { .. } => Problem::Other,

@@ -41,7 +41,7 @@ pub fn HostCheckView(
     on_message: Callback<String>,
 ) -> impl IntoView {
     let api: Rc<dyn AgentApi> = Rc::new(HttpJobApi::new(conn, lang));
-    view! { <HostCheckViewWith payload api lang on_message /> }
+    view! { <HostCheckViewWith payload api lang on_message conn /> }
 }
 
 /// The handles the debounce timer needs (all `Copy`).
@@ -79,6 +79,10 @@ pub fn HostCheckViewWith(
     api: Rc<dyn AgentApi>,
     #[prop(into)] lang: Signal<Lang>,
     on_message: Callback<String>,
+    /// The connection settings the calls use: new ones after a failed check arm the automatic
+    /// check again (a reload mounts the panel before the secret is typed again).
+    #[prop(optional, into)]
+    conn: Option<Signal<Connection>>,
 ) -> impl IntoView {
     let state = RwSignal::new(HostCheck::default());
     let api = StoredValue::new_local(api);
@@ -125,6 +129,15 @@ pub fn HostCheckViewWith(
             }
         })
     });
+    if let Some(conn) = conn {
+        Effect::new(move |first: Option<()>| {
+            conn.track();
+            if first.is_some() && state.with_untracked(|s| s.error().is_some()) {
+                ctx.changed_at.set_value(web::now_ms());
+                arm(ctx, DEBOUNCE_MS);
+            }
+        });
+    }
     on_cleanup(move || {
         if let Some(h) = ctx.timer.try_get_value().flatten() {
             h.clear();

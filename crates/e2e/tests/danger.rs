@@ -69,6 +69,16 @@ async fn an_intercept_rule_marks_its_line_and_blocks_the_launch() {
     assert!(msg.contains("第 2 行") || msg.contains("line 2"), "{msg}");
     no_outcome(d).await;
 
+    // After a reload the draft comes back, and so does the check (the secret does not:
+    // typed again).
+    d.refresh().await.unwrap();
+    wait_form(d).await;
+    connect_as(d, demo::ADMIN).await;
+    wait_css(d, r#"#danger li[data-line="2"][data-action="intercept"]"#).await;
+    launch(d).await;
+    wait_css(d, "#err-script_content").await;
+    no_outcome(d).await;
+
     // Fixed: the list goes, the launch goes.
     fill(d, "script_content", "echo ok\n").await;
     wait_css(d, r#".danger-note[data-state="clear"]"#).await;

@@ -55,6 +55,18 @@ async fn abnormal_and_unknown_hosts_are_marked_asked_about_and_removed() {
         "a normal host is not listed with the others"
     );
 
+    // After a reload the list comes back and is checked again once the secret is typed
+    // again (the first, unauthenticated check fails).
+    d.refresh().await.unwrap();
+    wait_form(d).await;
+    wait_css(d, "#hostcheck-problem").await;
+    connect_as(d, demo::ADMIN).await;
+    wait_css(
+        d,
+        r#"#hostcheck-list li[data-host="104"][data-state="abnormal"]"#,
+    )
+    .await;
+
     // Launch asks first, naming the counts; "Cancel" sends nothing.
     launch(d).await;
     let question = d.get_alert_text().await.unwrap();
